@@ -1,0 +1,38 @@
+# Bulwark — developer entry points. `make run` and `make test` are the README's two commands.
+GO        ?= go
+BIN       ?= bin/bulwark
+# Packages with goroutines of their own run again under the race detector.
+RACE_PKGS ?= ./internal/gateway/... ./internal/server/... ./internal/guard/... ./internal/audit/... ./internal/store/... \
+             ./internal/agent/... ./internal/mcp/... ./internal/policy/... ./internal/ratelimit/... ./internal/provider/...
+
+.PHONY: run build test test-race lint bench eval fmt
+
+run:
+	$(GO) run ./cmd/bulwark serve --demo
+
+build:
+	$(GO) build -o $(BIN) ./cmd/bulwark
+
+# The test command: formatting, vet, every test (fuzz seed corpora included), then the race detector.
+test: lint
+	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -race $(RACE_PKGS)
+	$(GO) run ./cmd/bulwark policy test deploy/policies
+
+test-race:
+	$(GO) test -count=1 -race $(RACE_PKGS)
+
+lint:
+	@unformatted=$$(gofmt -l cmd internal); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w cmd internal
+
+# Load benchmark: mock upstream alone vs through Bulwark (see docs/performance.md).
+bench:
+	$(GO) run ./cmd/bulwark-load -rate 1000 -duration 20s
+
+# Reproduces every detector number in docs/ from ../shared/data.
+eval:
+	$(GO) run ./cmd/bulwark-train eval-all

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// target is where a run sends its requests.
+type target struct {
+	url    string // full URL of the chat completions endpoint
+	apiKey string
+}
+
+// runResult is what one open-loop run measured.
+type runResult struct {
+	Rate      float64         `json:"rate"`
+	Sent      int             `json:"sent"`
+	Errors    int             `json:"errors"`
+	Achieved  float64         `json:"achieved_rate"`
+	Latencies []time.Duration `json:"-"`
+	P50       float64         `json:"p50_ms"`
+	P99       float64         `json:"p99_ms"`
+	P999      float64         `json:"p999_ms"`
+	Max       float64         `json:"max_ms"`
+	// FirstError describes one failure (status and a prefix of the body), so
+	// a failing run says why.
+	FirstError string `json:"first_error,omitempty"`
+}
+
+func newClient() *http.Client {
+	tr := &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        4096,
+		MaxIdleConnsPerHost: 4096,
+		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true,
+	}
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
+}
+
+// chatBody returns a chat completion request whose user prompt is n bytes of
+// ordinary English (so guardrails see realistic text, not one repeated byte).
+func chatBody(n int, stream bool) []byte {
+	const sentence = "Please summarize the quarterly report for the operations team and list three follow-up actions. "
+	var p strings.Builder
+	for p.Len() < n {
+		p.WriteString(sentence)
+	}
+	prompt := p.String()[:n]
+	return fmt.Appendf(nil, `{"model":"mock-model","stream":%t,"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":%q}]}`, stream, prompt)
+}
+
+// openLoop sends rate requests per second for d (after an unmeasured warm-up)
+// and records each latency from the request's due time.
+func openLoop(ctx context.Context, c *http.Client, t target, body []byte, rate float64, warmup, d time.Duration) runResult {
+	interval := time.Duration(float64(time.Second) / rate)
+	total := int(d.Seconds() * rate)
+	warm := int(warmup.Seconds() * rate)
+	res := runResult{Rate: rate, Latencies: make([]time.Duration, 0, total)}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	start := time.Now()
+	var measuredStart time.Time
+	for i := 0; i < warm+total; i++ {
+		due := start.Add(time.Duration(i) * interval)
+		if wait := time.Until(due); wait > 0 {
+			select {
+			case <-ctx.Done():
+				wg.Wait()
+				return res
+			case <-time.After(wait):
+			}
+		}
+		if i == warm {
+			measuredStart = due
+		}
+		measured := i >= warm
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errMsg := send(ctx, c, t, body)
+			lat := time.Since(due)
+			if !measured {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			res.Sent++
+			if errMsg != "" {
+				res.Errors++
+				if res.FirstError == "" {
+					res.FirstError = errMsg
+				}
+				return
+			}
+			res.Latencies = append(res.Latencies, lat)
+		}()
+	}
+	wg.Wait()
+	if elapsed := time.Since(measuredStart); elapsed > 0 {
+		res.Achieved = float64(res.Sent) / elapsed.Seconds()
+	}
+	res.summarize()
+	return res
+}
+
+// send performs one request and returns "" on success or a description of
+// the failure.
+func send(ctx context.Context, c *http.Client, t target, body []byte) string {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.url, bytes.NewReader(body))
+	if err != nil {
+		return err.Error()
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if t.apiKey != "" {
+		req.Header.Set("Authorization", "Bearer "+t.apiKey)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return err.Error()
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err.Error()
+	}
+	if resp.StatusCode != http.StatusOK {
+		if len(b) > 200 {
+			b = b[:200]
+		}
+		return fmt.Sprintf("status %d: %s", resp.StatusCode, b)
+	}
+	return ""
+}
+
+func (r *runResult) summarize() {
+	if len(r.Latencies) == 0 {
+		return
+	}
+	sort.Slice(r.Latencies, func(i, j int) bool { return r.Latencies[i] < r.Latencies[j] })
+	r.P50 = ms(quantile(r.Latencies, 0.50))
+	r.P99 = ms(quantile(r.Latencies, 0.99))
+	r.P999 = ms(quantile(r.Latencies, 0.999))
+	r.Max = ms(r.Latencies[len(r.Latencies)-1])
+}
+
+// quantile returns the q-quantile of sorted (nearest rank).
+func quantile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(q*float64(len(sorted))+0.5) - 1
+	if i < 0 {
+		i = 0
+	}
+	if i >= len(sorted) {
+		i = len(sorted) - 1
+	}
+	return sorted[i]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

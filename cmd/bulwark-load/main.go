@@ -1,0 +1,89 @@
+// Command bulwark-load is Bulwark's open-loop load generator. It measures the
+// latency the gateway adds: the same fixed-rate stream of chat completions
+// (1 KB prompts by default) is sent once straight to a zero-latency mock
+// upstream and once through `bulwark serve` in front of that upstream, and
+// the latency percentiles of the two runs are compared.
+//
+// Open loop: request i is due at start + i/rate whatever happened to earlier
+// requests, and its latency is measured from that due time, so a stall is
+// charged to every request it delays (no coordinated omission).
+//
+// Usage:
+//
+//	go run ./cmd/bulwark-load -rate 1000 -duration 20s
+//
+// See docs/performance.md for recorded results.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+type options struct {
+	rate        float64
+	duration    time.Duration
+	warmup      time.Duration
+	promptBytes int
+	bin         string
+	guardrails  string
+	audit       bool
+	search      bool
+	searchP99   time.Duration
+	jsonOut     bool
+	stream      bool
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bulwark-load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o options
+	fs.Float64Var(&o.rate, "rate", 1000, "requests per second (open loop)")
+	fs.DurationVar(&o.duration, "duration", 20*time.Second, "measured duration of each run")
+	fs.DurationVar(&o.warmup, "warmup", 3*time.Second, "unmeasured warm-up before each run")
+	fs.IntVar(&o.promptBytes, "prompt-bytes", 1024, "size of the user prompt")
+	fs.StringVar(&o.bin, "bulwark", "", "bulwark binary to test (default: go build ./cmd/bulwark into a temp dir)")
+	fs.StringVar(&o.guardrails, "guardrails", "default", "guardrails in the gateway: default (demo set) or off")
+	fs.BoolVar(&o.audit, "audit", false, "enable the audit log (sync mode) in the gateway")
+	fs.BoolVar(&o.search, "search", true, "after the fixed-rate runs, search for the maximum sustainable rate")
+	fs.DurationVar(&o.searchP99, "search-p99", 10*time.Millisecond, "a rate is sustainable while p99 through Bulwark stays under this and no request fails")
+	fs.BoolVar(&o.jsonOut, "json", false, "print one JSON object instead of text")
+	fs.BoolVar(&o.stream, "stream", false, "send streaming requests")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if o.rate <= 0 || o.duration <= 0 || o.promptBytes <= 0 {
+		fmt.Fprintln(stderr, "bulwark-load: -rate, -duration and -prompt-bytes must be positive")
+		return 2
+	}
+	rep, err := measure(ctx, o, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "bulwark-load: %v\n", err)
+		return 2
+	}
+	if o.jsonOut {
+		if err := rep.writeJSON(stdout); err != nil {
+			fmt.Fprintf(stderr, "bulwark-load: %v\n", err)
+			return 2
+		}
+	} else {
+		rep.writeText(stdout)
+	}
+	if rep.Through.Errors > 0 || rep.Direct.Errors > 0 {
+		return 1
+	}
+	return 0
+}

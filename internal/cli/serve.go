@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/bulwark-ai/bulwark/internal/config"
+	"github.com/bulwark-ai/bulwark/internal/server"
+	"github.com/bulwark-ai/bulwark/internal/telemetry"
+)
+
+// runServe implements `bulwark serve [--config FILE] [--demo] [--listen ADDR]
+// [--admin-listen ADDR] [--check-config]`. SIGHUP reloads the config file;
+// a bad file is logged and the running config kept. Cancelling ctx (SIGINT,
+// SIGTERM in main) shuts down gracefully.
+func runServe(ctx context.Context, env Env, args []string) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	cfgPath := fs.String("config", "", "config file (YAML)")
+	demo := fs.Bool("demo", false, "zero-setup demo: built-in mock upstream, demo key bk-demo, loopback only")
+	listen := fs.String("listen", "", "data-plane address (overrides server.listen)")
+	adminListen := fs.String("admin-listen", "", "admin address (overrides server.admin_listen)")
+	check := fs.Bool("check-config", false, "validate the config (and build upstreams, keys, guardrails), then exit")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitError
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "bulwark serve: unexpected argument %q\n", fs.Arg(0))
+		return ExitError
+	}
+	getenv := env.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	load := func() (*config.Config, error) {
+		var cfg *config.Config
+		switch {
+		case *demo && *cfgPath != "":
+			return nil, errors.New("--demo and --config are exclusive")
+		case *demo:
+			cfg = config.Demo()
+		case *cfgPath != "":
+			var err error
+			if cfg, err = config.Load(*cfgPath); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, errors.New("give --config FILE or --demo")
+		}
+		if *listen != "" {
+			cfg.Server.Listen = *listen
+		}
+		if *adminListen != "" {
+			cfg.Server.AdminListen = *adminListen
+		}
+		if *demo {
+			cfg.Server.LoopbackOnly = true
+		}
+		if err := cfg.Validate(); err != nil {
+			return nil, fmt.Errorf("invalid config: %w", err)
+		}
+		return cfg, nil
+	}
+	cfg, err := load()
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "bulwark serve: %v\n", err)
+		return ExitError
+	}
+	if *check {
+		st, err := server.BuildState(cfg, getenv)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "bulwark serve: %v\n", err)
+			return ExitError
+		}
+		st.Router.Close()
+		fmt.Fprintln(env.Stdout, "config ok")
+		return ExitOK
+	}
+	logger := telemetry.NewLogger(env.Stderr, cfg.Telemetry.LogLevel)
+	tp, shutdownTracing, err := telemetry.NewTracerProvider(cfg.Telemetry.TraceExporter, env.Stderr)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "bulwark serve: %v\n", err)
+		return ExitError
+	}
+	opts := server.Options{Logger: logger, Getenv: getenv, Tracer: tp.Tracer("bulwark")}
+	if cfg.Audit.Enabled {
+		// The audit log outlives the listeners: it is closed (queue
+		// committed, final checkpoint signed) after Run has drained them.
+		alog, err := openAudit(ctx, cfg, getenv, logger, &opts)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "bulwark serve: audit: %v\n", err)
+			return ExitError
+		}
+		defer alog.Close(context.WithoutCancel(ctx))
+	}
+	var srv *server.Server
+	var agents *agentsHandle
+	if cfg.Agents.Enabled || cfg.MCP.Enabled {
+		// Closed before the audit log, so denials of pending approvals are audited.
+		agents, err = openAgents(ctx, cfg, getenv, logger, &opts, liveFrom(&srv))
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "bulwark serve: agents: %v\n", err)
+			return ExitError
+		}
+		defer agents.Close()
+	}
+	srv, err = server.New(cfg, opts)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "bulwark serve: %v\n", err)
+		return ExitError
+	}
+	if *demo {
+		fmt.Fprintf(env.Stderr, "bulwark demo: data plane http://%s/v1 (key %s), admin http://%s\n",
+			hostPort(cfg.Server.Listen), config.DemoKey, hostPort(cfg.Server.AdminListen))
+	}
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(runCtx) }()
+	for {
+		select {
+		case <-hup:
+			if *demo {
+				logger.Info("SIGHUP ignored in demo mode (no config file)")
+				continue
+			}
+			ncfg, err := load()
+			if err == nil {
+				err = srv.Reload(ncfg)
+			}
+			if err == nil {
+				err = agents.Reload(ctx) // Rego policies: recompiled, swapped only if they compile
+			}
+			auditReload(ctx, opts.Auditor, *cfgPath, err)
+			if err != nil {
+				logger.Error("config reload failed; keeping the running config", "err", err.Error())
+				continue
+			}
+			logger.Info("config reloaded")
+		case err := <-done:
+			shutdownTracing(context.WithoutCancel(ctx))
+			if err != nil {
+				fmt.Fprintf(env.Stderr, "bulwark serve: %v\n", err)
+				return ExitError
+			}
+			return ExitOK
+		}
+	}
+}
+
+func hostPort(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	return net.JoinHostPort(host, port)
+}

@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/bulwark-ai/bulwark/internal/config"
+)
+
+func serveEnv(stdout, stderr io.Writer, vars map[string]string) Env {
+	return Env{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: stderr, Getenv: func(k string) string { return vars[k] }}
+}
+
+func TestServeCheckConfig(t *testing.T) {
+	secrets := map[string]string{"OPENAI_API_KEY": "x", "ANTHROPIC_API_KEY": "y", "AZURE_OPENAI_API_KEY": "z"}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("server:\n  listen: 127.0.0.1:1\n  bogus: true\n"), 0o600)
+	cases := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    int
+		wantErr string
+	}{
+		{"example config", []string{"--config", "../../deploy/examples/bulwark.yaml", "--check-config"}, secrets, ExitOK, ""},
+		{"example without secrets", []string{"--config", "../../deploy/examples/bulwark.yaml", "--check-config"}, nil, ExitError, "OPENAI_API_KEY"},
+		{"unknown key", []string{"--config", bad, "--check-config"}, nil, ExitError, `line 3: unknown key "bogus"`},
+		{"missing file", []string{"--config", filepath.Join(dir, "nope.yaml"), "--check-config"}, nil, ExitError, "read config"},
+		{"demo", []string{"--demo", "--check-config"}, nil, ExitOK, ""},
+		{"demo refuses non-loopback", []string{"--demo", "--listen", "0.0.0.0:8080", "--check-config"}, nil, ExitError, "loopback"},
+		{"no config", []string{"--check-config"}, nil, ExitError, "--config FILE or --demo"},
+		{"both", []string{"--demo", "--config", bad}, nil, ExitError, "exclusive"},
+		{"stray arg", []string{"--demo", "extra"}, nil, ExitError, "unexpected argument"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			got := runServe(context.Background(), serveEnv(&out, &errb, tc.env), tc.args)
+			if got != tc.want {
+				t.Fatalf("serve %v = %d (stderr %q); want %d", tc.args, got, errb.String(), tc.want)
+			}
+			if !strings.Contains(errb.String(), tc.wantErr) {
+				t.Errorf("serve %v stderr = %q; want it to contain %q", tc.args, errb.String(), tc.wantErr)
+			}
+			for _, v := range tc.env {
+				if strings.Contains(out.String()+errb.String(), v+"\n") {
+					t.Errorf("output contains a secret")
+				}
+			}
+		})
+	}
+}
+
+func serveFreeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func TestServeReloadOnSIGHUP(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bulwark.yaml")
+	data, admin := serveFreeAddr(t), serveFreeAddr(t)
+	write := func(model string) {
+		cfg := "server: {listen: '" + data + "', admin_listen: '" + admin + "'}\n" +
+			"upstreams: [{name: m, kind: mock}]\n" +
+			"models: [{name: " + model + ", targets: [{upstream: m}]}]\n" +
+			"keys: [{id: k, key_sha256: " + config.HashKey("bk-x") + "}]\n"
+		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	models := func() string {
+		req, _ := http.NewRequest("GET", "http://"+data+"/v1/models", nil)
+		req.Header.Set("Authorization", "Bearer bk-x")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return ""
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	waitFor := func(want string) {
+		t.Helper()
+		for i := 0; i < 200; i++ {
+			if strings.Contains(models(), want) {
+				return
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+		t.Fatalf("/v1/models = %s; want it to contain %s", models(), want)
+	}
+	write("first-model")
+	ctx, cancel := context.WithCancel(context.Background())
+	var errb bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- runServe(ctx, serveEnv(io.Discard, &lockedWriter{w: &errb}, nil), []string{"--config", path})
+	}()
+	waitFor("first-model")
+
+	write("second-model")
+	syscall.Kill(os.Getpid(), syscall.SIGHUP)
+	waitFor("second-model")
+
+	os.WriteFile(path, []byte("bogus: [\n"), 0o600)
+	syscall.Kill(os.Getpid(), syscall.SIGHUP)
+	time.Sleep(100 * time.Millisecond)
+	waitFor("second-model") // the bad config did not replace the running one
+
+	for _, u := range []string{"http://" + data + "/healthz", "http://" + admin + "/healthz", "http://" + admin + "/metrics"} {
+		resp, err := http.Get(u)
+		if err != nil || resp.StatusCode != 200 {
+			t.Errorf("GET %s = %v, %v; want 200", u, resp, err)
+		}
+		if resp != nil {
+			resp.Body.Close()
+		}
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != ExitOK {
+			t.Errorf("serve exit = %d; want 0", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+}
+
+// lockedWriter serializes writes from the server's goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

@@ -1,0 +1,5 @@
+// Package cputime reads the CPU time of the calling OS thread. Benchmarks
+// lock their goroutine to its thread and time each operation with it, so
+// their numbers mean "cost on one core" even on a loaded machine, where wall
+// time mostly measures waiting for a core.
+package cputime

@@ -1,0 +1,25 @@
+package cputime
+
+import (
+	"runtime"
+	"testing"
+)
+
+// TestThreadAdvances checks that busy work on a locked thread shows up as
+// thread CPU time (on Linux; elsewhere Thread reads 0).
+func TestThreadAdvances(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("thread CPU time is read on Linux only")
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	start := Thread()
+	x := 0
+	for Thread() == start {
+		x++ // spin until the clock ticks
+	}
+	if got := Thread(); got <= start {
+		t.Errorf("Thread() = %v after busy work; want > %v", got, start)
+	}
+	_ = x
+}

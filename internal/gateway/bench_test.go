@@ -1,0 +1,64 @@
+package gateway_test
+
+import (
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/bulwark-ai/bulwark/internal/config"
+	"github.com/bulwark-ai/bulwark/internal/server"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// benchServer is the gateway over the zero-latency in-process mock, with
+// no guardrails, so the benchmark measures the gateway's own request path.
+func benchServer(b *testing.B) http.Handler {
+	b.Helper()
+	cfg, err := config.Parse([]byte(`
+upstreams: [{name: mock, kind: mock}]
+models: [{name: gpt-test, targets: [{upstream: mock}]}]
+keys: [{id: bench, key_sha256: ` + config.HashKey(testKey) + `, app: bench}]
+`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := server.New(cfg, server.Options{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv.DataHandler()
+}
+
+func benchChat(b *testing.B, stream bool) {
+	h := benchServer(b)
+	prompt := strings.Repeat("The quick brown fox jumps over the lazy dog. ", 23)[:1024]
+	s := ""
+	if stream {
+		s = `"stream":true,`
+	}
+	body := `{"model":"gpt-test",` + s + `"messages":[{"role":"system","content":"You are helpful."},{"role":"user","content":"` + prompt + `"}]}`
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodPost, "/v1/chat/completions", strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+testKey)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != 200 {
+				b.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+		}
+	})
+}
+
+// BenchmarkChatCompletion is one non-streamed 1 KB chat completion through
+// the data-plane handler (auth, limits, decode, guard hooks, routing, mock
+// upstream, response decode/encode, metrics).
+func BenchmarkChatCompletion(b *testing.B) { benchChat(b, false) }
+
+// BenchmarkChatCompletionStream is the same request streamed.
+func BenchmarkChatCompletionStream(b *testing.B) { benchChat(b, true) }

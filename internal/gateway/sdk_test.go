@@ -1,0 +1,315 @@
+package gateway_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/anthropics/anthropic-sdk-go"
+	aoption "github.com/anthropics/anthropic-sdk-go/option"
+	"github.com/bulwark-ai/bulwark/internal/server"
+	"github.com/google/go-cmp/cmp"
+	"github.com/openai/openai-go"
+	"github.com/openai/openai-go/option"
+	"github.com/openai/openai-go/responses"
+	"github.com/openai/openai-go/shared"
+)
+
+func oaClient(e *env) openai.Client {
+	return openai.NewClient(option.WithBaseURL(e.url+"/v1"), option.WithAPIKey(testKey), option.WithMaxRetries(0))
+}
+
+func anClient(e *env) anthropic.Client {
+	return anthropic.NewClient(aoption.WithBaseURL(e.url), aoption.WithAPIKey(testKey), aoption.WithMaxRetries(0))
+}
+
+func weatherTool() openai.ChatCompletionToolParam {
+	return openai.ChatCompletionToolParam{Function: shared.FunctionDefinitionParam{
+		Name:       "get_weather",
+		Parameters: shared.FunctionParameters{"type": "object", "properties": map[string]any{"city": map[string]any{"type": "string"}}},
+	}}
+}
+
+type chatResult struct {
+	Text      string
+	ToolNames []string
+	ToolArgs  []string
+	Finish    string
+}
+
+func TestOpenAIChat(t *testing.T) {
+	e := newEnv(t, server.Options{})
+	c := oaClient(e)
+	cases := []struct {
+		name, model, prompt string
+		want                chatResult
+	}{
+		{"mock echo", "gpt-test", "hello bulwark", chatResult{Text: "hello bulwark", Finish: "stop"}},
+		{"alias", "demo", "via alias", chatResult{Text: "via alias", Finish: "stop"}},
+		{"openai upstream", "gpt-remote", "remote hello", chatResult{Text: "remote hello", Finish: "stop"}},
+		{"cross-format to anthropic", "claude-test", "cross hello", chatResult{Text: "cross hello", Finish: "stop"}},
+		{"fallback", "gpt-fallback", "fallback hello", chatResult{Text: "fallback hello", Finish: "stop"}},
+		{"tool call", "gpt-test", "please use the tool", chatResult{ToolNames: []string{"get_weather"}, ToolArgs: []string{`{"city":"Paris"}`}, Finish: "tool_calls"}},
+		{"tool call cross-format", "claude-test", "please use the tool", chatResult{ToolNames: []string{"get_weather"}, ToolArgs: []string{`{"city":"Paris"}`}, Finish: "tool_calls"}},
+		{"two tools", "gpt-remote", "two tools now", chatResult{Text: "calling two", ToolNames: []string{"get_weather", "send_email"}, ToolArgs: []string{`{"city":"Rome"}`, `{"to":"x@example.com"}`}, Finish: "tool_calls"}},
+	}
+	for _, tc := range cases {
+		params := openai.ChatCompletionNewParams{
+			Model:    tc.model,
+			Messages: []openai.ChatCompletionMessageParamUnion{openai.SystemMessage("be brief"), openai.UserMessage(tc.prompt)},
+			Tools:    []openai.ChatCompletionToolParam{weatherTool()},
+		}
+		t.Run(tc.name+"/non-streaming", func(t *testing.T) {
+			resp, err := c.Chat.Completions.New(context.Background(), params)
+			if err != nil {
+				t.Fatalf("Chat.Completions.New(%q): %v", tc.prompt, err)
+			}
+			got := chatResult{Text: resp.Choices[0].Message.Content, Finish: resp.Choices[0].FinishReason}
+			for _, tc := range resp.Choices[0].Message.ToolCalls {
+				got.ToolNames = append(got.ToolNames, tc.Function.Name)
+				got.ToolArgs = append(got.ToolArgs, tc.Function.Arguments)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Chat.Completions.New(%q) mismatch (-want +got):\n%s", tc.prompt, diff)
+			}
+			if resp.Model != tc.model {
+				t.Errorf("model = %q; want %q", resp.Model, tc.model)
+			}
+			if resp.Usage.TotalTokens == 0 {
+				t.Errorf("usage.total_tokens = 0; want > 0")
+			}
+		})
+		t.Run(tc.name+"/streaming", func(t *testing.T) {
+			p := params
+			p.StreamOptions = openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)}
+			s := c.Chat.Completions.NewStreaming(context.Background(), p)
+			var acc openai.ChatCompletionAccumulator
+			for s.Next() {
+				acc.AddChunk(s.Current())
+			}
+			if err := s.Err(); err != nil {
+				t.Fatalf("stream(%q): %v", tc.prompt, err)
+			}
+			got := chatResult{Text: acc.Choices[0].Message.Content, Finish: acc.Choices[0].FinishReason}
+			for _, tc := range acc.Choices[0].Message.ToolCalls {
+				got.ToolNames = append(got.ToolNames, tc.Function.Name)
+				got.ToolArgs = append(got.ToolArgs, tc.Function.Arguments)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("stream(%q) mismatch (-want +got):\n%s", tc.prompt, diff)
+			}
+			if acc.Usage.TotalTokens == 0 {
+				t.Errorf("stream usage.total_tokens = 0; want > 0 (include_usage)")
+			}
+		})
+	}
+}
+
+func TestUpstreamCredentialsAndPassthrough(t *testing.T) {
+	e := newEnv(t, server.Options{})
+	st, _, body := e.post(t, "/v1/chat/completions", testKey,
+		`{"model":"gpt-remote","messages":[{"role":"user","content":"hi","x_custom":"keep"}],"response_format":{"type":"json_object"},"seed":42,"unknown_field":{"a":[1,2]}}`)
+	if st != 200 {
+		t.Fatalf("status = %d (%s); want 200", st, body)
+	}
+	auth, sent := e.upstream.last()
+	if auth != "Bearer sk-oai-upstream||" {
+		t.Errorf("upstream auth = %q; want the upstream's own key", auth)
+	}
+	var got map[string]any
+	json.Unmarshal([]byte(sent), &got)
+	want := map[string]any{
+		"model":           "gpt-upstream",
+		"messages":        []any{map[string]any{"role": "user", "content": "hi", "x_custom": "keep"}},
+		"response_format": map[string]any{"type": "json_object"},
+		"seed":            float64(42),
+		"unknown_field":   map[string]any{"a": []any{float64(1), float64(2)}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("upstream body mismatch (-want +got):\n%s", diff)
+	}
+
+	// Anthropic upstream gets x-api-key and anthropic-version, and unknown
+	// fields of an Anthropic request pass through.
+	st, _, body = e.post(t, "/v1/messages", testKey, `{"model":"claude-test","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"thinking_extra":{"x":1}}`)
+	if st != 200 {
+		t.Fatalf("messages status = %d (%s)", st, body)
+	}
+	auth, sent = e.upstream.last()
+	if auth != "|sk-ant-upstream|2023-06-01" {
+		t.Errorf("anthropic upstream auth = %q", auth)
+	}
+	if !strings.Contains(sent, `"thinking_extra":{"x":1}`) || !strings.Contains(sent, `"model":"claude-upstream"`) {
+		t.Errorf("anthropic upstream body = %s; want passthrough with renamed model", sent)
+	}
+}
+
+type anResult struct {
+	Text   string
+	Tools  []string
+	Inputs []string
+	Stop   string
+}
+
+func anthropicResult(m *anthropic.Message) anResult {
+	var r anResult
+	for _, b := range m.Content {
+		switch b.Type {
+		case "text":
+			r.Text += b.Text
+		case "tool_use":
+			r.Tools = append(r.Tools, b.Name)
+			r.Inputs = append(r.Inputs, string(b.Input))
+		}
+	}
+	r.Stop = string(m.StopReason)
+	return r
+}
+
+func TestAnthropicMessages(t *testing.T) {
+	e := newEnv(t, server.Options{})
+	c := anClient(e)
+	cases := []struct {
+		name, model, prompt string
+		want                anResult
+	}{
+		{"mock", "gpt-test", "hello claude", anResult{Text: "hello claude", Stop: "end_turn"}},
+		{"anthropic upstream", "claude-test", "hello upstream", anResult{Text: "hello upstream", Stop: "end_turn"}},
+		{"cross-format to openai", "gpt-remote", "hello openai", anResult{Text: "hello openai", Stop: "end_turn"}},
+		{"tool_use", "claude-test", "please use the tool", anResult{Tools: []string{"get_weather"}, Inputs: []string{`{"city":"Paris"}`}, Stop: "tool_use"}},
+		{"tool_use cross-format", "gpt-remote", "please use the tool", anResult{Tools: []string{"get_weather"}, Inputs: []string{`{"city":"Paris"}`}, Stop: "tool_use"}},
+	}
+	for _, tc := range cases {
+		params := anthropic.MessageNewParams{
+			Model:     anthropic.Model(tc.model),
+			MaxTokens: 100,
+			System:    []anthropic.TextBlockParam{{Text: "be brief"}},
+			Messages:  []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(tc.prompt))},
+			Tools: []anthropic.ToolUnionParam{{OfTool: &anthropic.ToolParam{Name: "get_weather",
+				InputSchema: anthropic.ToolInputSchemaParam{Properties: map[string]any{"city": map[string]any{"type": "string"}}}}}},
+		}
+		t.Run(tc.name+"/non-streaming", func(t *testing.T) {
+			m, err := c.Messages.New(context.Background(), params)
+			if err != nil {
+				t.Fatalf("Messages.New(%q): %v", tc.prompt, err)
+			}
+			if diff := cmp.Diff(tc.want, anthropicResult(m)); diff != "" {
+				t.Errorf("Messages.New(%q) mismatch (-want +got):\n%s", tc.prompt, diff)
+			}
+			if m.Usage.OutputTokens == 0 {
+				t.Errorf("usage.output_tokens = 0; want > 0")
+			}
+		})
+		t.Run(tc.name+"/streaming", func(t *testing.T) {
+			s := c.Messages.NewStreaming(context.Background(), params)
+			var m anthropic.Message
+			for s.Next() {
+				if err := m.Accumulate(s.Current()); err != nil {
+					t.Fatalf("Accumulate: %v", err)
+				}
+			}
+			if err := s.Err(); err != nil {
+				t.Fatalf("stream(%q): %v", tc.prompt, err)
+			}
+			if diff := cmp.Diff(tc.want, anthropicResult(&m)); diff != "" {
+				t.Errorf("stream(%q) mismatch (-want +got):\n%s", tc.prompt, diff)
+			}
+		})
+	}
+}
+
+func TestAnthropicToolResultRoundTrip(t *testing.T) {
+	e := newEnv(t, server.Options{})
+	c := anClient(e)
+	// A tool_result turn translated to an OpenAI upstream.
+	m, err := c.Messages.New(context.Background(), anthropic.MessageNewParams{
+		Model: "gpt-remote", MaxTokens: 50,
+		Messages: []anthropic.MessageParam{
+			anthropic.NewUserMessage(anthropic.NewTextBlock("weather?")),
+			anthropic.NewAssistantMessage(anthropic.NewToolUseBlock("call_1", map[string]any{"city": "Paris"}, "get_weather")),
+			anthropic.NewUserMessage(anthropic.NewToolResultBlock("call_1", "sunny", false), anthropic.NewTextBlock("thanks, summarize")),
+		},
+	})
+	if err != nil {
+		t.Fatalf("Messages.New: %v", err)
+	}
+	if got := anthropicResult(m).Text; got != "thanks, summarize" {
+		t.Errorf("reply = %q; want echo of last user text", got)
+	}
+	_, sent := e.upstream.last()
+	var body struct {
+		Messages []map[string]any `json:"messages"`
+	}
+	json.Unmarshal([]byte(sent), &body)
+	var roles []string
+	for _, m := range body.Messages {
+		roles = append(roles, m["role"].(string))
+	}
+	if diff := cmp.Diff([]string{"user", "assistant", "tool", "user"}, roles); diff != "" {
+		t.Errorf("translated roles mismatch (-want +got):\n%s\nbody: %s", diff, sent)
+	}
+}
+
+func TestResponsesEmbeddingsModels(t *testing.T) {
+	e := newEnv(t, server.Options{})
+	c := oaClient(e)
+	ctx := context.Background()
+	params := responses.ResponseNewParams{Model: "gpt-test", Input: responses.ResponseNewParamsInputUnion{OfString: openai.String("hello responses")}}
+	r, err := c.Responses.New(ctx, params)
+	if err != nil {
+		t.Fatalf("Responses.New: %v", err)
+	}
+	if got := r.OutputText(); got != "hello responses" {
+		t.Errorf("Responses.New output = %q; want %q", got, "hello responses")
+	}
+	s := c.Responses.NewStreaming(ctx, params)
+	var text, final string
+	for s.Next() {
+		ev := s.Current()
+		switch ev.Type {
+		case "response.output_text.delta":
+			text += ev.Delta.OfString
+		case "response.completed":
+			final = ev.Response.OutputText()
+		}
+	}
+	if err := s.Err(); err != nil {
+		t.Fatalf("Responses stream: %v", err)
+	}
+	if text != "hello responses" || final != "hello responses" {
+		t.Errorf("Responses stream deltas = %q, completed = %q; want %q", text, final, "hello responses")
+	}
+	if _, err := c.Responses.New(ctx, responses.ResponseNewParams{Model: "claude-test", Input: params.Input}); err == nil {
+		t.Errorf("Responses.New(anthropic-only model) = nil error; want 400")
+	}
+
+	emb, err := c.Embeddings.New(ctx, openai.EmbeddingNewParams{Model: "gpt-test", Input: openai.EmbeddingNewParamsInputUnion{OfArrayOfStrings: []string{"a", "b"}}})
+	if err != nil {
+		t.Fatalf("Embeddings.New: %v", err)
+	}
+	if len(emb.Data) != 2 || len(emb.Data[0].Embedding) == 0 {
+		t.Errorf("Embeddings.New = %d vectors; want 2 non-empty", len(emb.Data))
+	}
+
+	page, err := c.Models.List(ctx)
+	if err != nil {
+		t.Fatalf("Models.List: %v", err)
+	}
+	var ids []string
+	for _, m := range page.Data {
+		ids = append(ids, m.ID)
+	}
+	want := []string{"claude-broken", "claude-test", "gpt-broken", "gpt-down", "gpt-fallback", "gpt-remote", "gpt-test"}
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Errorf("Models.List mismatch (-want +got):\n%s", diff)
+	}
+	ac := anClient(e)
+	ap, err := ac.Models.List(ctx, anthropic.ModelListParams{})
+	if err != nil {
+		t.Fatalf("anthropic Models.List: %v", err)
+	}
+	if len(ap.Data) != len(want) {
+		t.Errorf("anthropic Models.List = %d models; want %d", len(ap.Data), len(want))
+	}
+}

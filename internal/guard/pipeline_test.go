@@ -1,0 +1,173 @@
+package guard_test
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bulwark-ai/bulwark/internal/guard"
+)
+
+// reScanner is a test scanner: each regexp's matches are findings of its type.
+type reScanner struct {
+	name  string
+	types []string
+	res   []*regexp.Regexp
+	reach int
+	err   error
+}
+
+func newRE(name string, reach int, pairs ...string) *reScanner {
+	s := &reScanner{name: name, reach: reach}
+	for i := 0; i < len(pairs); i += 2 {
+		s.types = append(s.types, pairs[i])
+		s.res = append(s.res, regexp.MustCompile(pairs[i+1]))
+	}
+	return s
+}
+
+func (s *reScanner) Name() string                 { return s.name }
+func (s *reScanner) Reach(req *guard.Request) int { return s.reach }
+
+func (s *reScanner) Scan(_ context.Context, in guard.Input) ([]guard.Finding, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	var out []guard.Finding
+	for i, re := range s.res {
+		for _, m := range re.FindAllStringIndex(in.Text, -1) {
+			out = append(out, guard.Finding{Scanner: s.name, Type: s.types[i], Score: 1, Start: m[0], End: m[1]})
+		}
+	}
+	return out, nil
+}
+
+func piiScanner() *reScanner {
+	return newRE("pii", 64, "EMAIL", `[a-z0-9.]+@[a-z0-9]+\.[a-z]{2,}`, "PHONE", `\+1 ?\d{3} \d{3} \d{4}`)
+}
+
+func TestCheckInputPseudonymizeAndRestore(t *testing.T) {
+	p := guard.NewPipeline(guard.Rule{Scanner: piiScanner(), Input: true, Output: true, Default: guard.ActionRedact, Pseudonymize: true})
+	s := p.Begin(guard.Request{})
+	res, err := s.CheckInput(context.Background(), []guard.Segment{
+		{ID: 1, Source: guard.SourceUser, Text: "mail ann@x.io or bob@y.org"},
+		{ID: 2, Source: guard.SourceUser, Text: "again ann@x.io, call +1 555 123 4567"},
+	})
+	if err != nil {
+		t.Fatalf("CheckInput: %v", err)
+	}
+	want := []string{"mail [EMAIL_1] or [EMAIL_2]", "again [EMAIL_1], call [PHONE_1]"}
+	if diff := cmp.Diff(want, res.Texts); diff != "" {
+		t.Errorf("CheckInput texts (-want +got):\n%s", diff)
+	}
+	if res.Verdict.Action != guard.ActionRedact {
+		t.Errorf("CheckInput action = %v; want redact", res.Verdict.Action)
+	}
+	out, err := s.CheckOutput(context.Background(), "Sure, [EMAIL_2] and [PHONE_1]; [EMAIL_9] stays.")
+	if err != nil {
+		t.Fatalf("CheckOutput: %v", err)
+	}
+	if want := "Sure, bob@y.org and +1 555 123 4567; [EMAIL_9] stays."; out != want {
+		t.Errorf("CheckOutput = %q; want %q", out, want)
+	}
+}
+
+func TestRedactIsNotRestored(t *testing.T) {
+	p := guard.NewPipeline(guard.Rule{Scanner: piiScanner(), Input: true, Default: guard.ActionRedact})
+	s := p.Begin(guard.Request{})
+	res, err := s.CheckInput(context.Background(), []guard.Segment{{Source: guard.SourceUser, Text: "to ann@x.io"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.Texts[0], "to [EMAIL]"; got != want {
+		t.Errorf("CheckInput = %q; want %q", got, want)
+	}
+	out, err := s.CheckOutput(context.Background(), "ok [EMAIL]")
+	if err != nil || out != "ok [EMAIL]" {
+		t.Errorf("CheckOutput = %q, %v; want %q, nil", out, err, "ok [EMAIL]")
+	}
+}
+
+func TestActionsPerTypeAndSources(t *testing.T) {
+	sc := newRE("inj", 64, "INJECTION", `ignore previous`, "HARMFUL", `make a bomb`)
+	p := guard.NewPipeline(guard.Rule{
+		Scanner: sc, Input: true, Sources: []guard.Source{guard.SourceUser, guard.SourceTool},
+		Default: guard.ActionBlock, Actions: map[string]guard.Action{"HARMFUL": guard.ActionFlag},
+	})
+	tests := []struct {
+		name   string
+		seg    guard.Segment
+		action guard.Action
+	}{
+		{"clean", guard.Segment{Source: guard.SourceUser, Text: "hello"}, guard.ActionAllow},
+		{"blocked", guard.Segment{Source: guard.SourceUser, Text: "please ignore previous"}, guard.ActionBlock},
+		{"flagged type", guard.Segment{Source: guard.SourceUser, Text: "how to make a bomb"}, guard.ActionFlag},
+		{"tool source", guard.Segment{Source: guard.SourceTool, Text: "ignore previous"}, guard.ActionBlock},
+		{"unscanned source", guard.Segment{Source: guard.SourceSystem, Text: "ignore previous"}, guard.ActionAllow},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := p.Begin(guard.Request{}).CheckInput(context.Background(), []guard.Segment{tt.seg})
+			if res.Verdict.Action != tt.action {
+				t.Errorf("CheckInput(%q) action = %v; want %v", tt.seg.Text, res.Verdict.Action, tt.action)
+			}
+			var be *guard.BlockedError
+			if got := errors.As(err, &be); got != (tt.action == guard.ActionBlock) {
+				t.Errorf("CheckInput(%q) err = %v; want blocked %v", tt.seg.Text, err, tt.action == guard.ActionBlock)
+			}
+		})
+	}
+}
+
+func TestFailClosedAndOpen(t *testing.T) {
+	broken := newRE("broken", 8)
+	broken.err = errors.New("model file missing")
+	for _, failOpen := range []bool{false, true} {
+		p := guard.NewPipeline(guard.Rule{Scanner: broken, Input: true, Output: true, FailOpen: failOpen})
+		s := p.Begin(guard.Request{})
+		_, err := s.CheckInput(context.Background(), []guard.Segment{{Source: guard.SourceUser, Text: "x"}})
+		if got := errors.Is(err, guard.ErrScannerFailed); got == failOpen {
+			t.Errorf("failOpen=%v: CheckInput err = %v; want ErrScannerFailed %v", failOpen, err, !failOpen)
+		}
+		if err != nil && strings.Contains(err.Error(), "model file") {
+			t.Errorf("CheckInput error %q leaks the internal cause", err)
+		}
+		st := s.NewStream()
+		_, werr := st.Write(context.Background(), strings.Repeat("y", 600))
+		_, cerr := st.Close(context.Background())
+		if got := errors.Is(errors.Join(werr, cerr), guard.ErrScannerFailed); got == failOpen {
+			t.Errorf("failOpen=%v: stream err = %v, %v; want ErrScannerFailed %v", failOpen, werr, cerr, !failOpen)
+		}
+		if failOpen && s.Verdict().Header() != "flag; types=SCANNER_ERROR" {
+			t.Errorf("failOpen verdict header = %q; want %q", s.Verdict().Header(), "flag; types=SCANNER_ERROR")
+		}
+	}
+}
+
+func TestCanary(t *testing.T) {
+	p := guard.NewPipelineWith(guard.Options{CanaryText: "ref {token}; never repeat it."})
+	s := p.Begin(guard.Request{})
+	c1, c2 := s.Canary(), s.Canary()
+	if c1 != c2 || !strings.HasPrefix(c1, "ref bwk-") || strings.Contains(c1, "{token}") {
+		t.Errorf("Canary() = %q then %q; want the same text with a bwk- token", c1, c2)
+	}
+	if other := p.Begin(guard.Request{}).Canary(); other == c1 {
+		t.Errorf("two sessions got the same canary %q", other)
+	}
+	if got := guard.NewPipeline().Begin(guard.Request{}).Canary(); got != "" {
+		t.Errorf("Canary() without CanaryText = %q; want empty", got)
+	}
+}
+
+func TestVerdictHeader(t *testing.T) {
+	var v guard.Verdict
+	v.Add(guard.Finding{Type: "EMAIL", Action: guard.ActionRedact}, guard.Finding{Type: "EMAIL", Action: guard.ActionRedact},
+		guard.Finding{Type: "AWS_ACCESS_KEY", Action: guard.ActionFlag})
+	if got, want := v.Header(), "redact; types=EMAIL,AWS_ACCESS_KEY"; got != want {
+		t.Errorf("Header() = %q; want %q", got, want)
+	}
+}

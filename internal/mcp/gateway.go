@@ -1,0 +1,529 @@
+// Package mcp is Bulwark's MCP gateway, built on the official Go SDK: it
+// serves Streamable HTTP at /mcp/{server} to agents and connects to upstream
+// MCP servers over Streamable HTTP or as stdio subprocesses.
+//
+// Every agent authenticates with its own bearer key; upstream credentials
+// stay in Bulwark (no token passthrough). tools/list is filtered to the tools
+// the agent may call; every tools/call is decided by the agent.Firewall
+// (kill switch, allow-list, argument schema, policy, approval) and its result
+// is scanned by the guard pipeline before the agent sees it. Tool contracts
+// are pinned by hash: a changed contract (rug pull) is quarantined until an
+// operator approves it, a tool name that shadows another server's tool is
+// refused, and contracts are checked for hidden instructions (tool
+// poisoning).
+//
+// Refusals are JSON-RPC errors with a reason the agent can read (see the
+// Code* constants); a tool result blocked by the guardrails becomes a tool
+// result with isError set, so the model learns the call failed without
+// seeing the blocked text.
+package mcp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/bulwark-ai/bulwark/internal/agent"
+	"github.com/bulwark-ai/bulwark/internal/auth"
+	"github.com/bulwark-ai/bulwark/internal/guard"
+	sdkauth "github.com/modelcontextprotocol/go-sdk/auth"
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// JSON-RPC error codes Bulwark returns for refused calls (besides the
+// standard -32602 invalid params for unknown tools and schema violations).
+const (
+	CodeDenied      = -32001 // the firewall denied the call (policy, allow-list, approval)
+	CodeQuarantined = -32002 // the tool's contract is quarantined
+	CodeDisabled    = -32003 // a kill switch is on for the agent, app, server or tool
+	CodeUpstream    = -32004 // the upstream server failed
+)
+
+// Poisoning actions.
+const (
+	PoisonQuarantine = "quarantine" // hide and refuse the tool until approved
+	PoisonFlag       = "flag"       // record the flags, keep the tool usable
+)
+
+// Options configure a Gateway.
+type Options struct {
+	Upstreams []UpstreamConfig
+	// Firewall decides every call (required).
+	Firewall *agent.Firewall
+	// Kill ends sessions and in-flight calls when a target is disabled.
+	Kill *agent.KillSwitch
+	// Pipeline scans tool results (as guard.SourceTool) and tool contracts
+	// for poisoning; nil skips guard scanning (the simple poisoning rules
+	// still run).
+	Pipeline *guard.Pipeline
+	// PipelineFunc, when set, is asked for the current pipeline on every
+	// use instead of Pipeline (the server's pipeline changes on reload).
+	PipelineFunc func() *guard.Pipeline
+	// Pins records tool contracts (default: in memory only).
+	Pins *PinStore
+	// Authenticate maps a request's bearer key to a principal (required).
+	Authenticate func(*http.Request) (auth.Principal, error)
+	// PoisonAction is PoisonQuarantine (default) or PoisonFlag.
+	PoisonAction string
+	// MaxBodyBytes limits one JSON-RPC message (default 4 MiB).
+	MaxBodyBytes int64
+	Logger       *slog.Logger
+}
+
+// Gateway is the MCP gateway. It is an http.Handler for /mcp/{server}.
+type Gateway struct {
+	opts     Options
+	ups      map[string]*upstream
+	handlers map[string]http.Handler
+	base     context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	sessions sync.Map // *sdk.ServerSession -> struct{}
+}
+
+var serverName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+type principalKey struct{}
+
+// New builds the gateway. Upstreams are connected lazily, on first use.
+func New(opts Options) (*Gateway, error) {
+	if opts.Firewall == nil || opts.Authenticate == nil {
+		return nil, errors.New("mcp: Firewall and Authenticate are required")
+	}
+	if opts.PoisonAction == "" {
+		opts.PoisonAction = PoisonQuarantine
+	}
+	if opts.PoisonAction != PoisonQuarantine && opts.PoisonAction != PoisonFlag {
+		return nil, fmt.Errorf("mcp: unknown poisoning action %q", opts.PoisonAction)
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 4 << 20
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Pins == nil {
+		opts.Pins, _ = OpenPinStore("", nil)
+	}
+	base, cancel := context.WithCancel(context.Background())
+	g := &Gateway{opts: opts, ups: map[string]*upstream{}, handlers: map[string]http.Handler{}, base: base, cancel: cancel}
+	for _, uc := range opts.Upstreams {
+		if !serverName.MatchString(uc.Name) {
+			cancel()
+			return nil, fmt.Errorf("mcp: server name %q must match %s", uc.Name, serverName)
+		}
+		if _, dup := g.ups[uc.Name]; dup {
+			cancel()
+			return nil, fmt.Errorf("mcp: server %q configured twice", uc.Name)
+		}
+		u := newUpstream(base, uc, &g.wg)
+		g.ups[uc.Name] = u
+		srv := sdk.NewServer(&sdk.Implementation{Name: "bulwark-" + uc.Name, Version: "1"}, &sdk.ServerOptions{
+			Capabilities: &sdk.ServerCapabilities{Tools: &sdk.ToolCapabilities{}},
+			Logger:       opts.Logger,
+		})
+		srv.AddReceivingMiddleware(g.middleware(u))
+		h := sdk.NewStreamableHTTPHandler(func(*http.Request) *sdk.Server { return srv }, &sdk.StreamableHTTPOptions{
+			MaxRequestBodyBytes: opts.MaxBodyBytes,
+			// Plain JSON responses: Bulwark does not stream server-to-client
+			// messages within a call, and JSON is cheaper than SSE framing.
+			JSONResponse: true,
+			Logger:       opts.Logger,
+		})
+		g.handlers[uc.Name] = sdkauth.RequireBearerToken(g.verify, &sdkauth.RequireBearerTokenOptions{AllowMissingExpiration: true})(g.prefilter(h))
+	}
+	return g, nil
+}
+
+// ServeHTTP serves /mcp/{server}.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/mcp/"), "/")
+	h, ok := g.handlers[name]
+	if !ok {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"error":{"message":"unknown MCP server"}}` + "\n"))
+		return
+	}
+	h.ServeHTTP(w, r)
+}
+
+// prefilter runs the gateway's own JSON-RPC checks (after authentication,
+// before the SDK).
+func (g *Gateway) prefilter(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			body, ok := checkMessage(w, r, g.opts.MaxBodyBytes)
+			if !ok {
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.ContentLength = int64(len(body))
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// Close ends agent sessions and upstream connections and waits for the
+// gateway's goroutines.
+func (g *Gateway) Close() error {
+	g.cancel()
+	g.sessions.Range(func(k, _ any) bool {
+		_ = k.(*sdk.ServerSession).Close()
+		return true
+	})
+	for _, u := range g.ups {
+		u.close()
+	}
+	g.wg.Wait()
+	return nil
+}
+
+func (g *Gateway) verify(_ context.Context, _ string, r *http.Request) (*sdkauth.TokenInfo, error) {
+	p, err := g.opts.Authenticate(r)
+	if err != nil {
+		return nil, fmt.Errorf("invalid API key: %w", sdkauth.ErrInvalidToken)
+	}
+	uid := p.KeyID
+	if uid == "" {
+		uid = p.App + "/" + p.Agent
+	}
+	return &sdkauth.TokenInfo{UserID: uid, Extra: map[string]any{"bulwark.principal": p}}, nil
+}
+
+func principalOf(req sdk.Request) (auth.Principal, bool) {
+	ex := req.GetExtra()
+	if ex == nil || ex.TokenInfo == nil {
+		return auth.Principal{}, false
+	}
+	p, ok := ex.TokenInfo.Extra["bulwark.principal"].(auth.Principal)
+	return p, ok
+}
+
+func rpcError(code int, msg string, reasons []string) error {
+	e := &jsonrpc.Error{Code: int64(code), Message: msg}
+	if len(reasons) > 0 {
+		e.Data, _ = json.Marshal(map[string]any{"reasons": reasons})
+	}
+	return e
+}
+
+func (g *Gateway) middleware(u *upstream) sdk.Middleware {
+	return func(next sdk.MethodHandler) sdk.MethodHandler {
+		return func(ctx context.Context, method string, req sdk.Request) (sdk.Result, error) {
+			if method != "tools/list" && method != "tools/call" {
+				return next(ctx, method, req)
+			}
+			p, ok := principalOf(req)
+			if !ok {
+				return nil, rpcError(CodeDenied, "unauthenticated", nil)
+			}
+			g.watchSession(req, p, u.cfg.Name)
+			if g.opts.Kill != nil {
+				if err := g.opts.Kill.Check(sessionTargets(p, u.cfg.Name)...); err != nil {
+					return nil, rpcError(CodeDisabled, err.Error(), nil)
+				}
+			}
+			if method == "tools/list" {
+				return g.listTools(ctx, u, p)
+			}
+			cr, ok := req.(*sdk.CallToolRequest)
+			if !ok || cr.Params == nil {
+				return nil, rpcError(jsonrpc.CodeInvalidParams, "tools/call needs params", nil)
+			}
+			return g.callTool(ctx, u, p, cr.Params)
+		}
+	}
+}
+
+func sessionTargets(p auth.Principal, server string) []agent.Target {
+	return []agent.Target{{Kind: "app", Name: p.App}, {Kind: "agent", Name: p.Agent}, {Kind: "server", Name: server}}
+}
+
+// watchSession closes an agent's session when a kill switch for its app,
+// agent or server is turned on.
+func (g *Gateway) watchSession(req sdk.Request, p auth.Principal, server string) {
+	ss, ok := req.GetSession().(*sdk.ServerSession)
+	if !ok || g.opts.Kill == nil {
+		return
+	}
+	if _, loaded := g.sessions.LoadOrStore(ss, struct{}{}); loaded {
+		return
+	}
+	wctx, stop := g.opts.Kill.Watch(g.base, sessionTargets(p, server)...)
+	context.AfterFunc(wctx, func() {
+		if errors.Is(context.Cause(wctx), agent.ErrDisabled) {
+			_ = ss.Close()
+		}
+	})
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		_ = ss.Wait()
+		stop()
+		g.sessions.Delete(ss)
+	}()
+}
+
+// refresh lists the upstream's tools, pins their contracts and returns them.
+func (g *Gateway) refresh(ctx context.Context, u *upstream) (map[string]*toolEntry, error) {
+	tools, err := u.listTools(ctx)
+	if err != nil {
+		g.opts.Logger.Warn("mcp upstream tools/list failed", "server", u.cfg.Name, "err", err)
+		return nil, rpcError(CodeUpstream, "upstream server "+u.cfg.Name+" is unavailable", nil)
+	}
+	ents := make(map[string]*toolEntry, len(tools))
+	for _, t := range tools {
+		raw, err := json.Marshal(t)
+		if err != nil {
+			continue
+		}
+		contract, hash, err := Canonical(raw)
+		if err != nil {
+			continue
+		}
+		e := &toolEntry{tool: t, contract: contract, hash: hash}
+		if t.InputSchema != nil {
+			e.schema, _ = json.Marshal(t.InputSchema)
+		}
+		obs := Observation{Server: u.cfg.Name, Tool: t.Name, Hash: hash, Contract: contract}
+		if old, ok := g.opts.Pins.Get(u.cfg.Name, t.Name); !ok || (old.Hash != hash && old.Pending != hash) {
+			flags, err := PoisonCheck(ctx, contract, g.pipeline())
+			if err != nil {
+				// Fail closed: a contract that could not be checked is quarantined.
+				flags = append(flags, "SCAN_FAILED")
+			}
+			obs.Flags = flags
+			obs.Quarantine = len(flags) > 0 && g.opts.PoisonAction == PoisonQuarantine
+		}
+		pin, err := g.opts.Pins.Observe(ctx, obs)
+		if err != nil {
+			g.opts.Logger.Error("mcp pin store failed", "server", u.cfg.Name, "err", err)
+			pin.Status = StatusQuarantined
+			pin.Reason = "pin store unavailable"
+		}
+		e.pin = pin
+		ents[t.Name] = e
+	}
+	u.mu.Lock()
+	u.tools, u.stale = ents, false
+	u.mu.Unlock()
+	return ents, nil
+}
+
+func (g *Gateway) listTools(ctx context.Context, u *upstream, p auth.Principal) (*sdk.ListToolsResult, error) {
+	ents, err := g.refresh(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	res := &sdk.ListToolsResult{Tools: []*sdk.Tool{}}
+	for name, e := range ents {
+		if e.pin.Status == StatusActive && g.opts.Firewall.Permits(p, u.cfg.Name, name) {
+			res.Tools = append(res.Tools, e.tool)
+		}
+	}
+	sort.Slice(res.Tools, func(i, j int) bool { return res.Tools[i].Name < res.Tools[j].Name })
+	return res, nil
+}
+
+// entry returns the current listing entry of a tool, refreshing the listing
+// when it is stale or does not know the tool.
+func (g *Gateway) entry(ctx context.Context, u *upstream, name string) (*toolEntry, error) {
+	u.mu.Lock()
+	ents, stale := u.tools, u.stale
+	u.mu.Unlock()
+	if e, ok := ents[name]; ok && !stale {
+		return e, nil
+	}
+	ents, err := g.refresh(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return ents[name], nil
+}
+
+func (g *Gateway) callTool(ctx context.Context, u *upstream, p auth.Principal, params *sdk.CallToolParamsRaw) (*sdk.CallToolResult, error) {
+	server := u.cfg.Name
+	e, err := g.entry(ctx, u, params.Name)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return nil, rpcError(jsonrpc.CodeInvalidParams, "unknown tool", nil)
+	}
+	label := server + "/" + params.Name
+	if e.pin.Status != StatusActive {
+		return nil, rpcError(CodeQuarantined, "tool "+label+" is quarantined ("+e.pin.Reason+"); an operator must approve it", nil)
+	}
+	if err := g.opts.Firewall.CheckArguments(e.schema, params.Arguments); err != nil {
+		var se *agent.SchemaError
+		if errors.As(err, &se) {
+			return nil, rpcError(jsonrpc.CodeInvalidParams, se.Error(), nil)
+		}
+		return nil, rpcError(jsonrpc.CodeInvalidParams, "the tool's input schema is invalid", nil)
+	}
+	call := agent.ToolCall{ID: callID(params.Meta), Server: server, Name: params.Name, Arguments: params.Arguments}
+	d, err := g.opts.Firewall.DecideRequest(ctx, agent.Request{Principal: p, Call: call, Tool: &agent.ToolMeta{
+		ContractHash: e.hash, InputSchema: e.schema, Annotations: annotations(e.tool),
+	}})
+	if d.Effect != agent.EffectAllow {
+		if err != nil {
+			g.opts.Logger.Warn("mcp decision failed", "tool", label, "err", err)
+		}
+		return nil, rpcError(CodeDenied, "bulwark denied "+label+": "+strings.Join(d.Reasons, "; "), d.Reasons)
+	}
+	args := params.Arguments
+	if d.Arguments != nil {
+		args = d.Arguments
+	}
+	cctx := ctx
+	if g.opts.Kill != nil {
+		var stop context.CancelFunc
+		cctx, stop = g.opts.Kill.Watch(ctx, agent.CallTargets(p, call)...)
+		defer stop()
+	}
+	res, err := u.call(cctx, params.Name, args)
+	if err != nil {
+		if cause := context.Cause(cctx); errors.Is(cause, agent.ErrDisabled) {
+			return nil, rpcError(CodeDisabled, "call ended: "+cause.Error(), nil)
+		}
+		if ctx.Err() != nil {
+			return nil, context.Cause(ctx)
+		}
+		var we *jsonrpc.Error
+		if errors.As(err, &we) {
+			return nil, rpcError(CodeUpstream, "upstream "+server+" refused the call: "+we.Message, nil)
+		}
+		g.opts.Logger.Warn("mcp upstream call failed", "tool", label, "err", err)
+		return nil, rpcError(CodeUpstream, "upstream server "+server+" failed", nil)
+	}
+	return g.scanResult(ctx, res)
+}
+
+// callID is the client's stable id for a call, for approval idempotency:
+// _meta "bulwark/call_id" or "call_id". Without one, identical calls from
+// the same principal share an approval.
+func callID(m sdk.Meta) string {
+	for _, k := range []string{"bulwark/call_id", "call_id"} {
+		if s, ok := m[k].(string); ok && len(s) <= 256 {
+			return s
+		}
+	}
+	return ""
+}
+
+// annotations maps MCP hints to policy names, applying the MCP defaults
+// (destructive and open-world unless the tool says otherwise).
+func annotations(t *sdk.Tool) map[string]bool {
+	m := map[string]bool{"read_only_hint": false, "destructive_hint": true, "idempotent_hint": false, "open_world_hint": true}
+	a := t.Annotations
+	if a == nil {
+		return m
+	}
+	m["read_only_hint"] = a.ReadOnlyHint
+	m["idempotent_hint"] = a.IdempotentHint
+	if a.DestructiveHint != nil {
+		m["destructive_hint"] = *a.DestructiveHint
+	}
+	if a.ReadOnlyHint {
+		m["destructive_hint"] = false
+	}
+	if a.OpenWorldHint != nil {
+		m["open_world_hint"] = *a.OpenWorldHint
+	}
+	return m
+}
+
+// scanResult runs the guard pipeline over a tool result's text (indirect
+// injection, secrets) before the agent sees it.
+func (g *Gateway) scanResult(ctx context.Context, res *sdk.CallToolResult) (*sdk.CallToolResult, error) {
+	pipe := g.pipeline()
+	if pipe == nil || res == nil {
+		return res, nil
+	}
+	var segs []guard.Segment
+	type slot struct{ set func(string) }
+	var slots []slot
+	for _, c := range res.Content {
+		switch c := c.(type) {
+		case *sdk.TextContent:
+			segs = append(segs, guard.Segment{ID: len(segs), Source: guard.SourceTool, Text: c.Text})
+			slots = append(slots, slot{func(s string) { c.Text = s }})
+		case *sdk.EmbeddedResource:
+			if c.Resource != nil && c.Resource.Text != "" {
+				r := c.Resource
+				segs = append(segs, guard.Segment{ID: len(segs), Source: guard.SourceTool, Text: r.Text})
+				slots = append(slots, slot{func(s string) { r.Text = s }})
+			}
+		}
+	}
+	if res.StructuredContent != nil {
+		if b, err := json.Marshal(res.StructuredContent); err == nil {
+			segs = append(segs, guard.Segment{ID: len(segs), Source: guard.SourceTool, Text: string(b)})
+			slots = append(slots, slot{func(s string) {
+				if json.Valid([]byte(s)) {
+					res.StructuredContent = json.RawMessage(s)
+				} else {
+					res.StructuredContent = nil
+				}
+			}})
+		}
+	}
+	if len(segs) == 0 {
+		return res, nil
+	}
+	out, err := pipe.Begin(guard.Request{}).CheckInput(ctx, segs)
+	var blocked *guard.BlockedError
+	switch {
+	case errors.As(err, &blocked):
+		return &sdk.CallToolResult{IsError: true, Content: []sdk.Content{&sdk.TextContent{Text: blocked.Error() + " (tool result withheld)"}}}, nil
+	case err != nil:
+		return &sdk.CallToolResult{IsError: true, Content: []sdk.Content{&sdk.TextContent{Text: "bulwark could not scan the tool result; it was withheld"}}}, nil
+	}
+	for i, s := range out.Texts {
+		if s != segs[i].Text {
+			slots[i].set(s)
+		}
+	}
+	return res, nil
+}
+
+func (g *Gateway) pipeline() *guard.Pipeline {
+	if g.opts.PipelineFunc != nil {
+		return g.opts.PipelineFunc()
+	}
+	return g.opts.Pipeline
+}
+
+// ToolMeta returns a tool's pinned contract as last listed (agent.ToolCatalog).
+func (g *Gateway) ToolMeta(server, name string) (agent.ToolMeta, bool) {
+	u, ok := g.ups[server]
+	if !ok {
+		return agent.ToolMeta{}, false
+	}
+	u.mu.Lock()
+	e, ok := u.tools[name]
+	u.mu.Unlock()
+	if !ok {
+		return agent.ToolMeta{}, false
+	}
+	return agent.ToolMeta{ContractHash: e.hash, InputSchema: e.schema, Annotations: annotations(e.tool)}, true
+}
+
+// MarkStale makes the next call re-list the server's tools (after an
+// operator approved a contract).
+func (g *Gateway) MarkStale(server string) {
+	if u, ok := g.ups[server]; ok {
+		u.markStale()
+	}
+}

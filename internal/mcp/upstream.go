@@ -1,0 +1,211 @@
+package mcp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os/exec"
+	"sync"
+	"time"
+
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// UpstreamConfig is one MCP server Bulwark fronts.
+type UpstreamConfig struct {
+	Name string
+	// Transport is "http" (Streamable HTTP at URL) or "stdio" (Command run
+	// as a subprocess).
+	Transport string
+	URL       string
+	Command   string
+	Args      []string
+	// Env is the subprocess environment ("KEY=value"); nothing of Bulwark's
+	// own environment is inherited.
+	Env []string
+	// Headers are sent on every request to an HTTP upstream: the upstream's
+	// credentials, which stay in Bulwark and are never taken from or shown to
+	// agents.
+	Headers http.Header
+}
+
+// toolEntry is one upstream tool as last listed, with its contract hash.
+type toolEntry struct {
+	tool     *sdk.Tool
+	contract json.RawMessage
+	hash     string
+	schema   json.RawMessage
+	pin      Pin
+}
+
+// upstream is the connection to one MCP server, shared by all agent sessions.
+type upstream struct {
+	cfg    UpstreamConfig
+	client *sdk.Client
+	base   context.Context // gateway lifetime
+
+	mu    sync.Mutex
+	cs    *sdk.ClientSession
+	tools map[string]*toolEntry
+	stale bool
+	wg    *sync.WaitGroup
+}
+
+func newUpstream(base context.Context, cfg UpstreamConfig, wg *sync.WaitGroup) *upstream {
+	u := &upstream{cfg: cfg, base: base, stale: true, wg: wg}
+	u.client = sdk.NewClient(&sdk.Implementation{Name: "bulwark", Version: "1"}, &sdk.ClientOptions{
+		ToolListChangedHandler: func(context.Context, *sdk.ToolListChangedRequest) { u.markStale() },
+	})
+	return u
+}
+
+func (u *upstream) markStale() {
+	u.mu.Lock()
+	u.stale = true
+	u.mu.Unlock()
+}
+
+// headerTransport adds the upstream's credential headers.
+type headerTransport struct {
+	base    http.RoundTripper
+	headers http.Header
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	for k, vs := range t.headers {
+		r.Header[k] = append([]string(nil), vs...)
+	}
+	return t.base.RoundTrip(r)
+}
+
+// session returns the live client session, connecting if needed.
+func (u *upstream) session(ctx context.Context) (*sdk.ClientSession, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.cs != nil {
+		return u.cs, nil
+	}
+	var t sdk.Transport
+	switch u.cfg.Transport {
+	case "stdio":
+		cmd := exec.Command(u.cfg.Command, u.cfg.Args...)
+		cmd.Env = append([]string{}, u.cfg.Env...)
+		t = &sdk.CommandTransport{Command: cmd, TerminateDuration: 2 * time.Second}
+	case "http", "":
+		t = &sdk.StreamableClientTransport{
+			Endpoint:   u.cfg.URL,
+			HTTPClient: &http.Client{Transport: headerTransport{base: http.DefaultTransport, headers: u.cfg.Headers}},
+			MaxRetries: 1,
+		}
+	default:
+		return nil, fmt.Errorf("upstream %s: unknown transport %q", u.cfg.Name, u.cfg.Transport)
+	}
+	// The session outlives this request: connect under the gateway's
+	// lifetime, bounded while the caller waits.
+	type res struct {
+		cs  *sdk.ClientSession
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() {
+		cs, err := u.client.Connect(u.base, t, nil)
+		ch <- res{cs, err}
+	}()
+	var r res
+	select {
+	case r = <-ch:
+	case <-ctx.Done():
+		go func() { // reap a late connection
+			if r := <-ch; r.cs != nil {
+				_ = r.cs.Close()
+			}
+		}()
+		return nil, context.Cause(ctx)
+	}
+	if r.err != nil {
+		return nil, fmt.Errorf("upstream %s: connect: %w", u.cfg.Name, r.err)
+	}
+	u.cs, u.stale = r.cs, true
+	u.wg.Add(1)
+	go func(cs *sdk.ClientSession) {
+		defer u.wg.Done()
+		_ = cs.Wait()
+		u.mu.Lock()
+		if u.cs == cs {
+			u.cs, u.stale = nil, true
+		}
+		u.mu.Unlock()
+	}(r.cs)
+	return r.cs, nil
+}
+
+// drop forgets a broken session so the next call reconnects.
+func (u *upstream) drop(cs *sdk.ClientSession) {
+	u.mu.Lock()
+	if u.cs == cs {
+		u.cs, u.stale = nil, true
+	}
+	u.mu.Unlock()
+	_ = cs.Close()
+}
+
+func (u *upstream) close() {
+	u.mu.Lock()
+	cs := u.cs
+	u.cs = nil
+	u.mu.Unlock()
+	if cs != nil {
+		_ = cs.Close()
+	}
+}
+
+// listTools fetches the upstream's full tool list.
+func (u *upstream) listTools(ctx context.Context) ([]*sdk.Tool, error) {
+	for attempt := 0; ; attempt++ {
+		cs, err := u.session(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var tools []*sdk.Tool
+		for t, err := range cs.Tools(ctx, nil) {
+			if err != nil {
+				tools = nil
+				if attempt == 0 && errors.Is(err, sdk.ErrConnectionClosed) {
+					u.drop(cs)
+					break
+				}
+				return nil, fmt.Errorf("upstream %s: tools/list: %w", u.cfg.Name, err)
+			}
+			tools = append(tools, t)
+		}
+		if tools != nil || attempt > 0 {
+			return tools, nil
+		}
+		if u.current() == cs {
+			return tools, nil // genuinely empty
+		}
+	}
+}
+
+func (u *upstream) current() *sdk.ClientSession {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.cs
+}
+
+// call forwards a tools/call.
+func (u *upstream) call(ctx context.Context, name string, args json.RawMessage) (*sdk.CallToolResult, error) {
+	cs, err := u.session(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := cs.CallTool(ctx, &sdk.CallToolParams{Name: name, Arguments: args})
+	if errors.Is(err, sdk.ErrConnectionClosed) {
+		u.drop(cs)
+	}
+	return res, err
+}

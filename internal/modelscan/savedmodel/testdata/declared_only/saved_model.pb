@@ -1,0 +1,7 @@
+$
+"
+
+
+PyFunc2serve
+
+mMatMul

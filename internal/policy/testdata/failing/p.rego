@@ -1,0 +1,3 @@
+package bulwark.tools
+
+allow if input.tool.name == "ok"

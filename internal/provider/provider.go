@@ -1,0 +1,205 @@
+// Package provider calls model upstreams: OpenAI-compatible endpoints (OpenAI,
+// Azure OpenAI, vLLM, Ollama, ...), Anthropic, and the built-in mock. It
+// owns the HTTP transports (keep-alive pools), timeouts, the per-upstream
+// circuit breaker, retries within a retry budget and fallback between the
+// targets of a model route. It does not parse response bodies: the gateway
+// does, because it knows the wire format the client asked for.
+package provider
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/bulwark-ai/bulwark/internal/config"
+	"github.com/bulwark-ai/bulwark/internal/provider/mock"
+)
+
+// API is a wire API an upstream may speak.
+type API int
+
+// APIs.
+const (
+	APIChat       API = iota // OpenAI POST /chat/completions
+	APIResponses             // OpenAI POST /responses
+	APIEmbeddings            // OpenAI POST /embeddings
+	APIMessages              // Anthropic POST /v1/messages
+)
+
+var apiNames = [...]string{"chat", "responses", "embeddings", "messages"}
+
+func (a API) String() string { return apiNames[a] }
+
+// Upstream is one configured provider endpoint. It is safe for concurrent use.
+type Upstream struct {
+	name      string
+	kind      string
+	base      string
+	apiKey    string
+	azureVer  string
+	anthVer   string
+	headers   http.Header
+	client    *http.Client
+	firstByte time.Duration
+	total     time.Duration
+	breaker   *Breaker
+	transport *http.Transport // nil for the mock
+}
+
+// NewUpstream builds an upstream from its config. getenv resolves
+// api_key_env. The returned upstream owns an HTTP transport; call
+// CloseIdleConnections when it is retired.
+func NewUpstream(u config.Upstream, getenv func(string) string) (*Upstream, error) {
+	key, err := u.APIKey(getenv)
+	if err != nil {
+		return nil, err
+	}
+	up := &Upstream{
+		name:      u.Name,
+		kind:      u.Kind,
+		base:      strings.TrimRight(u.BaseURL, "/"),
+		apiKey:    key,
+		azureVer:  u.APIVersion,
+		anthVer:   u.AnthropicVersion,
+		headers:   http.Header{},
+		firstByte: u.Timeouts.FirstByte.D(),
+		total:     u.Timeouts.Total.D(),
+		breaker:   NewBreaker(u.CircuitBreaker.Failures, u.CircuitBreaker.Cooldown.D()),
+	}
+	for k, v := range u.Headers {
+		up.headers.Set(k, v)
+	}
+	if u.Kind == config.KindMock {
+		up.base = "http://mock.invalid/v1"
+		up.client = &http.Client{Transport: mock.NewTransport(mock.New(u.Mock))}
+		return up, nil
+	}
+	if _, err := url.Parse(up.base); err != nil {
+		return nil, fmt.Errorf("upstream %s: base_url: %w", u.Name, err)
+	}
+	d := &net.Dialer{Timeout: u.Timeouts.Connect.D(), KeepAlive: 30 * time.Second}
+	up.transport = &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           d.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          u.MaxIdleConnsPerHost * 2,
+		MaxIdleConnsPerHost:   u.MaxIdleConnsPerHost,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   u.Timeouts.Connect.D(),
+		ResponseHeaderTimeout: u.Timeouts.FirstByte.D(),
+		ExpectContinueTimeout: time.Second,
+	}
+	up.client = &http.Client{Transport: up.transport}
+	return up, nil
+}
+
+// Name returns the upstream's configured name.
+func (u *Upstream) Name() string { return u.name }
+
+// Kind returns the upstream's kind (openai, azure, anthropic, mock).
+func (u *Upstream) Kind() string { return u.kind }
+
+// Speaks reports whether the upstream serves api natively.
+func (u *Upstream) Speaks(api API) bool {
+	switch u.kind {
+	case config.KindMock:
+		return true
+	case config.KindAnthropic:
+		return api == APIMessages
+	default:
+		return api != APIMessages
+	}
+}
+
+// CloseIdleConnections releases the upstream's idle keep-alive connections.
+func (u *Upstream) CloseIdleConnections() {
+	if u.transport != nil {
+		u.transport.CloseIdleConnections()
+	}
+}
+
+// Breaker returns the upstream's circuit breaker.
+func (u *Upstream) Breaker() *Breaker { return u.breaker }
+
+func (u *Upstream) url(api API, model string) string {
+	path := ""
+	switch api {
+	case APIChat:
+		path = "/chat/completions"
+	case APIResponses:
+		path = "/responses"
+	case APIEmbeddings:
+		path = "/embeddings"
+	case APIMessages:
+		path = "/v1/messages"
+		if u.kind == config.KindMock {
+			path = "/messages"
+		}
+	}
+	if u.kind == config.KindAzure {
+		return u.base + "/openai/deployments/" + url.PathEscape(model) + path + "?api-version=" + url.QueryEscape(u.azureVer)
+	}
+	return u.base + path
+}
+
+// Send makes one call, without retries. The response body must be closed;
+// closing it also ends the call's total timeout. A non-2xx response is
+// returned as a response, not an error.
+func (u *Upstream) Send(ctx context.Context, api API, model string, body []byte) (*http.Response, error) {
+	ctx, cancel := context.WithTimeout(ctx, u.total)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.url(api, model), bytes.NewReader(body))
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("upstream %s: %w", u.name, err)
+	}
+	req.ContentLength = int64(len(body))
+	h := req.Header
+	for k, v := range u.headers {
+		h[k] = v
+	}
+	h.Set("Content-Type", "application/json")
+	if u.apiKey != "" {
+		switch u.kind {
+		case config.KindAnthropic:
+			h.Set("x-api-key", u.apiKey)
+		case config.KindAzure:
+			h.Set("api-key", u.apiKey)
+		default:
+			h.Set("Authorization", "Bearer "+u.apiKey)
+		}
+	}
+	if api == APIMessages {
+		h.Set("anthropic-version", u.anthVer)
+	}
+	resp, err := u.client.Do(req)
+	if err != nil {
+		cancel()
+		// Never include the URL's query (Azure api-version is harmless, but
+		// stay strict) or headers; the net error text is enough.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("upstream %s: %w", u.name, err)
+	}
+	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}

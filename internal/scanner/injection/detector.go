@@ -1,0 +1,260 @@
+// Package injection detects prompt injection, jailbreak templates and
+// harmful-content requests with a linear model over hashed character and word
+// n-grams, trained here (cmd/bulwark-train injection) from ../shared/data and
+// embedded in the binary.
+//
+// Three heads share the features and stay apart so each can get its own
+// action: INJECTION (instruction override, goal hijack, instructions hidden in
+// documents and tool results), JAILBREAK (persona and role-play templates)
+// and HARMFUL (requests for harmful content). Text is normalized first
+// (package normalize) and decoded base64/hex/URL/rot13 segments are scored as
+// well. Long texts are scored in overlapping sentence windows, so a short
+// injection inside a long document is not diluted. Scoring is linear in the
+// input and allocates little.
+package injection
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+
+	"github.com/bulwark-ai/bulwark/internal/guard"
+	"github.com/bulwark-ai/bulwark/internal/scanner/normalize"
+)
+
+//go:embed model.bin
+var embeddedModel []byte
+
+// Options configure a Detector. Zero values mean the model's defaults.
+type Options struct {
+	// Thresholds on the probability of each category; a finding is reported
+	// when the score is at or above it. 0 uses the threshold shipped with the
+	// model; a value above 1 turns the category off.
+	Injection, Jailbreak, Harmful float64
+	// Evasive is the threshold, for every category, on text that was
+	// deliberately obfuscated (tag characters, homoglyphs, spaced-out or
+	// leetspeak letters, invisible characters inside words, encoded
+	// segments): hiding text is itself a signal, so such text needs a lower
+	// score to be reported. 0 uses DefaultEvasive; it never raises a
+	// category's own threshold.
+	Evasive float64
+	// Model is an encoded model (Model.MarshalBinary) to use instead of the
+	// embedded one.
+	Model []byte
+}
+
+// DefaultEvasive is the default threshold on obfuscated text.
+const DefaultEvasive = 0.8
+
+// Detector is the injection scanner. It is safe for concurrent use.
+type Detector struct {
+	m     *Model
+	thr   [NumHeads]float64
+	evThr [NumHeads]float64
+}
+
+var _ guard.Scanner = (*Detector)(nil)
+
+// New returns a detector with the embedded model (or opts.Model).
+func New(opts Options) (*Detector, error) {
+	data := embeddedModel
+	if opts.Model != nil {
+		data = opts.Model
+	}
+	m := new(Model)
+	if err := m.UnmarshalBinary(data); err != nil {
+		return nil, fmt.Errorf("injection: load model: %w", err)
+	}
+	return NewWithModel(m, opts)
+}
+
+// NewWithModel returns a detector over an already decoded model (the trainer
+// uses it to evaluate a model it has just built).
+func NewWithModel(m *Model, opts Options) (*Detector, error) {
+	d := &Detector{m: m}
+	for h, v := range [NumHeads]float64{opts.Injection, opts.Jailbreak, opts.Harmful} {
+		if v < 0 {
+			return nil, fmt.Errorf("injection: negative threshold for %s", HeadNames[h])
+		}
+		if v == 0 {
+			v = float64(m.Threshold[h])
+		}
+		d.thr[h] = v
+	}
+	ev := opts.Evasive
+	if ev < 0 {
+		return nil, fmt.Errorf("injection: negative evasive threshold")
+	}
+	if ev == 0 {
+		ev = DefaultEvasive
+	}
+	for h := range d.evThr {
+		d.evThr[h] = min(ev, d.thr[h])
+	}
+	return d, nil
+}
+
+// Name implements guard.Scanner.
+func (d *Detector) Name() string { return "injection" }
+
+// Thresholds returns the thresholds in use, per head.
+func (d *Detector) Thresholds() [NumHeads]float64 { return d.thr }
+
+// Result is the best score of each head over a text's chunks and variants,
+// with the byte span of the original text that produced it; and the same
+// over the obfuscated texts only (a normalized text that needed
+// de-obfuscation, or a decoded variant).
+type Result struct {
+	Score [NumHeads]float64
+	Start [NumHeads]int
+	End   [NumHeads]int
+
+	EvasiveScore [NumHeads]float64
+	EvasiveStart [NumHeads]int
+	EvasiveEnd   [NumHeads]int
+}
+
+// headsFor says which heads run on text from a source: everything on user
+// turns; injection and jailbreak on tool results and documents (indirect
+// injection); nothing on system prompts, earlier assistant turns and outputs.
+func headsFor(src guard.Source) [NumHeads]bool {
+	switch src {
+	case guard.SourceUser, "":
+		return [NumHeads]bool{true, true, true}
+	case guard.SourceTool, guard.SourceDocument:
+		return [NumHeads]bool{true, true, false}
+	}
+	return [NumHeads]bool{}
+}
+
+// Scan implements guard.Scanner: one finding per category whose score is at
+// or above its threshold, spanning the chunk that scored highest.
+func (d *Detector) Scan(ctx context.Context, in guard.Input) ([]guard.Finding, error) {
+	if in.Stage != guard.StageInput {
+		return nil, nil
+	}
+	heads := headsFor(in.Source)
+	if heads == [NumHeads]bool{} {
+		return nil, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r := d.Detect(in.Text)
+	var out []guard.Finding
+	for h := 0; h < NumHeads; h++ {
+		if !heads[h] {
+			continue
+		}
+		f := guard.Finding{Scanner: "injection", Type: HeadNames[h]}
+		switch {
+		case r.Score[h] >= d.thr[h]:
+			f.Score, f.Start, f.End = r.Score[h], r.Start[h], r.End[h]
+		case r.EvasiveScore[h] >= d.evThr[h]:
+			f.Score, f.Start, f.End = r.EvasiveScore[h], r.EvasiveStart[h], r.EvasiveEnd[h]
+			f.RuleID = "obfuscated"
+		default:
+			continue
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// Flagged reports whether r crosses the detector's thresholds for head h.
+func (d *Detector) Flagged(r Result, h int) bool {
+	return r.Score[h] >= d.thr[h] || r.EvasiveScore[h] >= d.evThr[h]
+}
+
+// Detect scores text on every head: the normalized text and its decoded
+// variants, whole and in sentence windows.
+func (d *Detector) Detect(text string) Result {
+	var r Result
+	t := normalize.Normalize(text)
+	fbuf := make([]uint32, 0, 2048)
+	d.scoreText(&t, &r, t.Evasions > 0, &fbuf)
+	for _, v := range normalize.Variants(text) {
+		d.scoreText(&v.Text, &r, true, &fbuf)
+	}
+	return r
+}
+
+// scoreText scores one normalized text into r.
+func (d *Detector) scoreText(t *normalize.Text, r *Result, evasive bool, fbuf *[]uint32) {
+	var sbuf [32]Span
+	var abuf [32]acc
+	sents := Sentences(sbuf[:0], t.Norm)
+	if len(sents) == 0 {
+		return
+	}
+	accs := abuf[:0]
+	var whole acc
+	for _, s := range sents {
+		var a acc
+		*fbuf = d.m.sentence(t.Norm[s.Start:s.End], &a, *fbuf)
+		accs = append(accs, a)
+		for h := range whole.sum {
+			whole.sum[h] += a.sum[h]
+		}
+		whole.n += a.n
+	}
+	d.update(r, t, whole, sents[0].Start, sents[len(sents)-1].End, evasive)
+	d.applyRules(r, t, sents, evasive)
+	if sents[len(sents)-1].End-sents[0].Start <= windowMax {
+		return
+	}
+	var wbuf [32][2]int
+	for _, w := range Windows(wbuf[:0], sents) {
+		var a acc
+		for i := w[0]; i < w[1]; i++ {
+			for h := range a.sum {
+				a.sum[h] += accs[i].sum[h]
+			}
+			a.n += accs[i].n
+		}
+		d.update(r, t, a, sents[w[0]].Start, sents[w[1]-1].End, evasive)
+	}
+}
+
+func (d *Detector) update(r *Result, t *normalize.Text, a acc, start, end int, evasive bool) {
+	p := d.m.prob(a.sum, a.n)
+	for h := 0; h < NumHeads; h++ {
+		if p[h] > r.Score[h] {
+			r.Score[h] = p[h]
+			r.Start[h], r.End[h] = t.Orig(start, end)
+		}
+		if evasive && p[h] > r.EvasiveScore[h] {
+			r.EvasiveScore[h] = p[h]
+			r.EvasiveStart[h], r.EvasiveEnd[h] = t.Orig(start, end)
+		}
+	}
+}
+
+// applyRules raises a head's score to that of a matching attack structure
+// (rules.go) when the structure scores higher than the model; the span is
+// the sentences the match touches.
+func (d *Detector) applyRules(r *Result, t *normalize.Text, sents []Span, evasive bool) {
+	m := matchRules(t.Norm)
+	for h := 0; h < NumHeads; h++ {
+		p := m.score[h]
+		if p == 0 {
+			continue
+		}
+		for _, s := range sents {
+			if s.Start <= m.start[h] && m.start[h] < s.End {
+				m.start[h] = s.Start
+			}
+			if s.Start < m.end[h] && m.end[h] <= s.End {
+				m.end[h] = s.End
+			}
+		}
+		if p > r.Score[h] {
+			r.Score[h] = p
+			r.Start[h], r.End[h] = t.Orig(m.start[h], m.end[h])
+		}
+		if evasive && p > r.EvasiveScore[h] {
+			r.EvasiveScore[h] = p
+			r.EvasiveStart[h], r.EvasiveEnd[h] = t.Orig(m.start[h], m.end[h])
+		}
+	}
+}

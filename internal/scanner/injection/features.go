@@ -1,0 +1,248 @@
+package injection
+
+import (
+	"math"
+	"unicode/utf8"
+)
+
+// Feature extraction. The trainer (cmd/bulwark-train) and the detector share
+// this code, so a model always sees at run time the features it was trained
+// on. Features are hashed into 2^Bits buckets:
+//   - byte n-grams of length 3 to 5 of the normalized sentence, padded with a
+//     space at both ends (robust to morphology, typos and other languages);
+//   - word unigrams and bigrams, where a CJK or kana character is a word of
+//     its own (Chinese and Japanese are written without spaces).
+//
+// N-grams never cross a sentence boundary, so the score of a window of
+// sentences is the sum of its sentences' scores; that makes sliding windows
+// over long documents cheap.
+
+const (
+	seedChar  = 2166136261
+	seedWord  = 0x9e3779b9
+	seedBigr  = 0x85ebca6b
+	fnvPrime  = 16777619
+	minNGram  = 3
+	maxNGram  = 5
+	maxSent   = 400 // bytes; longer sentences are cut at a space
+	windowMax = 512 // bytes of normalized text per window
+)
+
+func mix(h uint32) uint32 {
+	h ^= h >> 16
+	h *= 0x7feb352d
+	h ^= h >> 15
+	h *= 0x846ca68b
+	h ^= h >> 16
+	return h
+}
+
+// Featurize calls emit with the hash of every feature of the normalized
+// sentence s and returns the number of features.
+func Featurize(s string, emit func(h uint32)) int {
+	var buf [1024]uint32
+	fs := AppendFeatures(buf[:0], s)
+	for _, h := range fs {
+		emit(h)
+	}
+	return len(fs)
+}
+
+// AppendFeatures appends the hash of every feature of the normalized
+// sentence s to dst and returns it.
+func AppendFeatures(dst []uint32, s string) []uint32 {
+	emit := func(h uint32) { dst = append(dst, h) }
+	// Byte n-grams over " " + s + " ".
+	L := len(s) + 2
+	at := func(i int) byte {
+		if i == 0 || i == L-1 {
+			return ' '
+		}
+		return s[i-1]
+	}
+	for i := 0; i+minNGram <= L; i++ {
+		h := uint32(seedChar)
+		for k := 0; k < maxNGram && i+k < L; k++ {
+			h = (h ^ uint32(at(i+k))) * fnvPrime
+			if k+1 >= minNGram {
+				emit(mix(h + uint32(k)))
+			}
+		}
+	}
+	// Words.
+	var prev uint32
+	havePrev := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf && !isAlnum(c) {
+			i++
+			havePrev = havePrev && c != '\n' // bigrams stop at newlines only
+			continue
+		}
+		j := i
+		h := uint32(seedWord)
+		if c >= utf8.RuneSelf {
+			r, sz := utf8.DecodeRuneInString(s[i:])
+			if isCJK(r) {
+				j = i + sz
+				for k := i; k < j; k++ {
+					h = (h ^ uint32(s[k])) * fnvPrime
+				}
+				goto word
+			}
+		}
+		for j < len(s) {
+			c := s[j]
+			if c < utf8.RuneSelf {
+				if !isAlnum(c) {
+					break
+				}
+				h = (h ^ uint32(c)) * fnvPrime
+				j++
+				continue
+			}
+			r, sz := utf8.DecodeRuneInString(s[j:])
+			if isCJK(r) || !letterish(r) {
+				break
+			}
+			for k := j; k < j+sz; k++ {
+				h = (h ^ uint32(s[k])) * fnvPrime
+			}
+			j += sz
+		}
+		if j == i { // a non-letter rune
+			_, sz := utf8.DecodeRuneInString(s[i:])
+			i += sz
+			continue
+		}
+	word:
+		emit(mix(h))
+		if havePrev {
+			emit(mix(prev*seedBigr ^ h))
+		}
+		prev, havePrev = h, true
+		i = j
+	}
+	return dst
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z'
+}
+
+// isCJK reports Han, kana and CJK symbols: one character, one word.
+func isCJK(r rune) bool {
+	return (r >= 0x3040 && r <= 0x30FF) || (r >= 0x3400 && r <= 0x9FFF) || (r >= 0xF900 && r <= 0xFAFF) || (r >= 0x20000 && r <= 0x2FA1F)
+}
+
+// letterish reports non-ASCII runes that belong inside words.
+func letterish(r rune) bool {
+	switch {
+	case r >= 0x2000 && r <= 0x2BFF: // punctuation, symbols, arrows
+		return false
+	case r >= 0x3000 && r <= 0x303F: // CJK punctuation
+		return false
+	case r >= 0xFF00 && r <= 0xFFEF:
+		return false
+	case r >= 0x1F000: // emoji
+		return false
+	}
+	return r != utf8.RuneError
+}
+
+// Span is a byte range of a normalized text.
+type Span struct{ Start, End int }
+
+// Sentences splits the normalized text s into sentences: at newlines, after
+// . ! ? ; and their CJK forms, and at a space past maxSent bytes. It appends
+// to dst and returns it.
+func Sentences(dst []Span, s string) []Span {
+	start := 0
+	flush := func(end int) {
+		for start < end && s[start] == ' ' {
+			start++
+		}
+		if end > start {
+			dst = append(dst, Span{start, end})
+		}
+		start = end
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\n':
+			flush(i)
+			start = i + 1
+			i++
+			continue
+		case c == '.' || c == '!' || c == '?' || c == ';':
+			if i+1 == len(s) || s[i+1] == ' ' || s[i+1] == '\n' {
+				flush(i + 1)
+			}
+			i++
+			continue
+		case c == ' ' && i-start >= maxSent:
+			flush(i)
+			i++
+			continue
+		case c < utf8.RuneSelf:
+			i++
+			continue
+		}
+		r, sz := utf8.DecodeRuneInString(s[i:])
+		i += sz
+		switch r {
+		case '。', '！', '？', '；':
+			flush(i)
+		default:
+			if i-start >= maxSent+200 && i-start >= 3 { // no spaces (CJK): cut anyway
+				flush(i)
+			}
+		}
+	}
+	flush(len(s))
+	return dst
+}
+
+// Windows groups sentences into overlapping windows of at most windowMax
+// bytes (at least one sentence each), starting a new window about every half
+// window, so any run of sentences up to half a window lies inside one window.
+// It appends [first, last) sentence index pairs to dst. A text that fits in
+// one window yields one window.
+func Windows(dst [][2]int, sents []Span) [][2]int {
+	if len(sents) == 0 {
+		return dst
+	}
+	i := 0
+	for {
+		j := i + 1
+		for j < len(sents) && sents[j].End-sents[i].Start <= windowMax {
+			j++
+		}
+		dst = append(dst, [2]int{i, j})
+		if j >= len(sents) {
+			return dst
+		}
+		// next start: first sentence past the window's midpoint
+		mid := sents[i].Start + (sents[j-1].End-sents[i].Start)/2
+		k := i + 1
+		for k < j && sents[k].Start < mid {
+			k++
+		}
+		if k >= j {
+			k = j - 1
+			if k <= i {
+				k = i + 1
+			}
+		}
+		i = k
+	}
+}
+
+// norm1 is the feature value of one occurrence in a chunk of n features.
+func norm1(n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	return 1 / math.Sqrt(float64(n))
+}

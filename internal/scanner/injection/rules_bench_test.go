@@ -1,0 +1,26 @@
+package injection
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/bulwark-ai/bulwark/internal/scanner/normalize"
+)
+
+func BenchmarkRules1KB(b *testing.B) {
+	base := "Could you summarize the following meeting notes and list the action items for each person? "
+	text := normalize.Normalize(strings.Repeat(base, 1024/len(base)+1)[:1024]).Norm
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		_ = matchRules(text)
+	}
+}
+
+func BenchmarkRulesLongDoc(b *testing.B) {
+	base := "The committee reviewed the budget for the next fiscal year and approved the proposal with minor changes.\n"
+	text := strings.Repeat(base, 1<<20/len(base))
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		_ = matchRules(text)
+	}
+}

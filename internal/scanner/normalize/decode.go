@@ -1,0 +1,295 @@
+package normalize
+
+import (
+	"encoding/base64"
+	"unicode/utf8"
+)
+
+// Variant is a decoded segment of a text, normalized. Every byte of Text maps
+// to the span of the encoded segment in the original text.
+type Variant struct {
+	// Kind is the encoding that was decoded: "base64", "hex", "url", "rot13".
+	Kind string
+	Text Text
+}
+
+// Limits on decoding, so hostile input cannot make it expensive.
+const (
+	maxVariants = 16
+	maxDepth    = 2
+	minBase64   = 12
+	minHexBytes = 6
+)
+
+// Variants returns the decoded base64, hex, URL-encoded and rot13 segments of
+// s (and, once more, of what they decode to), normalized, with offsets into s.
+// Segments that do not decode to mostly printable text are skipped.
+func Variants(s string) []Variant {
+	var out []Variant
+	collect(&out, s, 0, len(s), 1)
+	return out
+}
+
+// collect appends the variants of s; base and span map them into the
+// original text when s is itself decoded (depth > 1).
+func collect(out *[]Variant, s string, base, span int, depth int) {
+	add := func(kind, dec string, start, end int) {
+		if len(*out) >= maxVariants {
+			return
+		}
+		b, sp := base+start, end-start
+		if depth > 1 {
+			b, sp = base, span
+		}
+		*out = append(*out, Variant{Kind: kind, Text: normalizeBase(dec, b, sp)})
+		if depth < maxDepth {
+			collect(out, dec, b, sp, depth+1)
+		}
+	}
+	scanBase64(s, add)
+	scanHex(s, add)
+	scanURL(s, add)
+	if dec, ok := rot13Text(s); ok {
+		add("rot13", dec, 0, len(s))
+	}
+}
+
+func isB64(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '-' || c == '_'
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func scanBase64(s string, add func(kind, dec string, start, end int)) {
+	for i := 0; i < len(s); {
+		if !isB64(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		var upper, lower bool
+		for j < len(s) && isB64(s[j]) {
+			c := s[j]
+			upper = upper || 'A' <= c && c <= 'Z'
+			lower = lower || 'a' <= c && c <= 'z'
+			j++
+		}
+		end := j
+		for end < len(s) && s[end] == '=' && end-j < 2 {
+			end++
+		}
+		if j-i >= minBase64 && upper && lower {
+			if dec, ok := decodeB64(s[i:j]); ok {
+				add("base64", dec, i, end)
+			}
+		}
+		i = end
+	}
+}
+
+func decodeB64(seg string) (string, bool) {
+	enc := base64.RawStdEncoding
+	for k := 0; k < len(seg); k++ {
+		if seg[k] == '-' || seg[k] == '_' {
+			enc = base64.RawURLEncoding
+			break
+		}
+	}
+	n := len(seg) - len(seg)%4
+	if len(seg)%4 >= 2 {
+		n = len(seg) // raw encoding accepts 2 or 3 trailing chars
+	}
+	dst := make([]byte, enc.DecodedLen(n))
+	m, err := enc.Decode(dst, []byte(seg[:n]))
+	if err != nil || m == 0 {
+		return "", false
+	}
+	return printable(dst[:m])
+}
+
+func scanHex(s string, add func(kind, dec string, start, end int)) {
+	for i := 0; i < len(s); {
+		// "\x69\x67..." form
+		if s[i] == '\\' && i+3 < len(s) && (s[i+1] == 'x' || s[i+1] == 'X') && isHex(s[i+2]) && isHex(s[i+3]) {
+			j := i
+			var dst []byte
+			for j+3 < len(s) && s[j] == '\\' && (s[j+1] == 'x' || s[j+1] == 'X') && isHex(s[j+2]) && isHex(s[j+3]) {
+				dst = append(dst, unhex(s[j+2])<<4|unhex(s[j+3]))
+				j += 4
+			}
+			if len(dst) >= minHexBytes {
+				if dec, ok := printable(dst); ok {
+					add("hex", dec, i, j)
+				}
+			}
+			i = j
+			continue
+		}
+		if !isHex(s[i]) || (i > 0 && isB64(s[i-1])) {
+			i++
+			continue
+		}
+		// plain "69676e6f7265" or space-separated "69 67 6e"
+		j := i
+		var dst []byte
+		for j+1 < len(s) && isHex(s[j]) && isHex(s[j+1]) {
+			dst = append(dst, unhex(s[j])<<4|unhex(s[j+1]))
+			j += 2
+			if j+2 < len(s) && (s[j] == ' ' || s[j] == ':') && isHex(s[j+1]) && isHex(s[j+2]) && (j+3 >= len(s) || !isHex(s[j+3])) {
+				j++
+			}
+		}
+		if len(dst) >= minHexBytes && (j >= len(s) || !isB64(s[j])) {
+			if dec, ok := printable(dst); ok {
+				add("hex", dec, i, j)
+			}
+		}
+		if j == i {
+			j++
+		}
+		i = j
+	}
+}
+
+func unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	default:
+		return c - 'A' + 10
+	}
+}
+
+// scanURL decodes runs of non-space text that hold at least two %XX escapes.
+func scanURL(s string, add func(kind, dec string, start, end int)) {
+	for i := 0; i < len(s); {
+		if s[i] == ' ' || s[i] == '\n' || s[i] == '\t' {
+			i++
+			continue
+		}
+		j := i
+		esc := 0
+		for j < len(s) && s[j] != ' ' && s[j] != '\n' && s[j] != '\t' {
+			if s[j] == '%' && j+2 < len(s) && isHex(s[j+1]) && isHex(s[j+2]) {
+				esc++
+			}
+			j++
+		}
+		if esc >= 2 {
+			dst := make([]byte, 0, j-i)
+			for k := i; k < j; k++ {
+				c := s[k]
+				switch {
+				case c == '%' && k+2 < j && isHex(s[k+1]) && isHex(s[k+2]):
+					dst = append(dst, unhex(s[k+1])<<4|unhex(s[k+2]))
+					k += 2
+				case c == '+':
+					dst = append(dst, ' ')
+				default:
+					dst = append(dst, c)
+				}
+			}
+			if dec, ok := printable(dst); ok {
+				add("url", dec, i, j)
+			}
+		}
+		i = j
+	}
+}
+
+// printable accepts decoded bytes that are valid UTF-8 text: at least 85%
+// letters, digits, spaces and common punctuation, and some letters.
+func printable(b []byte) (string, bool) {
+	if len(b) < 4 || !utf8.Valid(b) {
+		return "", false
+	}
+	good, letters, total := 0, 0, 0
+	for _, r := range string(b) {
+		total++
+		switch {
+		case r == '\n' || r == '\t' || r == '\r':
+			good++
+		case r < 0x20 || r == 0x7f || r == utf8.RuneError:
+		case r < 0x80:
+			good++
+			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
+				letters++
+			}
+		default:
+			good++
+			letters++
+		}
+	}
+	if good*100 < total*85 || letters*2 < total {
+		return "", false
+	}
+	return string(b), true
+}
+
+// rot13Words are common English words; text whose rot13 holds many more of
+// them than the text itself is probably rot13.
+var rot13Words = map[string]bool{
+	"the": true, "and": true, "you": true, "your": true, "all": true, "to": true, "of": true,
+	"is": true, "are": true, "ignore": true, "previous": true, "instructions": true, "tell": true,
+	"me": true, "what": true, "password": true, "system": true, "prompt": true, "now": true,
+	"reveal": true, "secret": true, "print": true, "say": true, "with": true, "for": true,
+	"this": true, "that": true, "it": true, "in": true, "a": true, "how": true, "do": true,
+	"make": true, "forget": true, "rules": true, "above": true, "please": true, "write": true,
+}
+
+// rot13Words bounds how many words rot13Text looks at: a text written in
+// rot13 shows it in its first few hundred words.
+const rot13MaxWords = 400
+
+// rot13Text returns the rot13 of s when it reads as English and s does not.
+func rot13Text(s string) (string, bool) {
+	var buf, rbuf [16]byte
+	plain, rot, words := 0, 0, 0
+	for i := 0; i < len(s) && words < rot13MaxWords; {
+		c := s[i] | 0x20
+		if c < 'a' || c > 'z' {
+			i++
+			continue
+		}
+		j := i
+		n := 0
+		for j < len(s) && (s[j]|0x20) >= 'a' && (s[j]|0x20) <= 'z' {
+			if n < len(buf) {
+				l := s[j] | 0x20
+				buf[n] = l
+				rbuf[n] = 'a' + (l-'a'+13)%26
+			}
+			n++
+			j++
+		}
+		words++
+		if n <= len(buf) {
+			if rot13Words[string(buf[:n])] {
+				plain++
+			}
+			if rot13Words[string(rbuf[:n])] {
+				rot++
+			}
+		}
+		i = j
+	}
+	if rot < 2 || rot*4 < words || rot <= 2*plain {
+		return "", false
+	}
+	out := make([]byte, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			c = 'a' + (c-'a'+13)%26
+		case 'A' <= c && c <= 'Z':
+			c = 'A' + (c-'A'+13)%26
+		}
+		out[i] = c
+	}
+	return string(out), true
+}

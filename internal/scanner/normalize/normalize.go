@@ -1,0 +1,280 @@
+// Package normalize turns untrusted text into the canonical form that Bulwark's
+// text scanners look at, and keeps a map from every byte of that form back to
+// the original text, so findings always point into the bytes the client sent.
+//
+// Normalize applies, in one pass over the runes and one pass over the words:
+// Unicode tag characters (U+E0020..U+E007E, "ASCII smuggling") decoded to
+// ASCII; zero-width, bidi-control and variation-selector characters dropped;
+// compatibility decomposition (NFKD, so fullwidth, mathematical alphanumeric,
+// circled and ligature forms become plain letters) with Latin, Greek and
+// Cyrillic diacritics stripped; lower case; whitespace collapsed; homoglyphs
+// folded to Latin in words that mix scripts (or that are made only of
+// look-alikes next to Latin words); leetspeak folded inside words; and
+// spaced-out letters ("i g n o r e", "i.g.n.o.r.e") joined.
+//
+// Variants finds base64, hex, URL-encoded and rot13 segments and returns them
+// decoded and normalized, mapped to the span of the encoded segment.
+package normalize
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Text is a normalized text with its map back to the original.
+type Text struct {
+	// Norm is the normalized text (valid UTF-8).
+	Norm string
+	// Evasions counts signs of deliberate obfuscation undone while
+	// normalizing: Unicode tag characters, bidi overrides, invisible
+	// characters inside words, homoglyphs in mixed-script words, leetspeak,
+	// spaced-out letters. Ordinary text has none. (Decoded variants are
+	// evasive by construction; see Variants.)
+	Evasions int
+	// off[i] is the original byte offset of the rune that produced byte i of
+	// Norm; off[len(Norm)] is the original end. Non-decreasing.
+	off []int32
+}
+
+// Len returns the length of the normalized text in bytes.
+func (t *Text) Len() int { return len(t.Norm) }
+
+// Orig maps the normalized byte range [start, end) to a byte range of the
+// original text. The result is within the original text, start <= end, and
+// covers every original rune that produced a byte of the range.
+func (t *Text) Orig(start, end int) (int, int) {
+	n := len(t.Norm)
+	if len(t.off) == 0 {
+		return 0, 0
+	}
+	start = clamp(start, 0, n)
+	end = clamp(end, start, n)
+	os := int(t.off[start])
+	if end == start {
+		return os, os
+	}
+	j := end
+	last := t.off[end-1]
+	for j < n && t.off[j] == last {
+		j++
+	}
+	oe := int(t.off[j])
+	if oe < os {
+		oe = os
+	}
+	return os, oe
+}
+
+func clamp(v, lo, hi int) int {
+	if v < lo {
+		return lo
+	}
+	if v > hi {
+		return hi
+	}
+	return v
+}
+
+// builder accumulates normalized bytes with their original offsets.
+type builder struct {
+	b        []byte
+	off      []int32
+	evasions int
+}
+
+func (w *builder) byte1(c byte, at int) {
+	w.b = append(w.b, c)
+	w.off = append(w.off, int32(at))
+}
+
+func (w *builder) rune1(r rune, at int) {
+	if r < utf8.RuneSelf {
+		w.byte1(byte(r), at)
+		return
+	}
+	n := len(w.b)
+	w.b = utf8.AppendRune(w.b, r)
+	for i := n; i < len(w.b); i++ {
+		w.off = append(w.off, int32(at))
+	}
+}
+
+// Normalize returns the normalized form of s. It never fails: invalid UTF-8
+// bytes become U+FFFD-free spaces.
+func Normalize(s string) Text {
+	return normalizeBase(s, 0, len(s))
+}
+
+// normalizeBase normalizes s; if base/span are set (decoded variants), every
+// output byte maps to the original range [base, base+span).
+func normalizeBase(s string, base, span int) Text {
+	w := builder{b: make([]byte, 0, len(s)+8), off: make([]int32, 0, len(s)+9)}
+	pass1(&w, s)
+	n, ev := pass2(w.b, w.off)
+	w.evasions += ev
+	w.b, w.off = w.b[:n], w.off[:n]
+	// Trim a trailing space.
+	for len(w.b) > 0 && (w.b[len(w.b)-1] == ' ' || w.b[len(w.b)-1] == '\n') {
+		w.b, w.off = w.b[:len(w.b)-1], w.off[:len(w.off)-1]
+	}
+	w.off = append(w.off, int32(len(s)))
+	if span != len(s) || base != 0 {
+		for i := range w.off {
+			w.off[i] = int32(base)
+		}
+		w.off[len(w.off)-1] = int32(base + span)
+	}
+	return Text{Norm: string(w.b), off: w.off, Evasions: w.evasions}
+}
+
+// space kinds for collapsing.
+const (
+	spNone = iota
+	spSpace
+	spNewline
+)
+
+// pass1 works rune by rune: tags, invisibles, decomposition, case, spaces.
+func pass1(w *builder, s string) {
+	pending := spNone // whitespace seen but not yet written
+	pendAt := 0
+	wrote := false
+	emit := func(r rune, at int) {
+		if pending != spNone {
+			if wrote {
+				if pending == spNewline {
+					w.byte1('\n', pendAt)
+				} else {
+					w.byte1(' ', pendAt)
+				}
+			}
+			pending = spNone
+		}
+		w.rune1(r, at)
+		wrote = true
+	}
+	white := func(nl bool, at int) {
+		if pending == spNone {
+			pendAt = at
+		}
+		if nl {
+			pending = spNewline
+		} else if pending == spNone {
+			pending = spSpace
+		}
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '\n' || c == '\r' || c == '\v' || c == '\f':
+				white(true, i)
+			case c == ' ' || c == '\t' || c < 0x20 || c == 0x7f:
+				white(false, i)
+			case 'A' <= c && c <= 'Z':
+				emit(rune(c+'a'-'A'), i)
+			default:
+				emit(rune(c), i)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		at := i
+		i += size
+		if r == utf8.RuneError && size == 1 {
+			white(false, at)
+			continue
+		}
+		switch {
+		case r >= 0xE0020 && r <= 0xE007E: // tag characters smuggle ASCII
+			w.evasions++
+			c := byte(r - 0xE0000)
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c == ' ' {
+				white(false, at)
+			} else {
+				emit(rune(c), at)
+			}
+			continue
+		case invisible(r):
+			if (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) ||
+				(wrote && pending == spNone && len(w.b) > 0 && isLower(w.b[len(w.b)-1]) && i < len(s) && isLetterStart(s[i])) {
+				w.evasions++ // bidi override, or an invisible inside a word
+			}
+			continue
+		case r == 0x2028 || r == 0x2029 || r == 0x85:
+			white(true, at)
+			continue
+		case unicode.IsSpace(r):
+			white(false, at)
+			continue
+		case r >= 0x300 && r <= 0x36F:
+			continue // stray combining diacritic
+		}
+		if keepComposed(r) {
+			emit(unicode.ToLower(r), at)
+			continue
+		}
+		p := norm.NFKD.PropertiesString(s[at:])
+		d := p.Decomposition()
+		if len(d) == 0 {
+			if r2, ok := smallCaps[r]; ok {
+				r = r2
+			}
+			emit(unicode.ToLower(r), at)
+			continue
+		}
+		for j := 0; j < len(d); {
+			r2, sz := utf8.DecodeRune(d[j:])
+			j += sz
+			switch {
+			case r2 >= 0x300 && r2 <= 0x36F:
+				continue
+			case r2 == ' ':
+				white(false, at)
+				continue
+			}
+			emit(unicode.ToLower(r2), at)
+		}
+	}
+}
+
+// keepComposed reports scripts whose NFKD form would split letters apart
+// (Hangul syllables into jamo, kana into base + voicing mark, Cyrillic й).
+func keepComposed(r rune) bool {
+	return (r >= 0xAC00 && r <= 0xD7A3) || (r >= 0x3040 && r <= 0x30FF) || (r >= 0x400 && r <= 0x52F)
+}
+
+// invisible reports zero-width, bidi-control and selector characters that
+// carry no visible text.
+func invisible(r rune) bool {
+	switch {
+	case r == 0x00AD, r == 0x034F, r == 0x061C, r == 0x115F, r == 0x1160, r == 0x17B4, r == 0x17B5, r == 0x180E:
+		return true
+	case r >= 0x200B && r <= 0x200F: // ZWSP, ZWNJ, ZWJ, LRM, RLM
+		return true
+	case r >= 0x202A && r <= 0x202E: // bidi embeddings and overrides
+		return true
+	case r >= 0x2060 && r <= 0x206F: // word joiner, invisible operators, bidi isolates
+		return true
+	case r == 0x3164, r == 0xFEFF, r == 0xFFA0:
+		return true
+	case r >= 0xFE00 && r <= 0xFE0F: // variation selectors
+		return true
+	case r >= 0xE0000 && r <= 0xE0FFF: // tag controls and variation selectors supplement
+		return true
+	case r >= 0xFFF0 && r <= 0xFFFB:
+		return true
+	}
+	return false
+}
+
+// isLetterStart reports an ASCII letter or the first byte of a multi-byte rune.
+func isLetterStart(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c >= utf8.RuneSelf
+}

@@ -1,0 +1,419 @@
+package pii
+
+import "strings"
+
+// addressStop are capitalized words that end an address run.
+var addressStop = newLexicon(`i if please thanks thank can could would will the this that we you he she they it my our his her their and or but is was for from in at on to last`)
+
+// unitAfterNumber are words after a number that make it a quantity or a
+// time, not a house number.
+var unitAfterNumber = newLexicon(`am pm gb mb kb tb gib mib kg g km cm mm m ms s min mins hz ghz mhz usd eur gbp px pt dpi fps bpm mph kph rpm percent years months weeks days hours minutes seconds x`)
+
+// addressContext words before a candidate make a weaker shape acceptable.
+var addressContext = []string{"address", "live", "living", "located", "moved", "ship", "send", "sent", "deliver", "meet", "station is", "office is", "drops you", "arrived at", "street", "is at", "refers to", "return to", "based at", "stay at", "stayed at", "visit"}
+
+// addresses finds street addresses: an anchor (house number before a
+// capitalized street name, a street prefix or suffix word, P.O. Box / PSC /
+// Unit-Box military addresses, "the corner of") extended over street,
+// unit, city, region, postcode and country tokens, across line breaks when
+// the next line looks like an address line.
+func (s *scan) addresses() {
+	toks := s.toks
+	lex := s.d.lex
+	for i := 0; i < len(toks); i++ {
+		anchor, strength := s.addressAnchor(i)
+		if !anchor {
+			continue
+		}
+		end, evidence := s.extendAddress(i)
+		if end < i {
+			continue
+		}
+		ev := evidence + strength
+		if s.hasContext(toks[i].s, addressContext) {
+			ev++
+		}
+		if ev < 2 || end == i {
+			continue
+		}
+		// Trim trailing punctuation and lower-case particles.
+		for end > i && (toks[end].kind == tPunct && !s.punctIs(end, ")") || s.is(nameParticles, end)) {
+			end--
+		}
+		score := 0.6 + 0.1*float64(min(ev, 3))
+		s.add(toks[i].s, toks[end].e, TypeStreetAddress, score)
+		_ = lex
+		i = end
+	}
+}
+
+// addressAnchor reports whether an address may start at token i, and how
+// much that start alone says (0-2).
+func (s *scan) addressAnchor(i int) (bool, int) {
+	toks := s.toks
+	lex := s.d.lex
+	tk := toks[i]
+	next := func(k int) bool { return k < len(toks) && !toks[k].nlBefore }
+	switch tk.kind {
+	case tNum:
+		if tk.e-tk.s > 6 {
+			return false, 0
+		}
+		// Not the tail of a decimal, time, or date.
+		if i > 0 && !tk.spBefore && !toks[i].nlBefore && toks[i-1].kind == tPunct {
+			switch s.tok(i - 1) {
+			case ".", ",", ":", "/", "-", "$", "€", "£", "#":
+				return false, 0
+			}
+		}
+		k := i + 1
+		strength := 1
+		if next(k) && toks[k].kind == tNum && toks[k].e-toks[k].s <= 6 {
+			k++
+			strength = 2 // "9816 214 Pavlou Drandaki"
+		}
+		if !next(k) || toks[k].kind != tWord && toks[k].kind != tMixed {
+			return false, 0
+		}
+		if s.is(unitAfterNumber, k) {
+			return false, 0 // "3 PM", "16 GB", "5 Kg"
+		}
+		if toks[k].cap || s.noCaps && toks[k].kind == tWord && toks[k].e-toks[k].s > 2 || s.is(lex.streetPrefix, k) || s.is(lex.unit, k) {
+			return true, strength
+		}
+		return false, 0
+	case tWord:
+		switch {
+		case s.wordIs(i, "the") && s.wordIs(i+1, "corner") && s.wordIs(i+2, "of"):
+			return true, 2
+		case (s.wordIs(i, "p") && s.punctIs(i+1, ".") && s.wordIs(i+2, "o")) || s.wordIs(i, "po") && s.wordIs(i+1, "box"):
+			return true, 2
+		case s.wordIs(i, "c") && s.punctIs(i+1, "/") && next(i+2) && toks[i+2].cap:
+			return true, 1 // Spanish "C/ Mayor 5"
+		case s.wordIs(i, "psc") && next(i+1) && toks[i+1].kind == tNum:
+			return true, 2
+		case s.wordIs(i, "unit") && next(i+1) && toks[i+1].kind == tNum && s.wordIs(i+2, "box"):
+			return true, 2
+		case tk.cap && s.is(lex.streetPrefix, i) && next(i+1) && (toks[i+1].kind == tWord && toks[i+1].cap || s.punctIs(i+1, ".")):
+			return true, 1
+		case tk.cap && next(i+1) && toks[i+1].kind == tNum && s.streetSuffixed(i):
+			return true, 2
+		case tk.cap && next(i+1) && (s.punctIs(i+1, ".") && i+2 < len(toks) && s.streetSuffixed(i+2)):
+			return true, 1 // "C. Beerninckstraat 88"
+		case tk.cap:
+			// "on Peter Zuidhove 188": capitalized words then a number,
+			// after an address word.
+			for k := i + 1; k < len(toks) && k <= i+4 && next(k); k++ {
+				if toks[k].kind == tNum {
+					if !s.is(s.d.lex.stop, i) && s.hasContext(tk.s, addressContext) {
+						return true, 1
+					}
+					break
+				}
+				if toks[k].kind != tWord || !toks[k].cap {
+					break
+				}
+			}
+		}
+	}
+	return false, 0
+}
+
+func (s *scan) streetSuffixed(i int) bool {
+	w := s.tok(i)
+	if len(w) < 4 {
+		return false
+	}
+	for _, suf := range streetSuffixes {
+		if len(w) >= len(suf) && hasSuffixFold(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasSuffixFold is strings.HasSuffix with ASCII case folding; suf is lower
+// case. Non-ASCII bytes compare exactly.
+func hasSuffixFold(w, suf string) bool {
+	off := len(w) - len(suf)
+	for i := 0; i < len(suf); i++ {
+		if lower(w[off+i]) != suf[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// extendAddress extends an address that starts at token i and returns the
+// index of its last token and the evidence found on the way: street types,
+// prefixes or suffixes, units, a number after the street name, more lines.
+func (s *scan) extendAddress(i int) (int, int) {
+	toks := s.toks
+	lex := s.d.lex
+	end := i
+	ev := 0
+	sawWord, sawNumAfterWord, corner := false, false, s.wordIs(i, "the")
+	lines := 0
+	for k := i; k < len(toks) && k-i < 40; k++ {
+		tk := toks[k]
+		if k > i && tk.nlBefore {
+			m := s.skipLineMarkers(k)
+			if m >= len(toks) || s.blankLineBefore(k) && !s.shortTailLine(m) || !s.addressLine(m) {
+				break
+			}
+			k = m
+			tk = toks[k]
+			lines++
+		}
+		switch tk.kind {
+		case tNum, tMixed:
+			if sawWord {
+				sawNumAfterWord = true
+			}
+			end = k
+			continue
+		case tWord:
+			switch {
+			case s.is(lex.streetType, k) || s.is(lex.streetPrefix, k) || s.streetSuffixed(k):
+				ev++
+				sawWord = true
+				end = k
+				continue
+			case s.is(lex.unit, k):
+				ev++
+				end = k
+				continue
+			case k > i && tk.cap && s.is(addressStop, k) && !(corner && s.wordIs(k, "and")):
+				return end, s.addressEvidence(ev, sawNumAfterWord, lines)
+			case tk.cap || tk.upper || s.noCaps && !s.is(addressStop, k) || s.wordIs(k, "nan"):
+				sawWord = true
+				end = k
+				continue
+			case s.is(nameParticles, k) || corner && (s.wordIs(k, "corner") || s.wordIs(k, "of") || s.wordIs(k, "and")) || s.wordIs(k, "the") && k == i:
+				end = k
+				continue
+			}
+			return end, s.addressEvidence(ev, sawNumAfterWord, lines)
+		case tPunct:
+			p := s.tok(k)
+			switch p {
+			case ",", "-", "#", "(", ")", "/":
+				continue
+			case ".":
+				if !tk.spBefore && k > i && toks[k-1].kind == tWord && toks[k-1].e-toks[k-1].s <= 4 {
+					end = k
+					continue
+				}
+				if !tk.spBefore && k > i && toks[k-1].kind == tNum && k+1 < len(toks) && toks[k+1].nlBefore {
+					end = k
+				}
+			}
+			return end, s.addressEvidence(ev, sawNumAfterWord, lines)
+		}
+	}
+	return end, s.addressEvidence(ev, sawNumAfterWord, lines)
+}
+
+func (s *scan) addressEvidence(ev int, numAfterWord bool, lines int) int {
+	if numAfterWord {
+		ev++
+	}
+	if lines > 0 {
+		ev++
+	}
+	return ev
+}
+
+// skipLineMarkers skips quote and bullet marks at the start of the line
+// that begins at token k ("> ", "??? ", "* ").
+func (s *scan) skipLineMarkers(k int) int {
+	toks := s.toks
+	j := k
+	for j < len(toks) && toks[j].kind == tPunct && j-k < 4 && (j == k || !toks[j].nlBefore) {
+		switch s.tok(j) {
+		case ">", "?", "*", "•", "-", "|", "·":
+			j++
+			continue
+		}
+		break
+	}
+	if j < len(toks) && j > k && toks[j].nlBefore {
+		return k
+	}
+	return j
+}
+
+// shortTailLine reports a short line that ends an address after a blank
+// line: "Finland 80896", "Poland 11248".
+func (s *scan) shortTailLine(k int) bool {
+	toks := s.toks
+	n := 0
+	last := k
+	for j := k; j < len(toks) && (j == k || !toks[j].nlBefore); j++ {
+		n++
+		last = j
+	}
+	return n <= 3 && toks[last].kind == tNum && (last+1 >= len(toks) || toks[last+1].nlBefore)
+}
+
+// blankLineBefore reports an empty line between token k-1 and token k.
+func (s *scan) blankLineBefore(k int) bool {
+	gap := s.text[s.toks[k-1].e:s.toks[k].s]
+	return strings.Count(gap, "\n") >= 2
+}
+
+// addressLine reports whether the line starting at token k looks like an
+// address continuation: at most six tokens of numbers, capitalized or
+// upper-case words, unit words, commas and periods.
+func (s *scan) addressLine(k int) bool {
+	toks := s.toks
+	n := 0
+	words := 0
+	for j := k; j < len(toks) && (j == k || !toks[j].nlBefore); j++ {
+		n++
+		if n > 7 {
+			return false
+		}
+		switch toks[j].kind {
+		case tNum, tMixed:
+		case tWord:
+			if !(toks[j].cap || toks[j].upper || s.noCaps || s.is(s.d.lex.unit, j) || s.is(nameParticles, j) || s.wordIs(j, "nan")) {
+				return false
+			}
+			if s.is(addressStop, j) {
+				return false
+			}
+			words++
+		case tPunct:
+			switch s.tok(j) {
+			case ",", ".", "(", ")", "-":
+			default:
+				return false
+			}
+		}
+	}
+	return n > 0
+}
+
+// contextIDs finds values identified by the words before them: US driver
+// licence numbers, postcodes ("zip code is 610"), and dates of birth
+// written with month names ("born on March 3, 1990").
+func (s *scan) contextIDs() {
+	toks := s.toks
+	for i := 0; i < len(toks); i++ {
+		if toks[i].kind != tWord {
+			continue
+		}
+		switch n := toks[i].e - toks[i].s; lower(s.text[toks[i].s]) {
+		case 'l', 'd', 'z', 'p':
+			if n != 2 && n != 3 && n != 6 && n != 7 && n != 8 {
+				continue
+			}
+		case 'j', 'f', 'm', 'a', 's', 'o', 'n':
+			if n < 3 || n > 9 {
+				continue
+			}
+		default:
+			continue
+		}
+		switch {
+		case s.d.types[TypeUSDriverLic] && (s.wordIs(i, "license") || s.wordIs(i, "licence") || s.wordIs(i, "dl")):
+			if s.wordIs(i, "dl") || s.hasContext(toks[i].s, []string{"driver", "driving", "dl"}) {
+				s.valueAfter(i, TypeUSDriverLic, 0.85, 5, 20)
+			}
+		case s.d.types[TypeStreetAddress] && (s.wordIs(i, "zip") || s.wordIs(i, "postcode") || s.wordIs(i, "postal") && s.wordIs(i+1, "code")):
+			s.valueAfter(i, TypeStreetAddress, 0.6, 3, 10)
+		case s.d.types[TypeDateOfBirth] && (s.numAt(i+1) || s.punctIs(i+1, ".") && s.numAt(i+2) || s.numAt(i-1)) && monthIndex(s.tok(i)) > 0:
+			s.monthDate(i)
+		}
+	}
+}
+
+// numAt reports whether token i exists and is a number.
+func (s *scan) numAt(i int) bool { return i >= 0 && i < len(s.toks) && s.toks[i].kind == tNum }
+
+// valueAfter reports the first identifier-like run (digits, letters with
+// digits, joined by '-' without spaces) within four tokens after token i.
+func (s *scan) valueAfter(i int, typ string, score float64, minLen, maxLen int) {
+	toks := s.toks
+	for k := i + 1; k < len(toks) && k <= i+6; k++ {
+		tk := toks[k]
+		if tk.kind == tNum || tk.kind == tMixed || tk.kind == tWord && tk.upper && k+1 < len(toks) && toks[k+1].kind == tNum && !toks[k+1].spBefore {
+			e := k
+			for e+2 < len(toks) && s.punctIs(e+1, "-") && !toks[e+1].spBefore && !toks[e+2].spBefore && (toks[e+2].kind == tNum || toks[e+2].kind == tMixed) {
+				e += 2
+			}
+			for e+1 < len(toks) && !toks[e+1].spBefore && (toks[e+1].kind == tNum || toks[e+1].kind == tMixed) {
+				e++
+			}
+			n := toks[e].e - tk.s
+			if n >= minLen && n <= maxLen {
+				s.add(tk.s, toks[e].e, typ, score)
+			}
+			return
+		}
+	}
+}
+
+var monthNames = [12]string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+
+// monthIndex returns 1-12 for a month name or its three-letter (or "sept")
+// abbreviation, else 0. It does not allocate.
+func monthIndex(w string) int {
+	if len(w) < 3 || len(w) > 9 {
+		return 0
+	}
+	switch lower(w[0]) {
+	case 'j', 'f', 'm', 'a', 's', 'o', 'n', 'd':
+	default:
+		return 0
+	}
+	for i, m := range monthNames {
+		if equalFoldASCII(w, m) || len(w) == 3 && equalFoldASCII(w, m[:3]) || i == 8 && equalFoldASCII(w, "sept") {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// equalFoldASCII compares w with the lower-case ASCII string m.
+func equalFoldASCII(w, m string) bool {
+	if len(w) != len(m) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if lower(w[i]) != m[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// monthDate reports "March 3, 1990" or "3 March 1990" near a birth word.
+func (s *scan) monthDate(i int) {
+	toks := s.toks
+	start, end := i, i
+	if i > 0 && toks[i-1].kind == tNum && toks[i-1].e-toks[i-1].s <= 2 {
+		start = i - 1
+	}
+	k := i + 1
+	if s.punctIs(k, ".") {
+		k++
+	}
+	if k < len(toks) && toks[k].kind == tNum && toks[k].e-toks[k].s <= 2 && start == i {
+		end = k
+		k++
+		if s.punctIs(k, ",") {
+			k++
+		}
+	}
+	if k < len(toks) && toks[k].kind == tNum && toks[k].e-toks[k].s == 4 {
+		end = k
+	}
+	if end == i || start == i && end == i+1 {
+		return
+	}
+	if s.hasContext(toks[start].s, dobContext) {
+		s.add(toks[start].s, toks[end].e, TypeDateOfBirth, 0.85)
+	}
+}
