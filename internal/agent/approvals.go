@@ -51,6 +51,9 @@ type Approval struct {
 	key   string
 	done  chan struct{}
 	timer *time.Timer
+	// deciding is set while one decider (an approver or the timeout) is
+	// auditing its decision, so a second decider cannot record a rival one.
+	deciding bool
 }
 
 // Resolution is an approver's answer.
@@ -176,10 +179,40 @@ func (a *Approvals) request(ctx context.Context, p auth.Principal, call ToolCall
 	return ap, nil
 }
 
+// expire denies an approval whose time ran out. The expiry is audited before
+// the waiter sees it, like an approver's decision; an audit failure cannot
+// undo a deny (fail closed), so the deny takes effect regardless.
 func (a *Approvals) expire(ap *Approval) {
-	if a.finish(ap, StatusExpired, "timeout", "") {
-		// The timer has no request context; audit failures cannot undo a deny.
-		_ = a.audit(context.Background(), a.snapshot(ap), "approval.expire", "timeout")
+	snap, ok := a.claim(ap)
+	if !ok {
+		return
+	}
+	snap.Status = StatusExpired
+	_ = a.audit(context.Background(), snap, "approval.expire", "timeout")
+	a.finish(ap, StatusExpired, "timeout", "")
+}
+
+// claim reserves the right to decide a pending approval. It returns false if
+// the approval is decided or another decider holds the claim.
+func (a *Approvals) claim(ap *Approval) (Approval, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if ap.Status != StatusPending || ap.deciding {
+		return Approval{}, false
+	}
+	ap.deciding = true
+	return a.snapshotLocked(ap), true
+}
+
+// unclaim gives the claim back after a decider failed to audit. If the
+// timeout fired meanwhile (and stood aside), the approval expires now.
+func (a *Approvals) unclaim(ap *Approval) {
+	a.mu.Lock()
+	ap.deciding = false
+	late := !a.opts.Now().Before(ap.Expires)
+	a.mu.Unlock()
+	if late {
+		a.expire(ap)
 	}
 }
 
@@ -213,19 +246,18 @@ func (a *Approvals) Resolve(ctx context.Context, id string, r Resolution) (Appro
 		a.mu.Unlock()
 		return Approval{}, ErrApprovalNotFound
 	}
-	if ap.Status != StatusPending {
-		snap := a.snapshotLocked(ap)
-		a.mu.Unlock()
-		return snap, ErrAlreadyDecided
-	}
-	snap := a.snapshotLocked(ap)
 	a.mu.Unlock()
+	snap, ok := a.claim(ap)
+	if !ok {
+		return a.snapshot(ap), ErrAlreadyDecided
+	}
 	status, action := StatusDenied, "approval.deny"
 	if r.Approve {
 		status, action = StatusApproved, "approval.approve"
 	}
 	snap.Status = status
 	if err := a.audit(ctx, snap, action, r.Approver); err != nil {
+		a.unclaim(ap)
 		return Approval{}, err
 	}
 	if !a.finish(ap, status, r.Approver, r.Comment) {
