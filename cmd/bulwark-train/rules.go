@@ -42,9 +42,17 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 			per[r.src] = c
 		}
 		t := normalize.Normalize(r.text)
-		ids := injection.RuleIDs(t.Norm)
+		var ids []string
+		var spans []string
+		for _, sp := range injection.RuleSpans(t.Norm) {
+			ids = append(ids, sp.ID)
+			spans = append(spans, t.Norm[sp.Start:sp.End])
+		}
 		for _, v := range normalize.Variants(r.text) {
-			ids = append(ids, injection.RuleIDs(v.Text.Norm)...)
+			for _, sp := range injection.RuleSpans(v.Text.Norm) {
+				ids = append(ids, sp.ID)
+				spans = append(spans, v.Text.Norm[sp.Start:sp.End])
+			}
 		}
 		hit := len(ids) > 0
 		if r.label == 1 {
@@ -61,7 +69,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 				c.fp++
 				if shown[r.src] < *show {
 					shown[r.src]++
-					fmt.Fprintf(stdout, "FP %s %v %q\n", r.src, ids, trunc(t.Norm, 300))
+					fmt.Fprintf(stdout, "FP %s %v %q\n", r.src, ids, spans)
 				}
 			}
 		}

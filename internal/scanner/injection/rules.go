@@ -33,8 +33,22 @@ type rule struct {
 	// also: when set, the window around an anchor must contain one of
 	// these as well before the expression runs.
 	also []string
-	re   *regexp.Regexp
+	// not: a match is dropped when the text around it (±notReach bytes)
+	// contains one of these (benign contexts of the same words, e.g. a
+	// phone's developer mode).
+	not []string
+	// joined: the expression runs on the window with spaces and newlines
+	// removed (words split at random places).
+	joined bool
+	// notAfter: a match is dropped when the text right after it starts
+	// with one of these ("repeat the previous instructions for the
+	// recipe").
+	notAfter []string
+	re       *regexp.Regexp
 }
+
+// notReach is how far around a match a rule's not list is looked for.
+const notReach = 80
 
 // gap allows up to n words between two parts of a pattern, within a sentence.
 func gap(n int) string {
@@ -64,10 +78,15 @@ const (
 	enOverrideVerb = `(?:ignore|ignoring|disregard|forget|override|overlook|bypass|abandon|discard|neglect|set aside|pay no attention to|do not follow|don't follow|dont follow|stop following|no longer follow)`
 	enPrior        = `(?:previous|previously|prior|above|earlier|preceding|former|initial|original|old|all|any|every|your|these|those|system|developer|given|foregoing)`
 	enRules        = `(?:ins?truc?tions?|intsructions?|rules?|directions?|directives?|prompts?|guidelines?|commands?|orders?|constraints?|restrictions?|programming|guidance|policies|policy|safeguards?|filters?|context|training)`
+	enRevealVerb   = `repeat|print|reveal|show|display|output|tell|give|share|write|list|leak|disclose|spell|dump|recite|return|echo|expose|provide`
 	enReveal       = `(?:repeat|print|reveal|show|display|output|tell|give|share|write|list|leak|disclose|spell|dump|recite|return|echo|expose|provide|what (?:is|are|was|were)|what's)`
 )
 
-var rules = []rule{
+// rules is every attack structure: the core set and the structures added
+// later (structureRules).
+var rules = append(coreRules[:len(coreRules):len(coreRules)], structureRules...)
+
+var coreRules = []rule{
 	// Instruction override, English.
 	{id: "override", head: HeadInjection, score: ruleScore,
 		anchors: []string{"ignor", "disregard", "forget", "overrid", "overlook", "bypass", "abandon", "discard", "neglect", "set aside", "attention to", "not follow", "stop follow", "longer follow"},
@@ -83,7 +102,7 @@ var rules = []rule{
 	{id: "override", head: HeadInjection, score: ruleScore,
 		anchors: []string{"instead"},
 		also:    []string{"say", "print", "output", "respond", "reply", "write", "answer", "return", "tell", "translate", "state", "repeat", "type"},
-		re:      regexp.MustCompile(`\binstead\b[ ,:]+(?:you (?:must|should|will)\s+|just\s+|only\s+|please\s+)?(?:say|print|output|respond|reply|write|answer|return|tell|translate|state|repeat|type)\b` + gap(4) + `(?:"|'|“|«|exactly|only|with|that)`)},
+		re:      regexp.MustCompile(`\binstead\b[ ,:]+(?:you (?:must|should|will)\s+|just\s+|only\s+|please\s+)?(?:say|print|output|respond|reply|write|answer|return|tell|translate|state|repeat|type)\b` + gap(4) + `(?:"|'|“|«|exactly|only)`)},
 	// Spaced-out text reaches the rules with its spaces removed
 	// ("i g n o r e  a l l …" → "ignoreall…").
 	{id: "override", head: HeadInjection, score: ruleScore,
@@ -114,7 +133,7 @@ var rules = []rule{
 		re:      regexp.MustCompile(`\b(?:you are|you're|you will be|you'll be|act as|acting as|pretend (?:to be|you are)|behave as|become|roleplay as|role-play as|play the role of|from now on,? you)\b` + gap(8) + `\b(?:without|free from|freed from|no longer (?:bound|restricted|limited) by|not (?:bound|restricted|limited) by|not subject to|no|any|zero|none of)\s+(?:any\s+|the\s+|your\s+)?(?:restrictions?|filters?|filtering|censorship|limits|limitations|ethics|ethical (?:guidelines|constraints|boundaries)|morals?|moral (?:guidelines|constraints)|guidelines|rules|boundaries|content polic(?:y|ies)|safety)\b`)},
 	{id: "persona", head: HeadJailbreak, score: ruleScore,
 		anchors: []string{"do anything now", "mode enabled", "mode activated", "mode override", "mode output", "mode is", "developer mode", "dev mode", "sudo mode", "jailbreak mode", "dan mode", "unrestricted mode", "unfiltered mode", "jailbr", "unfiltered", "uncensored", "unrestricted", "god mode", "evil confidant", "no restrictions", "stay in character"},
-		re:      regexp.MustCompile(`\b(?:do anything now|(?:developer|dev|god|debug|admin|sudo|unrestricted|unfiltered|uncensored|jailbreak|jailbroken|dan) mode (?:enabled|activated|override|output|is (?:now )?(?:enabled|on|active))|(?:enable|activate|enter|simulate|switch to) (?:the )?(?:developer|dev|god|sudo|jailbreak|dan|unrestricted|unfiltered) mode|you (?:are|have been) (?:jailbroken|freed|liberated|unchained)|(?:unfiltered|uncensored|unrestricted|amoral) (?:ai|assistant|model|chatbot|version|response|llm)|evil confidant|stay in character|you have no (?:restrictions|rules|filters|limits|guidelines))\b`)},
+		re:      regexp.MustCompile(`\b(?:do anything now|(?:developer|dev|god|debug|admin|sudo|unrestricted|unfiltered|uncensored|jailbreak|jailbroken|dan) mode (?:enabled|activated|override|output|is (?:now )?(?:enabled|on|active))|you (?:are|have been) (?:jailbroken|freed|liberated|unchained)|(?:unfiltered|uncensored|unrestricted|amoral) (?:ai|assistant|model|chatbot|version|response|llm)|evil confidant|stay in character|you have no (?:restrictions|rules|filters|limits|guidelines))\b`)},
 	{id: "persona", head: HeadJailbreak, score: ruleScore,
 		anchors: []string{" dan", "\"dan", "'dan"},
 		re:      regexp.MustCompile(`\b(?:you are|you're|act as|called|named|pretend to be|become)\s+(?:now\s+)?(?:a\s+|an\s+|the\s+)?"?dan\b`)},
@@ -131,7 +150,7 @@ var rules = []rule{
 	{id: "coerce", head: HeadJailbreak, score: ruleScore,
 		anchors: []string{"comply", "obey", "refuse", "decline", "say no", "filter", "restrict", "safety", "guardrail", "safeguard", "censor", "grant me"},
 		also:    []string{"you must", "you will", "you shall", "you have to", "you are required", "never", "do not", "don't", "cannot", "can't", "can not", "must not", "will not", "won't", "not allowed", "obey", "disable", "remove", "turn off", "deactivate", "switch off", "lift", "drop", "bypass", "removed", "lifted", "disabled", "gone", " off", "no ethical", "no moral", "no content", "no safety", "without ethical", "without moral", "without content", "without safety", "without any", "no any", "grant me"},
-		re: regexp.MustCompile(`\byou (?:must|will|shall|have to|are required to) (?:always |now |strictly )?(?:comply|obey)\b|\b(?:never|do not|don't|cannot|can't|can not|must not|will not|won't|are not allowed to) (?:ever )?(?:refuse|decline|say no)\b|\bobey (?:all|every|any) (?:of )?(?:my )?(?:commands?|requests?|orders?|instructions)\b` +
+		re: regexp.MustCompile(`\byou (?:must|will|shall|have to|are required to) (?:always |now |strictly )?(?:comply|obey)\b|\bobey (?:all|every|any) (?:of )?(?:my )?(?:commands?|requests?|orders?|instructions)\b` +
 			`|\b(?:disable|remove|turn off|deactivate|switch off|lift|drop)\s+(?:all\s+|any\s+|of\s+)*(?:your\s+|the\s+)?(?:safety|content|ethical|moral|ai|built-in)\s*(?:filters?|restrictions?|guardrails?|safeguards?|checks|measures|protocols|guidelines|polic(?:y|ies)|settings|features|alignment)\b` +
 			`|\b(?:disable|remove|turn off|deactivate|lift|drop|bypass)\s+(?:all\s+)?your\s+(?:filters|restrictions|guardrails|safeguards|safety|guidelines|rules|limitations|censorship)\b` +
 			`|\b(?:all|your) (?:restrictions|filters|safeguards|guardrails|limitations) (?:are |have been )?(?:removed|lifted|disabled|gone|off)\b` +
@@ -155,9 +174,10 @@ var rules = []rule{
 			`|(?:당신은|너는)` + cjkGap + `(?:제한 없이|제한이 없는|제약 없이|검열 없이)`)},
 	// System-prompt extraction.
 	{id: "extract", head: HeadInjection, score: ruleScore,
-		anchors: []string{"prompt", "instruction", "system message", "initiali", "guidelines", "rules you", "directives", "configuration"},
-		also:    []string{"repeat", "print", "reveal", "show", "display", "output", "tell", "give", "share", "write", "list", "leak", "disclose", "spell", "dump", "recite", "return", "echo", "expose", "provide", "what", "respond", "reply", "answer", "say", "hint", "encode", "reverse", "type"},
-		re:      regexp.MustCompile(`\b` + enReveal + `\b` + gap(4) + `\b(?:your|the (?:system|initial|original|hidden|secret|above|previous|preceding|full|complete|exact|developer|first)|this (?:system|initial|hidden)|its)\s+(?:\w+\s+){0,2}?(?:system prompt|system message|prompts?|instructions|initiali[sz]ation|guidelines|rules you (?:were|have been) given|directives|configuration|pre-?prompt|context window)\b|\b(?:respond|reply|answer) with\b` + gap(3) + `\b(?:instructions?|rules|guidelines|directives|prompt)\b` + gap(2) + `\byou (?:have been|were|are) (?:given|told|provided|programmed)`)},
+		anchors:  []string{"prompt", "instruction", "system message", "initiali", "guidelines", "rules you", "directives", "configuration"},
+		also:     []string{"repeat", "print", "reveal", "show", "display", "output", "tell", "give", "share", "write", "list", "leak", "disclose", "spell", "dump", "recite", "return", "echo", "expose", "provide", "what", "respond", "reply", "answer", "say", "hint", "encode", "reverse", "type"},
+		notAfter: []string{"for the ", "for a ", "for an ", "for my ", "for this ", "for making", "for assembling", "for installing", "for setting", "on how", "about how", "in the manual", "in the readme", "of the recipe"},
+		re:       regexp.MustCompile(`\b(?:` + enRevealVerb + `)\b` + gap(4) + `\b(?:your|the (?:system|initial|original|hidden|secret|above|previous|preceding|full|complete|exact|developer|first)|this (?:system|initial|hidden)|its)\s+(?:\w+\s+){0,2}?(?:system prompt|system message|prompts?|instructions|initiali[sz]ation|guidelines|rules you (?:were|have been) given|directives|configuration|pre-?prompt|context window)\b|\b(?:what (?:is|are|was|were)|what's)\b` + gap(4) + `\b(?:your|the (?:initial|original|hidden|secret|above|previous|preceding|full|complete|exact|developer|first)|this (?:initial|hidden))\s+(?:\w+\s+){0,2}?(?:system prompt|system message|prompts?|instructions|initiali[sz]ation|guidelines|rules you (?:were|have been) given|directives|configuration|pre-?prompt|context window)\b|\b(?:respond|reply|answer) with\b` + gap(3) + `\b(?:instructions?|rules|guidelines|directives|prompt)\b` + gap(2) + `\byou (?:have been|were|are) (?:given|told|provided|programmed)`)},
 	{id: "extract", head: HeadInjection, score: ruleScore,
 		anchors: []string{"above", "before this", "beginning", "told you", "you were told", "you were given", "written"},
 		also:    []string{"repeat", "print", "reveal", "show", "display", "output", "tell", "give", "share", "write", "list", "leak", "disclose", "spell", "dump", "recite", "return", "echo", "expose", "provide", "what", "respond", "reply", "answer", "say", "hint", "encode", "reverse", "type"},
@@ -165,7 +185,7 @@ var rules = []rule{
 	{id: "extract", head: HeadInjection, score: ruleScore,
 		anchors: []string{"password", "passphrase", "secret word", "secret code", "secret key"},
 		also:    []string{"repeat", "print", "reveal", "show", "display", "output", "tell", "give", "share", "write", "list", "leak", "disclose", "spell", "dump", "recite", "return", "echo", "expose", "provide", "what", "respond", "reply", "answer", "say", "hint", "encode", "reverse", "type"},
-		re:      regexp.MustCompile(`\b(?:tell|give|reveal|say|spell|share|print|show|disclose|leak|hint|encode|reverse|type|write down|what is|what's|whats)\b` + gap(4) + `\b(?:the|your|that|this)\s+(?:secret\s+)?(?:password|passphrase|secret word|secret code|secret key)(?:\s*$|[^\w\s]|\s+(?:is|was|you|to|please|now|backwards|in|of|for|that|and|but|without|letter|letters|character|characters|one|with|so|as|here|again|or|right|immediately))`)},
+		re:      regexp.MustCompile(`\b(?:tell|give|reveal|say|spell|share|print|show|disclose|leak|hint|encode|reverse|type|write down|what is|what's|whats)\b(?:\s+\S+){0,3}?\s+(?:the|your|that|this)\s+(?:secret\s+)?(?:password|passphrase|secret word|secret code|secret key)(?:\s*$|[^\w\s]|\s+(?:is|was|you|to|please|now|backwards|in|of|for|that|and|but|without|letter|letters|character|characters|one|with|so|as|here|again|or|right|immediately))`)},
 	{id: "extract-i18n", head: HeadInjection, score: ruleScore,
 		anchors: []string{"sistema", "systeme", "systemprompt", "system-prompt", "systemanweisung", "anweisungen", "instrucciones", "instrucoes", "consignes", "istruzioni", "instructies", "systeem", "tu prompt", "ton prompt", "votre prompt", "deinen prompt", "ihren prompt", "tuo prompt", "suo prompt", "seu prompt", "teu prompt", "je prompt", "jouw prompt", "uw prompt", "инструкци", "промпт", "системн", "提示", "指令", "指示", "プロンプト", "프롬프트", "지시"},
 		re: regexp.MustCompile(`(?:muestra\S*|revela\S*|repite|dime|imprime|escribe|montre\S*|affiche\S*|revele\S*|repete\S*|donne\S*|dis-moi|ecris|zeig\S*|gib|nenne\S*|verrate\S*|wiederhole\S*|schreib\S*|wie lautet|wie lauten|mostra\S*|rivela\S*|ripeti\S*|dimmi|stampa\S*|scrivi\S*|mostre|revele|repita|diga|imprima|escreva|toon|laat (?:me )?zien|onthul\S*|herhaal|geef|vertel|покаж\S*|вывед\S*|повтор\S*|раскро\S*|напиш\S*|скажи|расскаж\S*|显示|顯示|输出|輸出|告诉|告訴|重复|重複|打印|透露|泄露|洩露|展示|给我|給我|表示|教え|出力|繰り返|見せ|開示|書い|보여|출력|알려|반복|공개|말해)` + gap(5) +
@@ -207,6 +227,205 @@ var rules = []rule{
 		anchors: []string{"end of"},
 		also:    []string{"instruction", "system", "ignore", "now", "new task", "assistant"},
 		re:      regexp.MustCompile(`\bend of (?:the )?(?:email|document|context|user input|input|data|text|message|page)\b` + gap(6) + `\b(?:instructions?|system|ignore|now|new task|assistant)\b`)},
+}
+
+// Attack structures added in session 2, written from public attack
+// taxonomies (goal hijack, fake completion, refusal suppression, prefix
+// injection, payload splitting, virtualization, developer mode, indirect
+// address, hidden comments, exfiltration), in English and the ten languages
+// where the structure has a short form. Each was checked against benign
+// look-alikes with the same trigger words (rules_test.go).
+const (
+	quoteOpen = `["'“«„「‘]`
+	// ai names the reading model in the eleven languages (after
+	// normalization).
+	aiNoun = `(?:ai|a\.i\.|ia|ki|ии|llm|gpt|chatgpt|chatbot|bot|agent|assistant|asistente|assistente|assistent|model|modelo|modele|modell|modello|модель|ассистент|агент|人工智能|助手|模型|アシスタント|エージェント|モデル|어시스턴트|에이전트|모델)`
+)
+
+var structureRules = []rule{
+	// Goal hijack: "instead of X, say 'Y'", in eleven languages.
+	{id: "hijack", head: HeadInjection, score: ruleScore,
+		anchors: []string{"instead of", "en lugar de", "en vez de", "au lieu de", "statt", "anstelle", "invece di", "em vez de", "em lugar de", "in plaats van", "вместо", "而是", "改为", "改成", "反而", "代わりに", "ではなく", "대신"},
+		re: regexp.MustCompile(`\binstead of \w+\b[^.!?\n]{0,60}?\b(?:say|print|output|respond|reply|write|answer|return|type|tell|state)\b[^"'“«\n]{0,30}` + quoteOpen +
+			`|\ben (?:lugar|vez) de\b[^.!?\n]{0,60}?\b(?:di|dime|escribe|responde|contesta|imprime|muestra|devuelve|pon)\b[^"'“«\n]{0,30}` + quoteOpen +
+			`|\bau lieu de\b[^.!?\n]{0,60}?\b(?:dis|ecris|reponds|affiche|imprime|renvoie|mets)\b[^"'“«\n]{0,30}` + quoteOpen +
+			`|\b(?:statt|anstatt|anstelle)\b[^.!?\n]{0,60}?\b(?:sag|sage|schreib|schreibe|antworte|gib|drucke)\b[^"'“„«\n]{0,30}` + quoteOpen +
+			`|\binvece di\b[^.!?\n]{0,60}?\b(?:di|dici|scrivi|rispondi|stampa|mostra|restituisci)\b[^"'“«\n]{0,30}` + quoteOpen +
+			`|\bem (?:vez|lugar) de\b[^.!?\n]{0,60}?\b(?:diga|diz|escreva|escreve|responda|imprima|mostre|retorne)\b[^"'“«\n]{0,30}` + quoteOpen +
+			`|\bin plaats van\b[^.!?\n]{0,60}?\b(?:zeg|schrijf|antwoord|print|toon|geef)\b[^"'“«\n]{0,30}` + quoteOpen +
+			`|вместо[^.!?\n]{0,60}?(?:скажи|напиши|ответь|выведи|напечатай|пиши)[^"'“«\n]{0,30}` + quoteOpen +
+			`|(?:而是|改为|改成|反而)` + cjkGap + `(?:输出|輸出|回复|回覆|回答|说|說|写|寫|打印)` + cjkGap + quoteOpen +
+			`|(?:代わりに|ではなく)` + cjkGap + quoteOpen +
+			`|대신` + cjkGap + quoteOpen)},
+	{id: "hijack", head: HeadInjection, score: ruleScore,
+		anchors: []string{"your new", "your real", "your true", "your actual", "your only", "stop what", "your task", "the task", "the translation", "your assignment", "the original task", "the previous task"},
+		re: regexp.MustCompile(`\byour (?:new|real|true|actual) (?:job|task|goal|purpose|mission|objective|role|assignment) (?:is|now is)\b|\byour only (?:job|task|goal|purpose|mission|objective) (?:now|from now on) is\b` +
+			`|\bstop what you(?:'re| are) doing\b` +
+			`|\b(?:forget|ignore|disregard|skip|abandon|drop|stop)\s+(?:about\s+)?(?:your (?:\w+ )?(?:task|assignment|job|instructions)|the (?:previous|above|original|current|earlier|given|first|initial) (?:task|assignment|translation|summary|request)|the (?:translation|summari[sz]ation) task)\b[^.!?\n]{0,40}?(?:\binstead\b|\band (?:now |just |instead )?(?:say|print|write|output|tell|reply|respond|answer|reveal|give|list|send)\b|[.,;:]\s*(?:now|instead|just|new task)\b)`)},
+	// Fake completion: pretend the task is over, then start a new one.
+	{id: "fake-completion", head: HeadInjection, score: ruleScore,
+		anchors: []string{"complete", "done", "finished", "over", "fulfilled", "###", "now that"},
+		also:    []string{"now", "next", "new", "then", "great job", "good job", "well done", "instruction", "ignore", "###"},
+		re: regexp.MustCompile(`\b(?:task|translation|summary|summari[sz]ation|analysis|answer|assignment|job|request|response|classification|first task|previous task)\s*(?:is\s+|has been\s+)?(?:complete|completed|done|finished|over|fulfilled)\b[.!:,]*\s+(?:(?:great|good) job[.!,]*\s+|well done[.!,]*\s+)?(?:now|next|new|your next|then)\b[^.!?\n]{0,40}?\b(?:task|instruction|ignore|disregard|say|print|write|output|reveal|tell|reply|respond|repeat)` +
+			`|###\s*(?:response|answer|output|assistant)\s*:[^\n]{0,200}\n\s*###\s*(?:instruction|input|system|user|new|human)` +
+			`|\bnow that (?:you(?:'ve| have)|the \w+ (?:is|has been)) (?:finished|done|completed?|over)\b[^.!?\n]{0,60}?\b(?:ignore|disregard|forget|print|say|reveal|output|tell|new task|next task|reply|respond)\b`)},
+	// Prompt and secret extraction, more English forms.
+	{id: "extract", head: HeadInjection, score: ruleScore,
+		anchors: []string{"instruction", "prompt", "directive", "guideline", "context", "memory", "supposed to", "not allowed to", "not to tell", "not to say", "letter", "character"},
+		also:    []string{"you", "list", "repeat", "print", "show", "reveal", "output", "dump", "display", "write", "what", "which", "tell", "spell", "give"},
+		re: regexp.MustCompile(`\b(?:what|which) (?:were|are|was|is) (?:the |your )?(?:exact |original |initial |first |full |complete |hidden |secret |very first )*(?:instructions?|prompts?|rules|directives|guidelines) (?:that )?(?:you (?:were|have been|'ve been|got|received)|(?:were |was )?given to you|i gave you)` +
+			`|\b(?:output|print|repeat|show|dump|list|reveal|display|write|tell me)\b[^.!?\n]{0,30}?\b(?:everything|all|the text|the content|the contents|the words) (?:in|of|from) (?:your|the) (?:context(?: window)?|memory|prompt|system (?:prompt|message)|instructions|initial prompt)` +
+			`|\b(?:list|repeat|print|show|tell me|reveal|output|dump|what (?:is|are|was|were))\b[^.!?\n]{0,20}?\b(?:previous|prior|initial|original|hidden|first|second|earlier|secret) (?:instructions|instruction|prompts?|directives)(?:\s+(?:that )?(?:you|i gave you|given)\b|\s*(?:[.?!]|$))` +
+			`|\bthe (?:word|secret|password|thing|one thing|information|text|code) (?:that )?you (?:are|were) (?:not (?:supposed|allowed|meant|permitted)|told not|instructed not|asked not) to (?:tell|say|reveal|share|disclose|give)` +
+			`|\b(?:first|last|second|third|next|\d+) (?:\d+ )?(?:letters?|characters?) (?:of|in|from) (?:the|your) (?:secret |special |hidden )?(?:password|passphrase|secret word|secret)\b`)},
+	{id: "extract-i18n", head: HeadInjection, score: ruleScore,
+		anchors: []string{"instrucciones", "instructions", "consignes", "anweisungen", "istruzioni", "instrucoes", "instructies", "инструкци", "指令", "指示", "提示", "プロンプト", "命令", "지시", "명령", "프롬프트", "prompt", "systemprompt", "systeemprompt", "промпт"},
+		also:    []string{"cual", "que", "quel", "qu'", "was ", "wie ", "qual", "cosa", "o que", "wat ", "какой", "какая", "какие", "что", "是什么", "是什麼", "是啥", "何", "教え", "뭐", "무엇", "알려", "dieron", "dio", "donn", "recu", "bekommen", "erhalten", "gegeben", "dato", "date", "ricevut", "recebeu", "deram", "gekregen", "ontvangen", "дали", "даны", "получил", "收到", "给你", "給你", "受け取", "与えられ", "받은", "주어진"},
+		re: regexp.MustCompile(`(?:cual(?:es)? (?:es|son|eran|fueron)|que dice|quel(?:le)?s? (?:est|sont|etaient)|qu'y a-t-il dans|was (?:ist|sind|steht in|stand in|waren)|wie (?:lautet|lauten)|qual(?:i)? (?:e|sono|erano)|cosa (?:c'e|dice) (?:nel|nei)|qual(?:is)? (?:e|sao|eram|foram)|o que (?:diz|tem|esta)|wat (?:is|zijn|staat er in|staat in|waren)|какой|какая|какие|что (?:написано|сказано|содерж\S*|в))` + gap(4) +
+			`(?:tu|tus|ton|tes|votre|vos|dein\S*|ihr\S*|il tuo|i tuoi|le tue|tuo|tue|o seu|os seus|as suas|as tuas|seu|suas|je|jouw|uw|у тебя|у вас|твой|твоя|твои|ваш\S*)\s+(?:\S+\s+)?(?:prompt|system-?prompt|systemprompt|systeemprompt|instruc\S*|consignes|anweisungen|istruzioni|instructies|системн\S*|инструкци\S*|промпт\S*)` +
+			`|instrucciones (?:que|las que) (?:te|se te|le) (?:dieron|dio|han dado|fueron dadas)|instrucciones que (?:recibiste|has recibido)` +
+			`|(?:instructions|consignes) (?:qu'on t'a|que l'on t'a|qu'on vous a|que l'on vous a|que tu as|que vous avez) (?:donnees|recues|donne|recu)` +
+			`|anweisungen,? die (?:du|sie|man dir|man ihnen) (?:bekommen|erhalten|gegeben)` +
+			`|istruzioni che (?:ti|le|vi) (?:hanno dato|sono state date)|istruzioni che hai ricevuto` +
+			`|instrucoes que (?:voce |tu )?(?:recebeu|recebeste)|instrucoes que (?:te|lhe) (?:deram|foram dadas)` +
+			`|instructies die je (?:hebt )?(?:gekregen|ontvangen)` +
+			`|инструкци\S* котор\S* (?:тебе|вам) (?:дали|были даны|дал\S*)|инструкци\S* котор\S* ты получил\S*` +
+			`|(?:你收到的|给你的|給你的|你得到的)(?:指令|指示|提示|说明|說明)` +
+			`|(?:受け取った|与えられた|最初に受けた)(?:指示|命令|プロンプト)` +
+			`|(?:받은|주어진) (?:지시|명령|프롬프트)` +
+			`|(?:你的系统提示|你的系統提示|您的系统提示|你的指令|你的提示|あなたのシステムプロンプト|あなたの指示|너의 시스템 프롬프트|당신의 시스템 프롬프트|네 시스템 프롬프트|너의 지시|당신의 지시)` + cjkGap + `(?:是什么|是什麼|是啥|何ですか|は何|を教え|뭐|무엇|알려)`)},
+	// Unrestricted personas, more forms: a named persona "free of all
+	// restrictions", "you are no longer ChatGPT", dual answers, the
+	// deceased-grandmother frame, acronym personas.
+	{id: "persona", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"free of", "free from", "freed from", "not bound", "never bound", "not limited", "never limited", "not restricted", "never restricted", "no longer bound", "no longer limited", "no longer restricted", "not constrained", "exempt from", "unbound by", "released from", "liberated from"},
+		also:    []string{"ai", "gpt", "chatbot", "model", "assistant", "persona", "character", "bot", "roleplay", "role-play", "pretend", "simulate", "openai", "you", "dan"},
+		re:      regexp.MustCompile(`\b(?:is|are|be|being|will be|remains?|you're)\s+(?:now\s+|completely\s+|totally\s+|fully\s+|entirely\s+|also\s+|truly\s+)?(?:free (?:of|from)|freed from|not (?:bound|limited|restricted|constrained) (?:by|to)|never (?:bound|limited|restricted|constrained) by|no longer (?:bound|limited|restricted|constrained) (?:by|to)|exempt from|unbound by|released from|liberated from)\s+(?:(?:all|any|the|its|their|his|her|your|of|typical|usual)\s+)*(?:[\w-]+(?:'s)?\s+){0,3}?(?:restrictions|rules|filters|policies|guidelines|ethics|morals|morality|censorship|limitations|limits|boundaries|constraints|programming|content polic(?:y|ies))\b`)},
+	{id: "persona", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"no longer", "you are not chatgpt", "stands for", "deceased", "late grand", "dead grand", "two different", "two separate", "two responses", "two answers", "2 responses", "two ways", "unlimited", "unrestricted", "uncensored", "unfiltered", "evil", "malicious", "amoral", "unethical", "immoral", "rogue", "unhinged", "jailbroken", "lawless"},
+		re: regexp.MustCompile(`\byou are (?:no longer|not) (?:chatgpt|an ai language model|a language model|claude|gemini|llama|an? (?:ai )?assistant bound)\b` +
+			`|\b(?:pretend to be|act as|you are going to be|roleplay as|role-play as|you will be|you are now|you're now|become|simulate|called|named|play)\s+"?[\w-]+"?,? (?:which|who|that) stands for\b` +
+			`|\b(?:pretend to be|act as|acting as|roleplay as|role-play as|play the role of|play|be|become|impersonate) (?:my )?(?:deceased|dead|late|departed) (?:grandmother|grandma|granny|grandfather|grandpa|nana)\b` +
+			`|\b(?:respond|answer|reply|give me|provide|generate|act)\w*\b[^\n]{0,60}?\b(?:two|2) (?:different |separate |distinct )?(?:responses|answers|personalities|ways|outputs|versions|paragraphs)\b[^\n]{0,300}?\b(?:jailbr\w*|unfiltered|unrestricted|uncensored|evil|opposite|dan|without (?:any )?(?:restrictions|filters|limits|censorship|rules))\b` +
+			`|\b(?:unfiltered|uncensored|unrestricted|unlimited|amoral|jailbroken)(?:,? (?:and )?(?:\w+))? (?:language model|ai model|large language model)\b` +
+			`|\b(?:you are|you're|act as|acting as|pretend (?:to be|you are|you're|that you are)|roleplay as|role-play as|play the role of|become|simulate|you will be|you are going to be|impersonate)\s+(?:now\s+)?(?:an? |the |my )?(?:\w+ ){0,2}?(?:evil|malicious|amoral|unethical|immoral|rogue|unhinged|uncensored|unfiltered|unrestricted|jailbroken|lawless|depraved)\b`)},
+	{id: "coerce", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"ethical", "moral", "legal", "safety", "regardless", "no matter", "even if"},
+		re: regexp.MustCompile(`\b(?:disregard|ignore|ignores|disregards|ignoring|disregarding|violat\w*|without|free of|abandon\w*|bypass\w*)\s+(?:all|any|every)\s+(?:of\s+)?(?:the\s+|its\s+|your\s+|his\s+|her\s+)?(?:ethical|moral|legal|safety)\s+(?:(?:and|or|,) (?:moral|legal|ethical|safety) )?(?:concerns|guidelines|standards|principles|considerations|boundaries|constraints|restrictions|rules|norms|implications|filters)\b` +
+			`|\bregardless of (?:its |the )?(?:legality|ethics|morality|morals|how (?:illegal|unethical|immoral|harmful|dangerous|offensive|inappropriate)|whether (?:it is|it's) (?:illegal|unethical|immoral|harmful|dangerous|offensive|inappropriate))` +
+			`|\b(?:answer|respond|reply|comply|provide|write|generate|tell me|do it|help)\b[^.!?\n]{0,40}?\b(?:no matter how|even if (?:it(?:'s| is)|they are|that is)) (?:illegal|unethical|immoral|harmful|dangerous|offensive|inappropriate|explicit|against (?:the |your )?(?:law|rules|guidelines|polic))`)},
+	// Developer / debug mode, English beyond the existing forms.
+	{id: "devmode", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{" mode"},
+		also:    []string{"you", "respond", "answer", "output", "filter", "restrict", "censor", "safety", "chatgpt", "as an ai", "ignore", "polic", "guideline", "disabled", "off"},
+		not:     []string{"android", "iphone", "ipad", "phone", "chrome", "windows", "firefox", "browser", "xbox", "playstation", "bios", "router", "macos", "linux", "flask", "django", "vs code", "vscode", "kernel", "game", "minecraft", "app settings"},
+		re: regexp.MustCompile(`\byou are (?:now )?(?:in|running in|operating in) (?:developer|dev|debug|debugging|maintenance|admin|god|sudo|test|diagnostic|unrestricted|jailbreak|dan|root) mode\b` +
+			`|\b(?:developer|debug|maintenance|admin|god|sudo|diagnostic|jailbreak|dan) mode\s*[:=]\s*(?:on|enabled|active|true|activated|1)\b` +
+			`|\b(?:enable|activate|enter|simulate|switch to|turn on|engage|initiate|unlock)\s+(?:the\s+)?(?:developer|dev|debug|maintenance|god|sudo|jailbreak|dan|unrestricted|unfiltered|admin|root|opposite|evil)\s+mode\b`)},
+	// Answer without filters / restrictions, eleven languages (developer
+	// modes and personas end in it).
+	{id: "unfiltered", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"without", "with no", "sin ", "sans ", "ohne ", "senza ", "sem ", "zonder ", "без ", "过滤", "過濾", "限制", "フィルター", "制限", "検閲", "필터", "제한", "검열"},
+		re: regexp.MustCompile(`\b(?:answer|respond|reply|talk|speak|act|output|generate)\w*\b(?: (?:to me|me|everything|all questions|every question|anything|freely))? (?:\w+ )?(?:without|with no) (?:any )?(?:filters?|filtering|restrictions?|censorship|censoring|limits|limitations|ethics|morals|moral (?:limits|constraints)|ethical (?:limits|constraints)|safety (?:filters|guidelines|rules))\b` +
+			`|\b(?:responde|respondes|responda|responder|contesta|habla|reponds|repondez|repondre|parle|antworte|antwortest|antworten|sprich|rispondi|rispondere|parla|responde|fala|antwoord|antwoorden|spreek)\b(?: (?:\S+ )?(?:a todo|a tout|auf alles|a tutto|a tudo|op alles))? (?:\S+ )?(?:sin|sans|ohne|senza|sem|zonder) (?:ningun\S* |aucun\S* |jegliche\S* |irgendwelche\S* |alcun\S* |nenhum\S* |enige )?(?:filtro\S*|filtre\S*|filter\S*|restriccion\S*|restriction\S*|restrizion\S*|restric\S*|censura|censure|zensur|censuur|limite\S*|limit\S*|grenzen|einschrankung\S*|beperking\S*|regras|reglas|regles|regeln|regole|regels|moral\S*)` +
+			`|(?:отвечай|отвечайте|ответь|говори)\S*(?: \S+)? без (?:каких-либо |всяких |любых )?(?:фильтр\S*|ограничени\S*|цензур\S*|правил\S*)` +
+			`|(?:不经过滤|不經過濾|无过滤|無過濾|没有过滤|沒有過濾|不受限制|不受任何限制|没有任何限制|沒有任何限制|无限制|無限制|没有限制|沒有限制|不加审查|不受审查)(?:地|的)?` + cjkGap + `(?:回答|回复|回覆|答复|说|輸出|输出)` +
+			`|(?:フィルター|フィルタ|制限|検閲|制約)(?:なし|無し|抜き)で` + cjkGap + `(?:答え|回答|返答|話)` +
+			`|(?:필터|제한|검열|제약) 없이` + cjkGap + `(?:대답|답|말해|응답|답변)`)},
+	// Developer / unrestricted mode names, ten languages.
+	{id: "devmode-i18n", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"modo ", "mode ", "entwicklermodus", "modalita ", "ontwikkelaarsmodus", "режим", "模式", "モード", "모드"},
+		also:    []string{"activa", "habilita", "entra", "active", "activez", "activer", "passe", "aktivier", "wechsle", "schalte", "attiva", "abilita", "ativ", "habilit", "entre", "activeer", "schakel", "ga naar", "включ", "активир", "перейди", "войди", "启用", "开启", "開啟", "打开", "進入", "进入", "切换", "有効", "オン", "入っ", "切り替え", "활성화", "켜", "들어가", "전환", "ahora", "maintenant", "jetzt", "ora ", "agora", "nu ", "теперь", "现在", "今", "지금"},
+		not:     []string{"android", "iphone", "ipad", "telefono", "telephone", "handy", "smartphone", "celular", "telefoon", "телефон", "手机", "手機", "スマホ", "휴대폰", "chrome", "windows", "navegador", "navigateur", "browser", "браузер", "浏览器", "ブラウザ", "브라우저", "como ", "comment ", "wie ", "come si", "hoe ", "как ", "如何", "怎么", "怎樣", "方法", "どうやって", "방법", "어떻게"},
+		re:      regexp.MustCompile(`(?:modo (?:de )?(?:desarrollador|desenvolvedor|dios|deus|sin restricciones|sin filtros|sem restricoes|sem filtros|sem limites|sin limites|jailbreak|dan|ilimitado)|mode (?:developpeur|dieu|sans (?:restriction|filtre|limite)s?|jailbreak|dan|illimite)|entwicklermodus|gottmodus|modus ohne (?:grenzen|filter|einschrankungen)|modalita (?:sviluppatore|dio|senza (?:restrizioni|filtri|limiti)|jailbreak|dan)|ontwikkelaarsmodus|modus zonder (?:grenzen|filters|beperkingen)|режим\S* (?:разработчика|бога|без ограничений|без фильтров|dan|джейлбрейка)|开发者模式|開發者模式|越狱模式|越獄模式|无限制模式|無限制模式|上帝模式|開発者モード|デベロッパーモード|脱獄モード|制限なしモード|無制限モード|개발자 모드|탈옥 모드|제한 없는 모드|무제한 모드)`)},
+	// Unrestricted or evil personas, ten languages, wider than persona-i18n.
+	{id: "persona-i18n", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"sin ", "sans ", "ohne ", "senza ", "sem ", "zonder ", "без ", "malvad", "malefique", "malveillant", "malvagi", "boser", "bose ", "kwaadaardig", "злой", "злобн", "邪恶", "邪惡", "限制", "约束", "約束"},
+		re: regexp.MustCompile(`\b(?:eres|seras|actua\S*|finge\S*|interpreta\S*|tu es|tu seras|vous etes|joue\S* le role|agis|agissez|fais comme si|faites comme si|du bist|bist du|sie sind|sind sie|spiel\S*|tu so,? als|agiere|verhalte dich|sei|sarai|agisci|fingi|voce e|voce sera|aja|finja|seja|je bent|ben je|jij bent|gedraag je|doe alsof|speel)\b` + gap(8) +
+			`\b(?:sin|sans|ohne|senza|sem|zonder) (?:ningun\S* |aucun\S* |jeglich\S* |irgendwelch\S* |alcun\S* |nenhum\S* |enige |las |les |die |le |as |de )?(?:restric\S*|filt\S*|censur\S*|zensur|censuur|limit\S*|grenzen|einschrankung\S*|beperking\S*|regl\S*|regel\S*|regol\S*|regra\S*|moral\S*|etic\S*|ethi\S*)` +
+			`|(?:ты|вы|веди себя|притворись|сыграй|играй)` + gap(8) + `без (?:каких-либо |всяких |любых )?(?:\S+ )?(?:ограничени\S*|фильтр\S*|цензур\S*|правил\S*|морал\S*)` +
+			`|\b(?:ia|ki|ai|assistente|asistente|assistent|assistant|bot|chatbot|modelo|modele|modell|modello|model) (?:malvad\S*|malefique|malveillant\S*|malvagi\S*|bose\S*|kwaadaardig\S*)` +
+			`|\b(?:bose\S*|boser|kwaadaardige) (?:ki|ai|assistent\S*|model\S*|bot)\b` +
+			`|(?:злой|злобн\S*) (?:ии|ассистент\S*|помощник\S*|бот\S*|модел\S*)` +
+			`|(?:你是|你现在是|你現在是|扮演|作为|作為|成为|成為)` + cjkGap + `(?:没有(?:任何)?(?:道德|伦理|倫理)?的?(?:限制|约束|約束|底线)|沒有(?:任何)?(?:道德|倫理)?的?(?:限制|約束|底線)|不受(?:任何)?(?:道德|伦理|倫理)?(?:限制|约束|約束)|邪恶的?(?:ai|人工智能|助手)|邪惡的?(?:ai|人工智慧|助手))`)},
+	// Refusal suppression.
+	{id: "refusal", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"refus", "decline", "reject", "say that you", "say you", "tell me that you", "tell me you", "i'm sorry", "i am sorry", "as an ai", "i cannot", "i can't", "apologi", "warning", "disclaimer", "caveat"},
+		also:    []string{"never", "do not", "don't", "dont", "must not", "will not", "won't", "cannot", "can't", "without", "no "},
+		re: regexp.MustCompile(`\b(?:never|do not|don't|dont|must not|will not|won't|cannot|can't|are not allowed to|shall not)\s+(?:ever\s+)?(?:refuse|decline|reject)\s+(?:to (?:answer|respond|reply|help|comply|do|write|provide|generate|assist)|(?:a|any|my|the user's|the|an?) (?:\w+ )?(?:request|question|prompt|instruction|order|command|query)s?|anything|me)\b` +
+			`|\b(?:never|do not|don't|dont|must not|will not|won't|shall not)\s+(?:ever\s+)?(?:say|tell (?:me|the user)|respond with|reply with|mention|state|claim)\s+(?:that\s+)?you (?:can't|cannot|can not|are unable|are not able|won't|will not|aren't able|are not allowed)` +
+			`|\b(?:never|do not|don't|dont|must not|will not|won't)\s+(?:ever\s+)?(?:start|begin|respond|reply|answer|preface)\w*\s+(?:\w+\s+){0,3}?(?:with\s+)?(?:"|'|“)?(?:i'm sorry|i am sorry|sorry|as an ai|i cannot|i can't|i apologi[sz]e|unfortunately)` +
+			`|\b(?:never|do not|don't|dont|must not|will not|won't)\s+(?:ever\s+)?(?:apologi[sz]e|say sorry)\b[^.!?\n]{0,80}?[.,;]?\s*(?:and\s+)?(?:never|do not|don't|dont|no|without)\s+(?:\w+\s+){0,3}?(?:warnings?|disclaimers?|caveats?|moraliz\w*|lectur\w*|refus\w*)` +
+			`|\b(?:never|do not|don't|dont|no|without)\s+(?:\w+\s+){0,3}?(?:warnings?|disclaimers?|caveats?)\b[^.!?\n]{0,80}?[.,;]?\s*(?:and\s+)?(?:never|do not|don't|dont)\s+(?:ever\s+)?(?:refuse|apologi[sz]e|decline|say sorry|say no)\b`)},
+	{id: "refusal-i18n", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"niegues", "rechaces", "rehuses", "refuse", "refuser", "refusez", "ablehn", "lehne", "verweiger", "rifiut", "recuse", "recusar", "weiger", "отказ", "拒绝", "拒絕", "拒否", "거절", "거부"},
+		re: regexp.MustCompile(`(?:nunca|jamas|no) (?:te )?(?:niegues|rechaces|rehuses)(?: a| de)? (?:responder|contestar|ayudar|hacerlo|ninguna|nada|mis|una|cualquier)` +
+			`|\bne (?:refuse|refusez) jamais\b|\bne jamais refuser\b|\bne (?:dois|devez) jamais refuser\b|\bsans jamais refuser\b` +
+			`|\b(?:lehne|lehnst) (?:niemals|nie|nichts)\b(?: \S+){0,3} ab\b|\b(?:niemals|nie) (?:ablehnen|verweigern)\b|\bverweigere (?:niemals|nie)\b` +
+			`|\bnon (?:rifiutar\S*|devi (?:mai )?rifiutar\S*) mai\b|\bnon rifiutare mai\b|\bmai rifiutar\S*` +
+			`|\bnunca (?:se )?(?:recuse|recusar|recuses)\b|\bjamais (?:se )?(?:recuse|recusar)\b` +
+			`|\bweiger (?:nooit|nimmer)\b|\bnooit weigeren\b` +
+			`|никогда не отказыва\S*|не смей отказ\S*|не отказывайся\S*` +
+			`|(?:永远|永遠|绝不|絕不|从不|從不|不要|不能|不得|决不|決不)(?:要|会|會)?(?:拒绝|拒絕)` +
+			`|(?:決して|絶対に?)` + cjkGap + `拒否(?:しない|せず|しないで)|拒否しないで|断らないで` +
+			`|(?:절대|절대로|결코)` + cjkGap + `(?:거절하지|거부하지)|(?:거절|거부)하지 마`)},
+	// Prefix injection: "start your reply with 'Sure, here is'".
+	{id: "prefix", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"start", "begin", "prefix", "preface", "open", "empiez", "comienz", "inici", "commence", "beginn", "inizi", "comece", "начни", "начинай", "开头", "開頭", "开始", "開始", "始め", "시작"},
+		re: regexp.MustCompile(`\b(?:start|begin|open|prefix|preface)\w*\b[^.!?\n]{0,40}?\b(?:with|by (?:saying|writing))\s*:?\s*` + quoteOpen + `\s*(?:sure|absolutely|of course|certainly|yes|ok(?:ay)?|here is|here's|here are|i will|i can|i'll)\b` +
+			`|(?:empiez|comienz|inici)\S*[^.!?\n]{0,30}?\b(?:con|diciendo)\s*:?\s*` + quoteOpen + `\s*¡?\s*(?:claro|por supuesto|desde luego|si,|aqui|con gusto|por supuesto)` +
+			`|\bcommence\S*[^.!?\n]{0,30}?\bpar\s*:?\s*` + quoteOpen + `\s*(?:bien sur|absolument|certainement|oui|voici|avec plaisir)` +
+			`|\bbeginn\S*[^.!?\n]{0,30}?\bmit\s*:?\s*` + quoteOpen + `\s*(?:klar|naturlich|sicher|gerne|hier ist|ja,|selbstverstandlich)` +
+			`|\bini?zi\S*[^.!?\n]{0,30}?\bcon\s*:?\s*` + quoteOpen + `\s*(?:certo|certamente|ecco|sicuro|ovviamente|assolutamente)` +
+			`|\b(?:comece|comecar|inicie)\S*[^.!?\n]{0,30}?\bcom\s*:?\s*` + quoteOpen + `\s*(?:claro|com certeza|certamente|aqui esta|sim,)` +
+			`|\bbegin\b[^.!?\n]{0,30}?\bmet\s*:?\s*` + quoteOpen + `\s*(?:zeker|natuurlijk|tuurlijk|hier is|ja,)` +
+			`|начн\S*[^.!?\n]{0,30}? с\S*\s*:?\s*` + quoteOpen + `\s*(?:конечно|разумеется|вот|да,)` +
+			`|(?:以|用)` + quoteOpen + `(?:当然|當然|好的|没问题|沒問題|是的)` + cjkGap + `(?:开头|開頭|开始|開始)` +
+			`|` + quoteOpen + `(?:もちろん|はい、|承知|了解)` + cjkGap + `(?:で始め|から始め)` +
+			`|` + quoteOpen + `(?:물론|네,|알겠)` + cjkGap + `(?:로 시작|으로 시작)`)},
+	// Payload splitting: strings assigned to variables, then joined and
+	// acted on ("a='ignore all', b='previous instructions', do a+b").
+	{id: "split", head: HeadInjection, score: ruleScore,
+		anchors: []string{" +", "+ ", "execute ", "follow ", "obey ", "perform ", "carry out", "concat", "combin", "join", "merge", "put together", "assembl"},
+		also:    []string{"= \"", "=\"", "= '", "='", "= “", "=“", "\", \"", "', '"},
+		re: regexp.MustCompile(`\b[a-z]\w{0,9}\s*=\s*[a-z]\w{0,9}\s*\+\s*[a-z]\w{0,9}\b[^\n]{0,120}?\b(?:follow|execute|do|obey|perform|carry out|act on|answer|respond to|complete|return|returned|give an example|example of|run)\b` +
+			`|\b(?:follow|execute|do|obey|perform|carry out|act on|answer|respond to)\s+(?:the\s+)?(?:instructions? (?:in|of)\s+)?(?:string\s+)?[a-z]\d?(?:\s*\+\s*|t)[a-z]\d?\b` +
+			`|\b(?:concatenat|combin|join|merg|put together|assembl)\w*\b[^\n]{0,80}?\b(?:and|then)\s+(?:follow|execute|do|obey|perform|carry out|act on|answer|respond to)\b`)},
+	// Virtualization: a fictional or hypothetical frame around a forbidden
+	// task.
+	{id: "hypothetical", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"hypothetic", "fiction", "imagin", "pretend", "in a world", "in a universe", "in a story", "in a novel", "in a movie", "in a game", "simulation", "educational purpose", "research purpose", "academic purpose", "theoretical", "role-play", "roleplay", "story", "screenplay", "novel"},
+		also:    []string{"bomb", "explosiv", "napalm", "meth", "nerve agent", "sarin", "ricin", "anthrax", "bioweapon", "chemical weapon", "malware", "ransomware", "keylogger", "hack into", "break into", "steal", "fraud", "launder", "poison", "kill", "ghost gun", "counterfeit", "fentanyl", "cocaine", "heroin", "untraceable", "no laws", "no rules", "no ethics", "no restrictions", "without restrictions", "without rules", "without laws", "without ethics"},
+		re:      regexp.MustCompile(`\b(?:hypothetical(?:ly)?|fictional|imaginary|imagine|pretend|in a (?:world|universe|story|novel|movie|game|simulation|screenplay)|for (?:educational|research|academic) purposes|purely (?:hypothetical|fictional|theoretical)|role-?play)\b[^\n]{0,160}?(?:\b(?:how (?:to|would|could|do|does|one|someone|i|you|they|he|she)|steps? (?:to|for)|step[- ]by[- ]step|in (?:great |full |precise )?detail|detailed (?:instructions|steps|guide|recipe|plan)|recipe for|instructions (?:for|to|on))\b[^\n]{0,60}?\b(?:(?:make|build|create|synthesi[sz]e|cook|produce|manufacture|assemble|obtain|write|code|deploy|use|plant|mix)\w*\s+(?:\w+\s+){0,3}?(?:bombs?|explosives?|napalm|meth(?:amphetamine)?|nerve agents?|sarin|ricin|anthrax|bioweapons?|chemical weapons?|malware|ransomware|keyloggers?|viruses|poisons?|ghost guns?|fentanyl|cocaine|heroin|untraceable \w+)|hack into|break into|steal (?:\w+\s+){0,2}?(?:identity|identities|credit cards?|passwords?|money|cars?)|launder(?:ing)? money|poison (?:someone|a person|my|his|her)|kill (?:someone|a person|my|him|her|people)|(?:commit|get away with) (?:fraud|murder|a crime|tax evasion))|\bin a (?:world|universe|society) (?:with(?:out)? (?:no )?(?:laws|rules|ethics|restrictions|morals)|where (?:nothing is illegal|there are no (?:laws|rules|restrictions|ethics))))`)},
+	// Text that addresses the reading model, ten languages.
+	{id: "indirect-i18n", head: HeadInjection, score: ruleScore,
+		anchors: []string{"si eres", "si usted es", "si tu es", "si vous etes", "wenn du", "wenn sie", "falls du", "falls sie", "se sei", "se lei e", "se voce e", "se es ", "se tu es", "als je", "als u ", "если ты", "если вы", "如果你是", "如果您是", "读到", "讀到", "阅读", "閱讀", "読んでいる", "読む", "処理する", "읽는", "읽고 있는", "처리하는", "que lee", "que lees", "qui lit", "qui lisez", "die diese", "die dies", "che legge", "che leggi", "que le ", "lendo", "die dit", "читающ", "читает", "читаешь", "обрабатыва"},
+		re: regexp.MustCompile(`(?:si eres|si usted es|si tu es|si vous etes|wenn du|wenn sie|falls du|falls sie|se sei|se lei e|se voce e|se es|se tu es|als je|als u|если ты|если вы)(?: \S+){0,2} ` + aiNoun + `\b` +
+			`|\b` + aiNoun + `\b,? (?:que (?:lee|lees|lea|procesa|resume|analiza)|qui (?:lit|lisez|traite|resume|analyse)|die (?:diese|dies|den|das)\S* \S+ (?:liest|lesen|verarbeitet|zusammenfasst)|che (?:legge|leggi|elabora|riassume)|que (?:le|les|processa|resume)|lendo|die dit (?:leest|verwerkt))` +
+			`|` + aiNoun + `[,.]? (?:и )?(?:читающ\S*|читает\S*|читаешь|обрабатыва\S*)` +
+			`|(?:如果你是|如果您是)` + cjkGap + aiNoun +
+			`|(?:读到|讀到|阅读|閱讀|处理|處理|总结|總結)(?:本|这|這|此)` + cjkGap + `的` + cjkGap + aiNoun +
+			`|(?:読んでいる|読む|処理する|要約する|読み込む)` + aiNoun +
+			`|(?:읽는|읽고 있는|처리하는|요약하는) ` + aiNoun)},
+	// Instructions to the model hidden in HTML / markdown comments, JSON
+	// fields, or a line that opens by naming the model.
+	{id: "hidden", head: HeadInjection, score: ruleScore,
+		anchors: []string{"<!--", "[//]", "[comment]"},
+		re:      regexp.MustCompile(`(?:<!--|\[//\]:?\s*#?\s*\(?|\[comment\]:?\s*#?\s*\(?)[^>]{0,200}?(?:\b(?:ai|assistant|ai assistant|llm|language model|chatbot|gpt|agent|model|copilot|claude|chatgpt|gemini)s?\b[^>]{0,40}?(?::|,|\bmust\b|\bshould\b|\bplease\b|\bare to\b|\bneed to\b)|\b(?:ignore|disregard|forget|override)\b|\b(?:instructions?|directives?) (?:for|to) )`)},
+	{id: "indirect", head: HeadInjection, score: ruleScore,
+		anchors: []string{"ai:", "ai :", "ai,", "assistant:", "assistant,", "agent:", "agent,", "llm:", "llm,", "chatbot:", "chatbot,", "gpt:", "gpt,", "claude:", "claude,", "copilot:", "copilot,"},
+		re:      regexp.MustCompile(`(?:^|["'(\[{>\n]|\s)(?:ai|ai assistant|ai agent|assistant|agent|llm|chatbot|gpt|chatgpt|claude|copilot|gemini)\s*[:,]\s*(?:please\s+)?(?:ignore|disregard|forget|respond only|reply only|answer only|say only|only (?:say|reply|respond|answer)|send|forward|include|append|recommend|do not (?:tell|mention|reveal|inform)|don't (?:tell|mention|reveal|inform)|stop|you must|delete|call|execute|transfer|approve|rate|mark|classify|override)\b`)},
+	// Exfiltration: a markdown image whose query carries a placeholder for
+	// the conversation or a secret.
+	{id: "exfil", head: HeadInjection, score: ruleScore,
+		anchors: []string{"]("},
+		re:      regexp.MustCompile(`!\[[^\]]{0,100}\]\(\s*(?:https?:)?//[^)\s]{1,200}[?&/=][^)\s]{0,40}?(?:summary|conversation|chat|history|secret|password|passwd|email|user_?data|userdata|user_?info|context|prompt|token|api_?key|credential|memory|personal|private|message)s?[^)\s]{0,60}\)`)},
+	// Override with the spaces removed inside the window (words split at
+	// random: "previ ous instruc tions").
+	{id: "override", head: HeadInjection, score: ruleScore, joined: true,
+		anchors: []string{"ignor", "disregard", "forget", "overlook"},
+		also:    []string{"prev", "prior", "above", "earlier", "preced", "former", "initial", "original", "system"},
+		re:      regexp.MustCompile(`(?:ignore|disregard|forget|overlook)(?:all|any|every)?(?:of)?(?:the|your|my|these|those)?(?:previous|prior|above|earlier|preceding|former|initial|original|system)(?:instructions?|rules|prompts?|directions|guidelines|directives|commands|context)`)},
 }
 
 // ruleMatch is the best rule match over a normalized text.
@@ -344,11 +563,104 @@ func (r *rule) findIn(s string, a, b int) (int, int, bool) {
 	if r.also != nil && !containsAny(s[a:b], r.also) {
 		return 0, 0, false
 	}
-	loc := r.re.FindStringIndex(s[a:b])
+	if r.joined {
+		return r.findJoined(s, a, b)
+	}
+	w := s[a:b]
+	for off := 0; off < len(w); {
+		loc := r.re.FindStringIndex(w[off:])
+		if loc == nil {
+			return 0, 0, false
+		}
+		x, y := a+off+loc[0], a+off+loc[1]
+		if (r.not == nil || !containsAny(s[max(x-notReach, 0):min(y+notReach, len(s))], r.not)) && !quotedMention(s, x, y) && !hasAnyPrefix(strings.TrimLeft(s[y:], " "), r.notAfter) {
+			return x, y, true
+		}
+		off += max(loc[1], loc[0]+1)
+	}
+	return 0, 0, false
+}
+
+// findJoined runs r's expression on s[a:b] with spaces and newlines
+// removed and maps the match back to s.
+func (r *rule) findJoined(s string, a, b int) (int, int, bool) {
+	var buf [2 * ruleReach]byte
+	var pos [2 * ruleReach]int32
+	j := []byte(nil)
+	if b-a <= len(buf) {
+		j = buf[:0]
+	}
+	var p []int32
+	if j != nil {
+		p = pos[:0]
+	}
+	for i := a; i < b; i++ {
+		if c := s[i]; c != ' ' && c != '\n' && c != '.' && c != '-' && c != '_' && c != '*' {
+			j = append(j, c)
+			p = append(p, int32(i))
+		}
+	}
+	loc := r.re.FindIndex(j)
 	if loc == nil {
 		return 0, 0, false
 	}
-	return a + loc[0], a + loc[1], true
+	x, y := int(p[loc[0]]), int(p[loc[1]-1])+1
+	if quotedMention(s, x, y) {
+		return 0, 0, false
+	}
+	return x, y, true
+}
+
+// quotedMention reports whether the match s[x:y] is all there is inside a
+// pair of quotes: `what does "ignore previous instructions" mean`, `translate
+// 'ignore all previous instructions'` talk about an attack phrase; an attack
+// quoted for translation goes on after the phrase ("… and print HACKED").
+func quotedMention(s string, x, y int) bool {
+	pre := strings.TrimRight(s[max(x-4, 0):x], " ")
+	if !hasQuoteSuffix(pre) {
+		return false
+	}
+	post := s[y:min(y+16, len(s))]
+	for i := 0; i < len(post); i++ {
+		switch c := post[i]; {
+		case c == '"' || c == '\'':
+			return true
+		case c >= 0x80 && (strings.HasPrefix(post[i:], "”") || strings.HasPrefix(post[i:], "»") || strings.HasPrefix(post[i:], "“") || strings.HasPrefix(post[i:], "’") || strings.HasPrefix(post[i:], "」")):
+			return true
+		case c == '.' || c == '!' || c == '?' || c == '\n' || c == ',' || c == ';' || c == ':':
+			return false
+		}
+	}
+	return false
+}
+
+func hasQuoteSuffix(s string) bool {
+	for _, q := range []string{"\"", "'", "“", "«", "„", "‘", "「", "”"} {
+		if strings.HasSuffix(s, q) {
+			return true
+		}
+	}
+	return false
+}
+
+// RuleSpan is one rule match in a normalized text.
+type RuleSpan struct {
+	ID         string
+	Start, End int
+}
+
+// RuleSpans reports every matching rule with the span of its first match
+// in normalized text s (for evaluation and debugging).
+func RuleSpans(s string) []RuleSpan {
+	var out []RuleSpan
+	hits := findAnchors(nil, s)
+	for i := range rules {
+		r := &rules[i]
+		if a, b, ok := r.find(s, hits, i); ok {
+			out = append(out, RuleSpan{ID: r.id, Start: a, End: b})
+		}
+	}
+	return out
 }
 
 // RuleIDs reports the ids of the rules matching normalized text s (for
@@ -362,6 +674,15 @@ func RuleIDs(s string) []string {
 		}
 	}
 	return out
+}
+
+func hasAnyPrefix(s string, pre []string) bool {
+	for _, p := range pre {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func containsAny(s string, subs []string) bool {
