@@ -20,10 +20,10 @@ type rule struct {
 	prio     int
 
 	// gitleaks rules
-	re          *regexp.Regexp
+	re          *regexp.Regexp // nil when anchored is set (find uses that)
 	secretGroup int
 	entropy     float64
-	allow       []*glconfig.Allowlist // the rule's own, then the global ones
+	allow       []*allowlist // the rule's own, then the global ones
 
 	// windowed rules run only on windows around their keywords' occurrences
 	// (see windows); the others run on the whole text.
@@ -291,20 +291,12 @@ const (
 // gitleaks module into rules. Path-only rules (file names) and rules that
 // depend on other rules' findings are skipped: a prompt has no path.
 func loadGitleaks() ([]rule, error) {
-	v := viper.New()
-	v.SetConfigType("toml")
-	if err := v.ReadConfig(strings.NewReader(glconfig.DefaultConfig)); err != nil {
-		return nil, err
-	}
-	var vc glconfig.ViperConfig
-	if err := v.Unmarshal(&vc); err != nil {
-		return nil, err
-	}
-	cfg, err := vc.Translate()
+	cfg, err := gitleaksConfig()
 	if err != nil {
 		return nil, err
 	}
 	var out []rule
+	seen := map[*glconfig.Allowlist]*allowlist{}
 	for _, r := range cfg.GetOrderedRules() {
 		// Rules with a path only fire on files of that name; a prompt has
 		// no path, so gitleaks itself would never report them here.
@@ -321,11 +313,21 @@ func loadGitleaks() ([]rule, error) {
 			}
 			opAfter = operatorAfter
 		}
+		allow, err := compactAllowlists(append(append([]*glconfig.Allowlist(nil), r.Allowlists...), cfg.Allowlists...), seen)
+		if err != nil {
+			return nil, err
+		}
 		prefixed, boundary := keywordPrefix(src, r.Keywords)
 		if prefixed && anchored == nil && !multiLine(src) {
 			if anchored, err = regexp.Compile(`^(?:` + src + `)`); err != nil {
 				return nil, err
 			}
+		}
+		re := r.Regex
+		if anchored != nil {
+			// find uses only the anchored copy: do not keep both compiled
+			// programs (about 2 MB for the ~190 anchored rules).
+			re = nil
 		}
 		out = append(out, rule{
 			prefixed:    prefixed && opAfter == nil,
@@ -338,16 +340,31 @@ func loadGitleaks() ([]rule, error) {
 			keywords:    r.Keywords,
 			score:       score,
 			prio:        prio,
-			re:          r.Regex,
+			re:          re,
 			secretGroup: r.SecretGroup,
 			entropy:     r.Entropy,
-			allow:       append(append([]*glconfig.Allowlist(nil), r.Allowlists...), cfg.Allowlists...),
+			allow:       allow,
 		})
 	}
 	if len(out) == 0 {
 		return nil, errors.New("no rules in the gitleaks default config")
 	}
 	return out, nil
+}
+
+// gitleaksConfig translates the embedded gitleaks default config, exactly as
+// gitleaks loads it.
+func gitleaksConfig() (glconfig.Config, error) {
+	v := viper.New()
+	v.SetConfigType("toml")
+	if err := v.ReadConfig(strings.NewReader(glconfig.DefaultConfig)); err != nil {
+		return glconfig.Config{}, err
+	}
+	var vc glconfig.ViperConfig
+	if err := v.Unmarshal(&vc); err != nil {
+		return glconfig.Config{}, err
+	}
+	return vc.Translate()
 }
 
 // typePrefixes maps gitleaks rule-id prefixes to our stable finding types.
@@ -470,26 +487,26 @@ func (r *rule) allowed(text, secret, match string, at int) bool {
 // generic-api-key allowlists.
 func (d *Detector) genericStopWord(secret string) bool {
 	for _, a := range d.genericAllow {
-		if ok, _ := a.ContainsStopWord(secret); ok {
+		if a.containsStopWord(secret) {
 			return true
 		}
 	}
 	return false
 }
 
-func allowedBy(lists []*glconfig.Allowlist, text, secret, match string, at int) bool {
+func allowedBy(lists []*allowlist, text, secret, match string, at int) bool {
 	for _, a := range lists {
 		and := a.MatchCondition == glconfig.AllowlistMatchAnd
-		if and && (len(a.Commits) > 0 || len(a.Paths) > 0 || len(a.Regexes) == 0 && len(a.StopWords) == 0) {
+		if and && (len(a.Commits) > 0 || len(a.Paths) > 0 || len(a.Regexes) == 0 && a.stop == nil) {
 			continue // needs a commit or path, which a prompt has not
 		}
 		// Stop words first: an Aho-Corasick pass is much cheaper than the
 		// allowlist regexps.
-		stopOK, _ := a.ContainsStopWord(secret)
+		stopOK := a.containsStopWord(secret)
 		switch {
 		case !and && stopOK:
 			return true
-		case and && len(a.StopWords) > 0 && !stopOK:
+		case and && a.stop != nil && !stopOK:
 			continue
 		}
 		if len(a.Regexes) == 0 {

@@ -16,8 +16,6 @@ import (
 	"slices"
 	"sort"
 
-	glconfig "github.com/zricethezav/gitleaks/v8/config"
-
 	"github.com/bulwark-ai/bulwark/internal/guard"
 	"github.com/bulwark-ai/bulwark/internal/scanner/spanset"
 )
@@ -58,7 +56,7 @@ type Detector struct {
 	genMinLen  int
 	// genericAllow are the gitleaks generic-api-key rule's allowlists plus
 	// the global ones, reused by the generic assignment check.
-	genericAllow []*glconfig.Allowlist
+	genericAllow []*allowlist
 }
 
 var _ guard.Scanner = (*Detector)(nil)
