@@ -216,9 +216,85 @@ func (v Verdict) Header() string {
 	return v.Action.String() + "; types=" + strings.Join(types, ",")
 }
 
-// ErrScannerFailed is returned (wrapped) when a fail-closed scanner errors.
-// The gateway must refuse the request; the message names the scanner only.
+// ErrScannerFailed is returned (wrapped, as a *ScannerError) when a
+// fail-closed scanner errors. The gateway must refuse the request.
 var ErrScannerFailed = errors.New("guardrail scanner failed")
+
+// ScannerError is the error of a fail-closed scanner. errors.Is(err,
+// ErrScannerFailed) holds, and the scanner's own error stays reachable
+// through errors.Is/As (context.DeadlineExceeded, a model-loading error) so
+// that operators can tell a timeout from a broken model.
+//
+// Its Error text is meant for operators' logs, not for clients: it names the
+// scanner and the stage and includes the cause's message, with every word
+// of the message that also occurs in the scanned text replaced by "…" (a
+// scanner that puts the offending input in its error must not copy a
+// user's text or PII into the log), cut at 200 bytes.
+type ScannerError struct {
+	Scanner string
+	Stage   Stage
+	cause   error
+	detail  string // the cause's message, scrubbed of the scanned text
+}
+
+// newScannerError wraps a scanner's error; text is what it scanned.
+func newScannerError(scanner string, stage Stage, cause error, text string) *ScannerError {
+	return &ScannerError{Scanner: scanner, Stage: stage, cause: cause, detail: scrubMessage(cause.Error(), text)}
+}
+
+func (e *ScannerError) Error() string {
+	stage := "input"
+	if e.Stage == StageOutput {
+		stage = "output"
+	}
+	return e.Scanner + ": " + ErrScannerFailed.Error() + " on " + stage + ": " + e.detail
+}
+
+// Unwrap returns ErrScannerFailed and the scanner's error.
+func (e *ScannerError) Unwrap() []error { return []error{ErrScannerFailed, e.cause} }
+
+// maxErrorDetail bounds the cause's message in a ScannerError.
+const maxErrorDetail = 200
+
+// scrubMessage returns msg with every word (a run of bytes other than
+// spaces, quotes, brackets and separators) of 3 or more bytes that occurs in
+// text replaced by "…", and at most maxErrorDetail bytes of it.
+func scrubMessage(msg, text string) string {
+	if len(msg) > maxErrorDetail {
+		cut := maxErrorDetail
+		for cut > 0 && msg[cut]&0xC0 == 0x80 {
+			cut-- // do not split a UTF-8 sequence
+		}
+		msg = msg[:cut] + "…"
+	}
+	sep := func(c byte) bool {
+		return c <= ' ' || strings.IndexByte("\"'`()[]{}<>,;=|", c) >= 0
+	}
+	var b strings.Builder
+	for i := 0; i < len(msg); {
+		if sep(msg[i]) {
+			b.WriteByte(msg[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(msg) && !sep(msg[j]) {
+			j++
+		}
+		w := msg[i:j]
+		// A word's edges may be punctuation the text lacks ("smith." for
+		// "Smith, …"): compare the word without trailing ':' '.' too.
+		core := strings.TrimRight(w, ":.!?")
+		if len(core) >= 3 && strings.Contains(text, core) || len(w) >= 3 && strings.Contains(text, w) {
+			b.WriteString("…")
+			b.WriteString(w[len(core):])
+		} else {
+			b.WriteString(w)
+		}
+		i = j
+	}
+	return b.String()
+}
 
 // BlockedError reports that the pipeline blocked an input or ended an output.
 // Its Error text is safe to show to clients: it names finding types only.

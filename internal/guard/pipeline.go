@@ -3,7 +3,6 @@ package guard
 import (
 	"context"
 	"crypto/rand"
-	"fmt"
 	"sort"
 	"strings"
 )
@@ -172,7 +171,7 @@ func (s *Session) scan(ctx context.Context, stage Stage, seg Segment, only []int
 		fs, err := r.Scanner.Scan(ctx, Input{Stage: stage, Source: seg.Source, Text: seg.Text, Request: &s.req})
 		if err != nil {
 			if !r.FailOpen {
-				return fmt.Errorf("%s: %w", r.Scanner.Name(), ErrScannerFailed)
+				return newScannerError(r.Scanner.Name(), stage, err, seg.Text)
 			}
 			out = append(out, hit{Finding: Finding{Scanner: r.Scanner.Name(), Type: "SCANNER_ERROR", Segment: seg.ID, Action: ActionFlag}, failed: true})
 			return nil

@@ -3,9 +3,11 @@ package guard_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -133,8 +135,11 @@ func TestFailClosedAndOpen(t *testing.T) {
 		if got := errors.Is(err, guard.ErrScannerFailed); got == failOpen {
 			t.Errorf("failOpen=%v: CheckInput err = %v; want ErrScannerFailed %v", failOpen, err, !failOpen)
 		}
-		if err != nil && strings.Contains(err.Error(), "model file") {
-			t.Errorf("CheckInput error %q leaks the internal cause", err)
+		if !failOpen && !errors.Is(err, broken.err) {
+			t.Errorf("CheckInput err = %v; want the scanner's error as its cause", err)
+		}
+		if !failOpen && !strings.Contains(err.Error(), "broken: guardrail scanner failed on input: model file missing") {
+			t.Errorf("CheckInput err = %q; want the scanner, the stage and the cause", err)
 		}
 		st := s.NewStream()
 		_, werr := st.Write(context.Background(), strings.Repeat("y", 600))
@@ -145,6 +150,41 @@ func TestFailClosedAndOpen(t *testing.T) {
 		if failOpen && s.Verdict().Header() != "flag; types=SCANNER_ERROR" {
 			t.Errorf("failOpen verdict header = %q; want %q", s.Verdict().Header(), "flag; types=SCANNER_ERROR")
 		}
+	}
+}
+
+// TestScannerErrorKeepsCauseNotText: a scanner whose error quotes its input
+// must not put the user's text into the operator's log; the cause's own
+// words and a wrapped context error stay visible.
+func TestScannerErrorKeepsCauseNotText(t *testing.T) {
+	text := "Hi, I am Jane Marlowe, card 4111 1111 1111 1111, mail jane.marlowe@example.org"
+	broken := newRE("pii", 8)
+	broken.err = fmt.Errorf("tokenizer: unexpected byte at offset 17 in %q (near Marlowe,): %w", text, context.DeadlineExceeded)
+	p := guard.NewPipeline(guard.Rule{Scanner: broken, Input: true, Output: true})
+	_, err := p.Begin(guard.Request{}).CheckInput(context.Background(), []guard.Segment{{Source: guard.SourceUser, Text: text}})
+	var se *guard.ScannerError
+	if !errors.As(err, &se) || se.Scanner != "pii" || se.Stage != guard.StageInput {
+		t.Fatalf("CheckInput err = %#v; want a *guard.ScannerError for pii on input", err)
+	}
+	if !errors.Is(err, guard.ErrScannerFailed) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v; want ErrScannerFailed and the cause's DeadlineExceeded", err)
+	}
+	msg := err.Error()
+	for _, leak := range []string{"Jane", "Marlowe", "4111", "1111", "jane.marlowe@example.org", "card"} {
+		if strings.Contains(msg, leak) {
+			t.Errorf("error %q leaks %q of the scanned text", msg, leak)
+		}
+	}
+	for _, keep := range []string{"pii:", "tokenizer:", "unexpected byte", "offset 17", "context deadline exceeded"} {
+		if !strings.Contains(msg, keep) {
+			t.Errorf("error %q lost %q of the cause", msg, keep)
+		}
+	}
+	long := strings.Repeat("é", 300)
+	broken.err = errors.New(long)
+	_, err = p.Begin(guard.Request{}).CheckInput(context.Background(), []guard.Segment{{Source: guard.SourceUser, Text: "x"}})
+	if n := len(err.Error()); n > 300 || !utf8.ValidString(err.Error()) {
+		t.Errorf("long cause: error of %d bytes (valid UTF-8 %v); want it cut at a rune boundary", n, utf8.ValidString(err.Error()))
 	}
 }
 
