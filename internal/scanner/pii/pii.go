@@ -43,16 +43,20 @@ const (
 	TypeDateOfBirth   = "DATE_OF_BIRTH"
 )
 
-// AllTypes lists every type the detector can report, in a stable order.
-var AllTypes = []string{
+// allTypes lists every type the detector can report, in a stable order.
+var allTypes = []string{
 	TypeEmail, TypePhone, TypeCreditCard, TypeIBAN, TypeUSSSN, TypeUSDriverLic,
 	TypeUKNINO, TypeIPAddress, TypePerson, TypeStreetAddress, TypeDateOfBirth,
 }
 
+// AllTypes returns every type the detector can report, in a stable order.
+// The slice is a copy: callers may keep or change it.
+func AllTypes() []string { return slices.Clone(allTypes) }
+
 // Options configures a Detector. The zero value detects every type with US
 // as the default phone region.
 type Options struct {
-	// Types limits detection to these finding types (empty: AllTypes).
+	// Types limits detection to these finding types (empty: AllTypes()).
 	Types []string
 	// DefaultRegion is the ISO 3166-1 alpha-2 region used to parse phone
 	// numbers written without a country code (default "US").
@@ -99,10 +103,10 @@ func New(opts Options) (*Detector, error) {
 	}
 	types := opts.Types
 	if len(types) == 0 {
-		types = AllTypes
+		types = allTypes
 	}
 	for _, t := range types {
-		if !slices.Contains(AllTypes, t) {
+		if !slices.Contains(allTypes, t) {
 			return nil, fmt.Errorf("pii: unknown type %q", t)
 		}
 		d.types[t] = true

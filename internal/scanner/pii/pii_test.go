@@ -222,7 +222,12 @@ func TestGoldType(t *testing.T) {
 			t.Errorf("GoldType(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
-	if strings.Join(AllTypes, ",") == "" {
+	all := AllTypes()
+	if strings.Join(all, ",") == "" {
 		t.Fatal("AllTypes empty")
+	}
+	all[0] = "CHANGED"
+	if AllTypes()[0] == "CHANGED" {
+		t.Error("AllTypes() shares its slice with the package; want a copy")
 	}
 }
