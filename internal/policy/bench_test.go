@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"encoding/json"
 	"runtime"
 	"sort"
 	"testing"
@@ -15,10 +16,9 @@ import (
 // p50 and p99 latencies in addition to the mean.
 func BenchmarkDecide(b *testing.B) {
 	e := loadExamples(b, Options{Now: func() time.Time { return tuesday10 }, Timeout: time.Minute})
-	args, err := DecodeArguments([]byte(`{"amount": 250, "currency": "EUR", "card_number": "4111", "memo": "invoice 42"}`))
-	if err != nil {
-		b.Fatal(err)
-	}
+	// Raw JSON arguments, as the firewall passes them (parsed straight
+	// into AST values).
+	args := json.RawMessage(`{"amount": 250, "currency": "EUR", "card_number": "4111", "memo": "invoice 42"}`)
 	in := Input{
 		Principal: Principal{App: "billing", Agent: "billing-bot", Roles: []string{"payments"}},
 		Tool:      Tool{Server: "bank", Name: "transfer_funds", Annotations: map[string]bool{"destructive_hint": true}},

@@ -35,12 +35,16 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/metrics"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/topdown"
 )
 
 // Effect is a decision's outcome.
@@ -111,21 +115,38 @@ type Result struct {
 // ErrNoPolicies is returned when a directory holds no Rego modules.
 var ErrNoPolicies = errors.New("no .rego policies found")
 
-// engineModule turns the user's partial rules into one result document, so
-// that missing rules read as empty instead of undefined.
-const engineModule = `package bulwark.engine
+// The decision is one query over the user's rules, built when the policy is
+// prepared from the rules it defines (a missing rule reads as empty):
+//
+//	deny = data.bulwark.tools.deny
+//	require_approval = data.bulwark.tools.require_approval
+//	allow = [true | data.bulwark.tools.allow == true]
+//	obligations = data.bulwark.tools.obligations
+//
+// One evaluation returns the whole decision; there is no wrapper rule
+// between the query and the user's rules.
+var (
+	denyVar        = ast.Var("bulwark_deny")
+	approvalVar    = ast.Var("bulwark_require_approval")
+	allowVar       = ast.Var("bulwark_allow")
+	obligationsVar = ast.Var("bulwark_obligations")
+)
 
-default allowed := false
-
-allowed if data.bulwark.tools.allow == true
-
-result := {
-	"deny": [r | some r in data.bulwark.tools.deny],
-	"require_approval": [r | some r in data.bulwark.tools.require_approval],
-	"allow": allowed,
-	"obligations": [o | some o in data.bulwark.tools.obligations],
+// decisionQuery builds the decision query for the rules compiler holds.
+func decisionQuery(c *ast.Compiler) ast.Body {
+	var body ast.Body
+	for _, r := range []struct {
+		v    ast.Var
+		rule string
+	}{{denyVar, "deny"}, {approvalVar, "require_approval"}, {obligationsVar, "obligations"}} {
+		ref := ast.MustParseRef("data.bulwark.tools." + r.rule)
+		if len(c.GetRulesExact(ref)) > 0 {
+			body.Append(ast.Equality.Expr(ast.NewTerm(r.v), ast.NewTerm(ref)))
+		}
+	}
+	body.Append(ast.Equality.Expr(ast.NewTerm(allowVar), ast.MustParseTerm("[true | data.bulwark.tools.allow == true]")))
+	return body
 }
-`
 
 // Options configure an Engine.
 type Options struct {
@@ -141,41 +162,59 @@ type Options struct {
 // Engine holds the prepared policy behind an atomic pointer. It is safe for
 // concurrent use; Reload swaps in a new policy without blocking decisions.
 type Engine struct {
-	dir  string
-	opts Options
-	cur  atomic.Pointer[prepared]
+	cur   atomic.Pointer[prepared]
+	cache inputCache
+	mu    sync.Mutex // serializes Reload and Commit
 }
 
 type prepared struct {
-	query   rego.PreparedEvalQuery
+	compiler *ast.Compiler
+	query    ast.Body // bulwark_result = data.bulwark.engine.result, compiled once
+	store    storage.Store
+	// txn is one read transaction for every evaluation: the store is never
+	// written after preparation, and inmem read transactions are safe for
+	// concurrent readers.
+	txn     storage.Transaction
+	data    *dataCache
 	modules int
+	dir     string
+	opts    Options
 }
 
 // Load compiles the policies in dir and returns a ready Engine.
 func Load(ctx context.Context, dir string, opts Options) (*Engine, error) {
-	if opts.Location == nil {
-		opts.Location = time.UTC
-	}
-	if opts.Timeout <= 0 {
-		opts.Timeout = time.Second
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	e := &Engine{dir: dir, opts: opts}
-	if err := e.Reload(ctx); err != nil {
+	p, err := prepare(ctx, dir, opts)
+	if err != nil {
 		return nil, err
 	}
+	e := &Engine{}
+	e.cur.Store(p)
 	return e, nil
 }
 
+func (o Options) withDefaults() Options {
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
 // Dir is the directory the Engine loads from.
-func (e *Engine) Dir() string { return e.dir }
+func (e *Engine) Dir() string { return e.cur.Load().dir }
 
 // Reload recompiles the directory. The new policy replaces the old one only
 // when it compiles completely; on error the old policy stays in force.
 func (e *Engine) Reload(ctx context.Context) error {
-	p, err := prepare(ctx, e.dir)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	cur := e.cur.Load()
+	p, err := prepare(ctx, cur.dir, cur.opts)
 	if err != nil {
 		return err
 	}
@@ -183,14 +222,39 @@ func (e *Engine) Reload(ctx context.Context) error {
 	return nil
 }
 
-func prepare(ctx context.Context, dir string) (*prepared, error) {
+// Staged is a policy compiled by Stage, not yet in force.
+type Staged struct {
+	p *prepared
+}
+
+// Stage compiles dir with opts (a new directory, time zone or timeout)
+// without changing what is in force; Commit puts it in force. A config
+// reload stages every part first and commits only when all of them built.
+func (e *Engine) Stage(ctx context.Context, dir string, opts Options) (*Staged, error) {
+	p, err := prepare(ctx, dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Staged{p: p}, nil
+}
+
+// Commit puts a staged policy in force.
+func (e *Engine) Commit(s *Staged) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.cur.Store(s.p)
+}
+
+func prepare(ctx context.Context, dir string, opts Options) (*prepared, error) {
+	opts = opts.withDefaults()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("policy: read dir: %w", err)
 	}
-	opts := []func(*rego.Rego){
-		rego.Query("data.bulwark.engine.result"),
-		rego.Module("bulwark_engine.rego", engineModule),
+	compiler := ast.NewCompiler().WithEnablePrintStatements(false).WithUseTypeCheckAnnotations(true)
+	ropts := []func(*rego.Rego){
+		rego.Compiler(compiler),
+		rego.Query("true"),
 		rego.StrictBuiltinErrors(true),
 	}
 	modules := 0
@@ -212,7 +276,7 @@ func prepare(ctx context.Context, dir string) (*prepared, error) {
 			if strings.Contains(string(b), "package bulwark.engine") {
 				return nil, fmt.Errorf("policy: %s: package bulwark.engine is reserved", name)
 			}
-			opts = append(opts, rego.Module(path, string(b)))
+			ropts = append(ropts, rego.Module(path, string(b)))
 			modules++
 		case name == "data.json":
 			b, err := os.ReadFile(path)
@@ -227,149 +291,204 @@ func prepare(ctx context.Context, dir string) (*prepared, error) {
 	if modules == 0 {
 		return nil, fmt.Errorf("policy: %s: %w", dir, ErrNoPolicies)
 	}
-	store := inmem.NewFromObject(data)
-	opts = append(opts, rego.Store(store))
-	q, err := rego.New(opts...).PrepareForEval(ctx)
+	// The data document is held as AST values, so evaluations read it
+	// without converting Go values each time.
+	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
+	ropts = append(ropts, rego.Store(store))
+	if _, err := rego.New(ropts...).PrepareForEval(ctx); err != nil {
+		return nil, fmt.Errorf("policy: compile: %w", err)
+	}
+	// Decisions run the compiled query on topdown directly: one query, no
+	// metrics, tracing, print hook or per-call result conversion.
+	qc := compiler.QueryCompiler().WithEnablePrintStatements(false)
+	query, err := qc.Compile(decisionQuery(compiler))
 	if err != nil {
 		return nil, fmt.Errorf("policy: compile: %w", err)
 	}
-	return &prepared{query: q, modules: modules}, nil
+	txn, err := store.NewTransaction(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("policy: store: %w", err)
+	}
+	return &prepared{compiler: compiler, query: query, store: store, txn: txn, data: &dataCache{}, modules: modules, dir: dir, opts: opts}, nil
 }
+
+// noMetrics is shared by all evaluations: nothing reads them.
+var noMetrics = metrics.NoOp()
 
 // Decide evaluates the policy for one call. On error the returned Result is a
 // deny (fail closed) and the error says why; the error text may name policy
 // files but never argument values.
 func (e *Engine) Decide(ctx context.Context, in Input) (Result, error) {
 	p := e.cur.Load()
-	deny := Result{Effect: Deny, Reasons: []string{"policy evaluation failed"}}
 	if p == nil {
-		return deny, errors.New("policy: no policy loaded")
+		return failed(), errors.New("policy: no policy loaded")
 	}
-	ctx, cancel := context.WithTimeout(ctx, e.opts.Timeout)
-	defer cancel()
-	input, err := e.inputValue(in)
+	input, err := e.inputValue(in, p.opts)
 	if err != nil {
-		return deny, err
+		return failed(), err
 	}
-	rs, err := p.query.Eval(ctx, rego.EvalParsedInput(input))
+	// Cancellation without a goroutine per evaluation: the caller's context
+	// and the evaluation budget both trip the same topdown cancel.
+	cancel := topdown.NewCancel()
+	stop := context.AfterFunc(ctx, cancel.Cancel)
+	defer stop()
+	timer := time.AfterFunc(p.opts.Timeout, cancel.Cancel)
+	defer timer.Stop()
+	if ctx.Err() != nil {
+		return failed(), fmt.Errorf("policy: evaluate: %w", context.Cause(ctx))
+	}
+	q := topdown.NewQuery(p.query).
+		WithCompiler(p.compiler).
+		WithStore(p.store).
+		WithTransaction(p.txn).
+		WithBaseCache(p.data).
+		WithInput(ast.NewTerm(input)).
+		WithMetrics(noMetrics).
+		WithStrictBuiltinErrors(true).
+		WithCancel(cancel)
+	var res Result
+	n := 0
+	err = q.Iter(ctx, func(qr topdown.QueryResult) error {
+		n++
+		res, err = toResult(qr)
+		return err
+	})
 	if err != nil {
-		return deny, fmt.Errorf("policy: evaluate: %w", err)
+		if cancel.Cancelled() && ctx.Err() == nil {
+			err = fmt.Errorf("policy evaluation exceeded %v: %w", p.opts.Timeout, err)
+		}
+		return failed(), fmt.Errorf("policy: evaluate: %w", err)
 	}
-	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return deny, errors.New("policy: evaluate: undefined result")
+	if n != 1 {
+		return failed(), errors.New("policy: evaluate: undefined result")
 	}
-	doc, ok := rs[0].Expressions[0].Value.(map[string]any)
-	if !ok {
-		return deny, errors.New("policy: evaluate: result is not an object")
-	}
-	return toResult(doc)
+	return res, nil
 }
 
-func toResult(doc map[string]any) (Result, error) {
-	deny := Result{Effect: Deny, Reasons: []string{"policy evaluation failed"}}
-	denyReasons, err := strings_(doc["deny"])
+func failed() Result { return Result{Effect: Deny, Reasons: []string{"policy evaluation failed"}} }
+
+// toResult reads the decision query's bindings.
+func toResult(qr topdown.QueryResult) (Result, error) {
+	denyReasons, err := reasons(qr[denyVar])
 	if err != nil {
-		return deny, fmt.Errorf("policy: deny: %w", err)
+		return failed(), fmt.Errorf("policy: deny: %w", err)
 	}
-	approval, err := strings_(doc["require_approval"])
+	approval, err := reasons(qr[approvalVar])
 	if err != nil {
-		return deny, fmt.Errorf("policy: require_approval: %w", err)
+		return failed(), fmt.Errorf("policy: require_approval: %w", err)
 	}
-	var obls []Obligation
-	if raw, ok := doc["obligations"].([]any); ok {
-		for _, o := range raw {
-			m, ok := o.(map[string]any)
-			if !ok {
-				return deny, errors.New("policy: obligation is not an object")
-			}
-			op, _ := m["op"].(string)
-			path, _ := m["path"].(string)
-			if op != "redact" || (path != "" && !strings.HasPrefix(path, "/")) {
-				return deny, fmt.Errorf("policy: unsupported obligation op %q path %q", op, path)
-			}
-			obls = append(obls, Obligation{Op: op, Path: path, Value: m["value"]})
-		}
+	obls, err := obligations(qr[obligationsVar])
+	if err != nil {
+		return failed(), err
 	}
 	switch {
 	case len(denyReasons) > 0:
 		return Result{Effect: Deny, Reasons: denyReasons}, nil
 	case len(approval) > 0:
 		return Result{Effect: RequireApproval, Reasons: approval, Obligations: obls}, nil
-	case doc["allow"] == true:
+	case allowed(qr[allowVar]):
 		return Result{Effect: Allow, Obligations: obls}, nil
 	}
 	return Result{Effect: Deny, Reasons: []string{"no policy allows this call"}}, nil
 }
 
-func strings_(v any) ([]string, error) {
-	raw, _ := v.([]any)
-	out := make([]string, 0, len(raw))
-	for _, r := range raw {
-		s, ok := r.(string)
+func allowed(t *ast.Term) bool {
+	a, ok := t.Value.(*ast.Array)
+	return ok && a.Len() > 0
+}
+
+// reasons reads a set (or array) of reason strings, sorted; nil (no such
+// rule) is none.
+func reasons(t *ast.Term) ([]string, error) {
+	if t == nil {
+		return nil, nil
+	}
+	v := t.Value
+	var out []string
+	add := func(t *ast.Term) error {
+		s, ok := t.Value.(ast.String)
 		if !ok {
-			return nil, fmt.Errorf("reason %v is not a string", r)
+			return fmt.Errorf("reason %v is not a string", t)
 		}
-		out = append(out, s)
+		out = append(out, string(s))
+		return nil
+	}
+	switch c := v.(type) {
+	case ast.Set:
+		out = make([]string, 0, c.Len())
+		if err := c.Iter(add); err != nil {
+			return nil, err
+		}
+	case *ast.Array:
+		out = make([]string, 0, c.Len())
+		if err := c.Iter(add); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("reasons are a %s, not a set", ast.ValueName(v))
 	}
 	sort.Strings(out)
 	return out, nil
 }
 
-// inputValue builds the input document directly as an AST value, which
-// saves OPA a conversion of Go maps per evaluation.
-func (e *Engine) inputValue(in Input) (ast.Value, error) {
-	t := in.Time
-	if t.IsZero() {
-		t = e.opts.Now()
+var (
+	opKey    = ast.StringTerm("op")
+	pathKey  = ast.StringTerm("path")
+	valueKey = ast.StringTerm("value")
+)
+
+func obligations(t *ast.Term) ([]Obligation, error) {
+	if t == nil {
+		return nil, nil
 	}
-	t = t.In(e.opts.Location)
-	roles := make([]*ast.Term, len(in.Principal.Roles))
-	for i, r := range in.Principal.Roles {
-		roles[i] = ast.StringTerm(r)
-	}
-	ann := make([][2]*ast.Term, 0, len(in.Tool.Annotations))
-	for k, v := range in.Tool.Annotations {
-		ann = append(ann, ast.Item(ast.StringTerm(k), ast.BooleanTerm(v)))
-	}
-	fs := make([]*ast.Term, len(in.Findings))
-	for i, f := range in.Findings {
-		fs[i] = ast.ObjectTerm(
-			ast.Item(ast.StringTerm("scanner"), ast.StringTerm(f.Scanner)),
-			ast.Item(ast.StringTerm("type"), ast.StringTerm(f.Type)),
-			ast.Item(ast.StringTerm("action"), ast.StringTerm(f.Action)),
-			ast.Item(ast.StringTerm("score"), ast.FloatNumberTerm(f.Score)),
-		)
-	}
-	var args ast.Value = ast.NewObject()
-	if in.Arguments != nil {
-		v, err := ast.InterfaceToValue(in.Arguments)
-		if err != nil {
-			return nil, fmt.Errorf("policy: arguments: %w", err)
+	v := t.Value
+	var elems []*ast.Term
+	switch c := v.(type) {
+	case ast.Set:
+		if c.Len() == 0 {
+			return nil, nil
 		}
-		args = v
+		c.Sorted().Foreach(func(t *ast.Term) { elems = append(elems, t) })
+	case *ast.Array:
+		c.Foreach(func(t *ast.Term) { elems = append(elems, t) })
+	default:
+		return nil, errors.New("policy: obligations are not a set")
 	}
-	str := func(k, v string) [2]*ast.Term { return ast.Item(ast.StringTerm(k), ast.StringTerm(v)) }
-	return ast.NewObject(
-		ast.Item(ast.StringTerm("principal"), ast.ObjectTerm(
-			str("key_id", in.Principal.KeyID), str("app", in.Principal.App), str("tenant", in.Principal.Tenant),
-			str("agent", in.Principal.Agent), str("end_user", in.Principal.EndUser),
-			ast.Item(ast.StringTerm("roles"), ast.ArrayTerm(roles...)),
-		)),
-		ast.Item(ast.StringTerm("tool"), ast.ObjectTerm(
-			str("server", in.Tool.Server), str("name", in.Tool.Name), str("contract_hash", in.Tool.ContractHash),
-			ast.Item(ast.StringTerm("annotations"), ast.ObjectTerm(ann...)),
-		)),
-		ast.Item(ast.StringTerm("arguments"), ast.NewTerm(args)),
-		ast.Item(ast.StringTerm("findings"), ast.ArrayTerm(fs...)),
-		ast.Item(ast.StringTerm("time"), ast.ObjectTerm(
-			str("rfc3339", t.Format(time.RFC3339)),
-			ast.Item(ast.StringTerm("unix"), ast.IntNumberTerm(int(t.Unix()))),
-			str("weekday", t.Weekday().String()),
-			ast.Item(ast.StringTerm("hour"), ast.IntNumberTerm(t.Hour())),
-			ast.Item(ast.StringTerm("minute"), ast.IntNumberTerm(t.Minute())),
-			str("timezone", e.opts.Location.String()),
-		)),
-	), nil
+	var obls []Obligation
+	for _, t := range elems {
+		o, ok := t.Value.(ast.Object)
+		if !ok {
+			return nil, errors.New("policy: obligation is not an object")
+		}
+		var op, path string
+		if s, ok := termString(o.Get(opKey)); ok {
+			op = s
+		}
+		if s, ok := termString(o.Get(pathKey)); ok {
+			path = s
+		}
+		if op != "redact" || (path != "" && !strings.HasPrefix(path, "/")) {
+			return nil, fmt.Errorf("policy: unsupported obligation op %q path %q", op, path)
+		}
+		ob := Obligation{Op: op, Path: path}
+		if val := o.Get(valueKey); val != nil {
+			x, err := ast.JSON(val.Value)
+			if err != nil {
+				return nil, fmt.Errorf("policy: obligation value: %w", err)
+			}
+			ob.Value = x
+		}
+		obls = append(obls, ob)
+	}
+	return obls, nil
+}
+
+func termString(t *ast.Term) (string, bool) {
+	if t == nil {
+		return "", false
+	}
+	s, ok := t.Value.(ast.String)
+	return string(s), ok
 }
 
 // DecodeArguments decodes a call's JSON arguments for Input.Arguments,

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -235,5 +236,64 @@ func TestRunTests(t *testing.T) {
 	}
 	if _, err := RunTests(context.Background(), "testdata/missing"); err == nil {
 		t.Error("RunTests(missing) = nil error; want error")
+	}
+}
+
+// TestRawArgumentsMatchDecoded: raw JSON arguments (parsed straight into
+// AST values) decide exactly as the decoded Go values did.
+func TestRawArgumentsMatchDecoded(t *testing.T) {
+	e := loadExamples(t, Options{Now: func() time.Time { return tuesday10 }, Timeout: time.Minute})
+	for _, raw := range []string{
+		``, `{}`, `  {"amount": 250, "currency": "eur", "card_number": "4111"}  `,
+		`{"amount": 1e6, "currency": "EUR"}`, `{"amount": -5, "currency": "EUR"}`,
+		`{"amount": 20, "currency": "E\u0055R", "memo": "tab\tand \"quote\" \ud83d\ude00"}`,
+		`{"amount": 20, "amount": 20000, "currency": "USD"}`,
+		`{"to": ["a@example.com", "B@Evil.Test"], "cc": null, "n": [1, 2.5, true, false, {}, []]}`,
+		"{\"amount\": 50, \"currency\": \"EUR\", \"x\": \"\xff\"}",
+	} {
+		for _, tool := range []string{"transfer_funds", "send_email"} {
+			decoded, err := DecodeArguments([]byte(raw))
+			if err != nil {
+				t.Fatalf("DecodeArguments(%q) = %v", raw, err)
+			}
+			want, werr := e.Decide(context.Background(), Input{Tool: Tool{Name: tool}, Arguments: decoded})
+			got, gerr := e.Decide(context.Background(), Input{Tool: Tool{Name: tool}, Arguments: json.RawMessage(raw)})
+			if (werr != nil) != (gerr != nil) {
+				t.Fatalf("%s %q: error %v (raw) vs %v (decoded)", tool, raw, gerr, werr)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s %q: raw vs decoded (-decoded +raw):\n%s", tool, raw, diff)
+			}
+		}
+	}
+	for _, bad := range []string{`{"a":}`, `{"a":1} x`, `[1,]`, `{"a":01}`, `"\x01"`, `{"a":-}`} {
+		if _, err := parseJSON([]byte(bad)); err == nil {
+			t.Errorf("parseJSON(%q) = nil error", bad)
+		}
+	}
+}
+
+func TestStageCommit(t *testing.T) {
+	ctx := context.Background()
+	a, b := t.TempDir(), t.TempDir()
+	writePolicy(t, a, "p.rego", "package bulwark.tools\n\nallow if input.tool.name == \"a\"\n")
+	writePolicy(t, b, "p.rego", "package bulwark.tools\n\nallow if input.tool.name == \"b\"\n")
+	e, err := Load(ctx, a, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := e.Stage(ctx, b, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := e.Decide(ctx, Input{Tool: Tool{Name: "a"}}); got.Effect != Allow || e.Dir() != a {
+		t.Fatalf("staged policy in force before Commit: %v %s", got.Effect, e.Dir())
+	}
+	e.Commit(st)
+	if got, _ := e.Decide(ctx, Input{Tool: Tool{Name: "b"}}); got.Effect != Allow || e.Dir() != b {
+		t.Fatalf("after Commit Decide(b) = %v dir %s; want allow from %s", got.Effect, e.Dir(), b)
+	}
+	if _, err := e.Stage(ctx, filepath.Join(b, "missing"), Options{}); err == nil {
+		t.Fatal("Stage(missing) = nil error")
 	}
 }
