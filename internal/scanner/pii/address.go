@@ -305,7 +305,15 @@ func (s *scan) contextIDs() {
 			continue
 		}
 		switch n := toks[i].e - toks[i].s; lower(s.text[toks[i].s]) {
-		case 'l', 'd', 'z', 'p':
+		case 'p':
+			if n != 6 && n != 8 && n != 9 && n != 10 {
+				continue
+			}
+		case 'r':
+			if n != 9 {
+				continue
+			}
+		case 'l', 'd', 'z':
 			if n != 2 && n != 3 && n != 6 && n != 7 && n != 8 {
 				continue
 			}
@@ -321,6 +329,8 @@ func (s *scan) contextIDs() {
 			if s.wordIs(i, "dl") || s.hasContext(toks[i].s, []string{"driver", "driving", "dl"}) {
 				s.valueAfter(i, TypeUSDriverLic, 0.85, 5, 20)
 			}
+		case s.d.types[TypePassport] && s.isPassportWord(i):
+			s.passport(i)
 		case s.d.types[TypeStreetAddress] && (s.wordIs(i, "zip") || s.wordIs(i, "postcode") || s.wordIs(i, "postal") && s.wordIs(i+1, "code")):
 			s.valueAfter(i, TypeStreetAddress, 0.6, 3, 10)
 		case s.d.types[TypeDateOfBirth] && (s.numAt(i+1) || s.punctIs(i+1, ".") && s.numAt(i+2) || s.numAt(i-1)) && monthIndex(s.tok(i)) > 0:

@@ -41,12 +41,20 @@ const (
 	TypePerson        = "PERSON"
 	TypeStreetAddress = "STREET_ADDRESS"
 	TypeDateOfBirth   = "DATE_OF_BIRTH"
+	TypeUKNHS         = "UK_NHS"
+	TypeCASIN         = "CA_SIN"
+	TypeESNIF         = "ES_NIF" // Spanish DNI and NIE
+	TypeITFiscalCode  = "IT_FISCAL_CODE"
+	TypeFRNIR         = "FR_NIR" // French social security number
+	TypeDETaxID       = "DE_TAX_ID"
+	TypePassport      = "PASSPORT"
 )
 
 // allTypes lists every type the detector can report, in a stable order.
 var allTypes = []string{
 	TypeEmail, TypePhone, TypeCreditCard, TypeIBAN, TypeUSSSN, TypeUSDriverLic,
 	TypeUKNINO, TypeIPAddress, TypePerson, TypeStreetAddress, TypeDateOfBirth,
+	TypeUKNHS, TypeCASIN, TypeESNIF, TypeITFiscalCode, TypeFRNIR, TypeDETaxID, TypePassport,
 }
 
 // AllTypes returns every type the detector can report, in a stable order.
@@ -212,9 +220,10 @@ func (s *scan) add(start, end int, typ string, score float64) {
 // beat heuristic names and addresses.
 func priority(typ string) int {
 	switch typ {
-	case TypeEmail, TypeIBAN, TypeCreditCard, TypeUSSSN, TypeIPAddress, TypeUKNINO:
+	case TypeEmail, TypeIBAN, TypeCreditCard, TypeUSSSN, TypeIPAddress, TypeUKNINO,
+		TypeUKNHS, TypeCASIN, TypeESNIF, TypeITFiscalCode, TypeFRNIR, TypeDETaxID:
 		return 5
-	case TypeUSDriverLic, TypeDateOfBirth:
+	case TypeUSDriverLic, TypeDateOfBirth, TypePassport:
 		return 4
 	case TypePhone:
 		return 3
@@ -276,29 +285,46 @@ func (s *scan) resolve() []guard.Finding {
 // address it ends. An evaluation should score only our types that some
 // dataset type maps to.
 func GoldType(datasetType string) (string, bool) {
-	switch strings.ToUpper(datasetType) {
-	case "PERSON", "PER", "NAME":
+	switch strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(datasetType), "-", "_")) {
+	case "PERSON", "PER", "NAME", "FULL_NAME", "FULLNAME", "NAME_STUDENT", "FIRST_NAME", "FIRSTNAME",
+		"GIVENNAME", "GIVEN_NAME", "LAST_NAME", "LASTNAME", "SURNAME", "MIDDLENAME", "MIDDLE_NAME":
 		return TypePerson, true
-	case "STREET_ADDRESS", "ADDRESS", "LOCATION_ADDRESS", "ZIP_CODE":
+	case "STREET_ADDRESS", "ADDRESS", "LOCATION_ADDRESS", "ZIP_CODE", "ZIPCODE", "POSTCODE", "POSTAL_CODE",
+		"STREET", "STREETADDRESS", "BUILDINGNUMBER", "BUILDINGNUM", "SECONDARYADDRESS":
 		return TypeStreetAddress, true
-	case "CREDIT_CARD":
+	case "CREDIT_CARD", "CREDIT_CARD_NUMBER", "CREDITCARDNUMBER", "CREDITCARD":
 		return TypeCreditCard, true
-	case "PHONE_NUMBER", "PHONE":
+	case "PHONE_NUMBER", "PHONE", "PHONENUMBER", "PHONE_NUM", "TELEPHONENUM", "TELEPHONE":
 		return TypePhone, true
 	case "EMAIL_ADDRESS", "EMAIL":
 		return TypeEmail, true
 	case "IBAN_CODE", "IBAN":
 		return TypeIBAN, true
-	case "US_SSN":
+	case "US_SSN", "SSN":
 		return TypeUSSSN, true
-	case "IP_ADDRESS":
+	case "IP_ADDRESS", "IP", "IPV4", "IPV6", "IPADDRESS":
 		return TypeIPAddress, true
-	case "US_DRIVER_LICENSE":
+	case "US_DRIVER_LICENSE", "DRIVER_LICENSE", "DRIVERS_LICENSE", "DRIVER_LICENCE", "DRIVERLICENSENUM",
+		"DRIVERLICENSE", "IT_DRIVER_LICENSE":
 		return TypeUSDriverLic, true
-	case "UK_NINO":
+	case "UK_NINO", "NINO":
 		return TypeUKNINO, true
-	case "DATE_OF_BIRTH", "DOB":
+	case "DATE_OF_BIRTH", "DOB", "DATEOFBIRTH", "BIRTHDATE":
 		return TypeDateOfBirth, true
+	case "UK_NHS", "NHS", "NHS_NUMBER":
+		return TypeUKNHS, true
+	case "CA_SIN", "SIN":
+		return TypeCASIN, true
+	case "ES_NIF", "ES_NIE", "ES_DNI":
+		return TypeESNIF, true
+	case "IT_FISCAL_CODE", "IT_CODICE_FISCALE":
+		return TypeITFiscalCode, true
+	case "FR_NIR", "FR_SSN", "FR_SOCIAL_SECURITY":
+		return TypeFRNIR, true
+	case "DE_TAX_ID", "DE_STEUER_ID":
+		return TypeDETaxID, true
+	case "PASSPORT", "US_PASSPORT", "UK_PASSPORT", "IT_PASSPORT", "PASSPORTNUM", "PASSPORT_NUMBER":
+		return TypePassport, true
 	}
 	return "", false
 }

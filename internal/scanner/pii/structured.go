@@ -28,6 +28,23 @@ func (s *scan) structured() {
 		switch {
 		case c == '@':
 			s.email(i)
+		case !prevAlnum && isDigit(c) && i+8 < len(t) && isDigit(t[i+7]):
+			// A Spanish DNI (8 digits and a letter) before other numbers.
+			if end := s.spanishID(i); end > i {
+				i = end - 1
+				continue
+			}
+			if end := s.ipv6(i); end > i {
+				i = end - 1
+				continue
+			}
+			if end := s.numeric(i); end > i {
+				i = end - 1
+			}
+		case !prevAlnum && (c == 'X' || c == 'Y' || c == 'Z') && i+8 < len(t) && isDigit(t[i+1]) && isDigit(t[i+7]):
+			if end := s.spanishID(i); end > i {
+				i = end - 1
+			}
 		case !prevAlnum && (isDigit(c) || (c == '+' || c == '(') && i+1 < len(t) && isDigit(t[i+1])):
 			if end := s.ipv6(i); end > i {
 				i = end - 1
@@ -37,6 +54,12 @@ func (s *scan) structured() {
 				i = end - 1
 			}
 		case !prevAlnum && isAlpha(c) && i+3 < len(t) && isAlpha(t[i+1]) && (isUpper(c) || isDigit(t[i+2]) && isDigit(t[i+3])):
+			if i+16 <= len(t) && isUpper(c) && isDigit(t[i+6]) {
+				if end := s.fiscalCode(i); end > i {
+					i = end - 1
+					continue
+				}
+			}
 			if end := s.ibanOrNINO(i); end > i {
 				i = end - 1
 			}
@@ -221,6 +244,10 @@ func (s *scan) classifyNumber(start, end int, chunk, ds string, groups int, sep 
 		if s.hasContext(start, dobContext) {
 			s.add(start, end, TypeDateOfBirth, 0.85)
 		}
+		return
+	}
+	// National numbers that need a context word or a strict grouping.
+	if nd >= 9 && nd <= 15 && s.nationalNumber(start, end, ds, groups, onlySpaceDash) {
 		return
 	}
 	// US SSN: 3-2-4 with dashes (or spaces / plain with context).
