@@ -32,6 +32,8 @@ type chatReq struct {
 			Schema json.RawMessage `json:"schema"`
 		} `json:"json_schema"`
 	} `json:"response_format"`
+
+	spans chatSpans // where the fields are in the body (decodeChatReq)
 }
 
 type chatMsg struct {
@@ -136,7 +138,7 @@ func (x *exchange) guardMessages(contents []json.RawMessage, sources []guard.Sou
 func (g *Gateway) handleChat(w http.ResponseWriter, r *http.Request) {
 	x := g.begin(w, r, "chat", wireOpenAI, "/v1/chat/completions")
 	var req chatReq
-	body, ok := x.admit(&req)
+	body, ok := x.admitWith(func(b []byte) error { return decodeChatReq(b, &req) })
 	if !ok {
 		return
 	}
@@ -207,7 +209,7 @@ func (g *Gateway) handleChat(w http.ResponseWriter, r *http.Request) {
 
 	res, e := x.call(func(t provider.Target) (provider.API, []byte, error) {
 		if t.Upstream.Speaks(provider.APIChat) {
-			b, err := editOpenAIBody(body, t.Model, req.Model, edit)
+			b, err := editOpenAIBody(body, &req.spans, t.Model, req.Model, edit)
 			return provider.APIChat, b, err
 		}
 		b, err := chatToAnthropic(&req, t.Model)
@@ -227,47 +229,6 @@ func mustUnmarshalContent(msg json.RawMessage) json.RawMessage {
 	var m chatMsg
 	json.Unmarshal(msg, &m)
 	return m.Content
-}
-
-// editOpenAIBody returns body with the model renamed and guard edits
-// applied; untouched fields keep their bytes. With nothing to change it
-// returns body itself (the fast path).
-func editOpenAIBody(body []byte, upstreamModel, clientModel string, e *msgEdit) ([]byte, error) {
-	if upstreamModel == clientModel && !e.dirty() {
-		return body, nil
-	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(body, &top); err != nil {
-		return nil, err
-	}
-	if upstreamModel != clientModel {
-		top["model"], _ = json.Marshal(upstreamModel)
-	}
-	if e.usage {
-		so, err := setField(nonNull(top["stream_options"]), "include_usage", json.RawMessage("true"))
-		if err != nil {
-			return nil, err
-		}
-		top["stream_options"] = so
-	}
-	if len(e.content) > 0 || e.prepend != nil {
-		var msgs []json.RawMessage
-		if err := json.Unmarshal(top["messages"], &msgs); err != nil {
-			return nil, err
-		}
-		for i, c := range e.content {
-			nm, err := setField(msgs[i], "content", c)
-			if err != nil {
-				return nil, err
-			}
-			msgs[i] = nm
-		}
-		if e.prepend != nil {
-			msgs = append([]json.RawMessage{e.prepend}, msgs...)
-		}
-		top["messages"], _ = json.Marshal(msgs)
-	}
-	return json.Marshal(top)
 }
 
 // nonNull returns raw, or an empty JSON object for a missing or null value.

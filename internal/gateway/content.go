@@ -45,32 +45,86 @@ type part struct {
 }
 
 // contentTexts appends the texts in raw to refs. src is the source of plain
-// texts; texts inside tool_result blocks are SourceTool.
+// texts; texts inside tool_result blocks are SourceTool. It reads raw in one
+// pass (jreader) and matches keys exactly, as rewriteContent does.
 func contentTexts(raw json.RawMessage, src guard.Source, refs []textRef) ([]textRef, error) {
-	if isNull(raw) {
+	r := jreader{b: raw}
+	switch r.peek() {
+	case 0:
 		return refs, nil
-	}
-	if isString(raw) {
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
+	case 'n':
+		r.null()
+		r.end()
+		if r.failed() {
 			return refs, errContent
 		}
-		return append(refs, textRef{src, s}), nil
-	}
-	var parts []part
-	if err := json.Unmarshal(raw, &parts); err != nil {
+		return refs, nil
+	case '"':
+		b, _ := r.strBytes()
+		r.end()
+		if r.failed() {
+			return refs, errContent
+		}
+		return append(refs, textRef{src, string(b)}), nil
+	case '[':
+	default:
 		return refs, errContent
 	}
-	for _, p := range parts {
+	r.openArray("")
+	for first := true; r.more(']', &first); {
+		switch r.peek() {
+		case 'n':
+			r.null()
+			continue
+		case '{':
+		default:
+			return refs, errContent
+		}
+		r.openObject("")
+		var typ, text, s string
+		var hasText, b bool
+		var content []byte
+		for first := true; r.more('}', &first); {
+			switch k := r.key(); string(k) {
+			case "type":
+				r.str("type", &typ)
+			case "text":
+				switch r.peek() {
+				case 'n':
+					r.null()
+					hasText = false
+				case '"':
+					tb, _ := r.strBytes()
+					text, hasText = string(tb), true
+				default:
+					return refs, errContent
+				}
+			case "content":
+				content = r.raw()
+			case "tool_use_id", "id", "name":
+				r.str(string(k), &s)
+			case "is_error":
+				r.boolean("is_error", &b)
+			default:
+				r.skip()
+			}
+		}
+		if r.failed() || r.typeErr != nil {
+			return refs, errContent
+		}
 		switch {
-		case p.Type == "tool_result":
+		case typ == "tool_result":
 			var err error
-			if refs, err = contentTexts(p.Content, guard.SourceTool, refs); err != nil {
+			if refs, err = contentTexts(content, guard.SourceTool, refs); err != nil {
 				return refs, err
 			}
-		case p.Text != nil:
-			refs = append(refs, textRef{src, *p.Text})
+		case hasText:
+			refs = append(refs, textRef{src, text})
 		}
+	}
+	r.end()
+	if r.failed() {
+		return refs, errContent
 	}
 	return refs, nil
 }

@@ -33,6 +33,9 @@ type exchange struct {
 	wire  wire
 	start time.Time
 	span  trace.Span
+	// tracing is span.IsRecording(): with the no-op tracer (the default)
+	// attributes are not even built.
+	tracing bool
 
 	entry *auth.Entry
 	lim   ratelimit.Limits
@@ -50,10 +53,12 @@ type exchange struct {
 
 func (g *Gateway) begin(w http.ResponseWriter, r *http.Request, api string, wf wire, route string) *exchange {
 	st := g.state.Load()
-	ctx, span := g.o.Tracer.Start(r.Context(), "bulwark "+api, trace.WithSpanKind(trace.SpanKindServer))
-	x := &exchange{g: g, st: st, w: w, r: r, ctx: ctx, api: api, wire: wf, start: time.Now(), span: span}
+	ctx, span := g.o.Tracer.Start(r.Context(), g.metrics.spanName(api), serverSpan)
+	x := &exchange{g: g, st: st, w: w, r: r, ctx: ctx, api: api, wire: wf, start: time.Now(), span: span, tracing: span.IsRecording()}
 	x.ev = audit.Event{Kind: audit.KindExchange, Route: route}
-	span.SetAttributes(telemetry.AttrOperation.String(api))
+	if x.tracing {
+		span.SetAttributes(telemetry.AttrOperation.String(api))
+	}
 	return x
 }
 
@@ -63,10 +68,13 @@ func (x *exchange) authenticate() *apiError {
 	if err != nil {
 		return errAuth(err.Error())
 	}
-	x.entry = e
 	p := e.Principal
-	p.EndUser = x.r.Header.Get("x-bulwark-end-user")
-	x.entry = &auth.Entry{Principal: p, Limits: e.Limits}
+	if eu := x.r.Header["X-Bulwark-End-User"]; len(eu) > 0 && eu[0] != "" {
+		p.EndUser = eu[0]
+		x.entry = &auth.Entry{Principal: p, Limits: e.Limits}
+	} else {
+		x.entry = e // shared and read-only: no copy unless the end user differs
+	}
 	x.ev.KeyID, x.ev.App, x.ev.Tenant, x.ev.Agent, x.ev.EndUser = p.KeyID, p.App, p.Tenant, p.Agent, p.EndUser
 	if l, ok := e.Limits.(ratelimit.Limits); ok {
 		x.lim = l
@@ -86,6 +94,11 @@ func (x *exchange) authenticate() *apiError {
 // It answers the client itself and returns ok false when the exchange cannot
 // go on; every wire handler starts with it.
 func (x *exchange) admit(req any) (body []byte, ok bool) {
+	return x.admitWith(func(b []byte) error { return json.Unmarshal(b, req) })
+}
+
+// admitWith is admit with a decoder of the caller's choice.
+func (x *exchange) admitWith(decode func([]byte) error) (body []byte, ok bool) {
 	if e := x.authenticate(); e != nil {
 		x.fail(e)
 		return nil, false
@@ -95,7 +108,7 @@ func (x *exchange) admit(req any) (body []byte, ok bool) {
 		x.fail(e)
 		return nil, false
 	}
-	if err := json.Unmarshal(body, req); err != nil {
+	if err := decode(body); err != nil {
 		x.fail(errBadRequest("invalid JSON body: " + jsonErrText(err)))
 		return nil, false
 	}
@@ -108,7 +121,7 @@ func (x *exchange) readBody() ([]byte, *apiError) {
 	if x.r.ContentLength > limit {
 		return nil, errTooLarge(limit)
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(x.w, x.r.Body, limit))
+	body, err := readAllSized(http.MaxBytesReader(x.w, x.r.Body, limit), x.r.ContentLength)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -132,7 +145,9 @@ func (x *exchange) resolve(model string) *apiError {
 	}
 	x.route = rt
 	x.ev.Model = rt.Name
-	x.span.SetAttributes(telemetry.AttrRequestModel.String(model))
+	if x.tracing {
+		x.span.SetAttributes(telemetry.AttrRequestModel.String(model))
+	}
 	if !x.entry.Principal.AllowsModel(rt.Name) {
 		return errForbidden("this API key is not allowed to use model "+strconv.Quote(model), "model_not_allowed")
 	}
@@ -206,11 +221,14 @@ func (x *exchange) call(build provider.Build) (provider.Result, *apiError) {
 	}
 	x.upstream = res.Upstream
 	x.ev.Provider = res.Target.Upstream.Name()
-	x.span.SetAttributes(telemetry.AttrSystem.String(system(res.Target.Upstream.Kind())))
-	if m := x.g.o.Metrics; m != nil {
-		m.UpstreamDuration.WithLabelValues(res.Target.Upstream.Name()).Observe(res.Upstream.Seconds())
+	if x.tracing {
+		x.span.SetAttributes(telemetry.AttrSystem.String(system(res.Target.Upstream.Kind())))
+	}
+	if x.g.o.Metrics != nil {
+		um := x.g.metrics.upstream(res.Target.Upstream.Name())
+		um.duration.Observe(res.Upstream.Seconds())
 		if res.Attempts > 1 {
-			m.UpstreamErrors.WithLabelValues(res.Target.Upstream.Name()).Add(float64(res.Attempts - 1))
+			um.errors.Add(float64(res.Attempts - 1))
 		}
 	}
 	return res, nil
@@ -254,12 +272,7 @@ func (x *exchange) fail(e *apiError) {
 }
 
 func (x *exchange) countBlock(reason string) {
-	if m := x.g.o.Metrics; m != nil {
-		switch reason {
-		case "guardrail", "guard_error", "rate_limit", "kill_switch", "model_not_allowed", "auth", "too_large", "tool_call", "audit_error":
-			m.Blocks.WithLabelValues(reason).Inc()
-		}
-	}
+	x.g.metrics.block(reason, 1)
 }
 
 // record fills the audit event's summary fields and records it.
@@ -288,12 +301,13 @@ func (x *exchange) record() error {
 // usage records token counts.
 func (x *exchange) usage(in, out int) {
 	x.ev.TokensIn, x.ev.TokensOut = in, out
-	x.span.SetAttributes(telemetry.AttrInputTokens.Int(in), telemetry.AttrOutputTokens.Int(out))
-	if m := x.g.o.Metrics; m != nil {
-		m.Tokens.WithLabelValues("input").Add(float64(in))
-		m.Tokens.WithLabelValues("output").Add(float64(out))
+	if x.tracing {
+		x.span.SetAttributes(telemetry.AttrInputTokens.Int(in), telemetry.AttrOutputTokens.Int(out))
 	}
-	if x.entry != nil {
+	x.g.metrics.tokens(in, out)
+	// Only a token limit is charged (both limiters ignore the call
+	// otherwise); skipping it saves a context per request.
+	if x.entry != nil && x.lim.TokensPerMinute > 0 && in+out > 0 {
 		x.g.o.Limiter.AddTokens(context.WithoutCancel(x.ctx), x.entry.Principal.KeyID, x.lim, in+out)
 	}
 }
@@ -312,13 +326,12 @@ func (x *exchange) finish(status int) {
 		x.release()
 	}
 	d := time.Since(x.start)
-	if m := x.g.o.Metrics; m != nil {
-		m.Requests.WithLabelValues(x.api, telemetry.StatusClass(status)).Inc()
-		m.RequestDuration.WithLabelValues(x.api).Observe(d.Seconds())
-	}
-	x.span.SetAttributes(attribute.Int("http.response.status_code", status))
-	if status >= 500 {
-		x.span.SetStatus(codes.Error, "")
+	x.g.metrics.request(x.api, status, d.Seconds())
+	if x.tracing {
+		x.span.SetAttributes(attribute.Int("http.response.status_code", status))
+		if status >= 500 {
+			x.span.SetStatus(codes.Error, "")
+		}
 	}
 	x.span.End()
 	lvl := slog.LevelDebug
@@ -330,4 +343,27 @@ func (x *exchange) finish(status int) {
 	}
 	x.g.o.Logger.Log(x.ctx, lvl, "request", "api", x.api, "status", status, "model", x.ev.Model, "provider", x.ev.Provider,
 		"key_id", x.ev.KeyID, "duration_ms", float64(d.Microseconds())/1000, "tokens_in", x.ev.TokensIn, "tokens_out", x.ev.TokensOut)
+}
+
+// readAllSized reads rd to the end into one buffer sized from the declared
+// length (io.ReadAll starts at 512 bytes and grows, copying, several times
+// for a typical request).
+func readAllSized(rd io.Reader, n int64) ([]byte, error) {
+	if n <= 0 || n > 1<<20 {
+		return io.ReadAll(rd)
+	}
+	b := make([]byte, 0, n+1) // +1: reading EOF needs no growth
+	for {
+		m, err := rd.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err != nil {
+			if err == io.EOF {
+				return b, nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }

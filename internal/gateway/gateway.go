@@ -74,7 +74,9 @@ type Options struct {
 type Gateway struct {
 	o        Options
 	payloads audit.PayloadMode // what the auditor keeps; see PayloadModer
+	metrics  *metricSet
 	state    atomic.Pointer[State]
+	inFlight atomic.Int64 // data-plane requests being served (see shed)
 }
 
 // New returns a gateway serving st.
@@ -88,7 +90,7 @@ func New(st *State, o Options) *Gateway {
 	if o.Limiter == nil {
 		o.Limiter = ratelimit.NewMemory()
 	}
-	g := &Gateway{o: o, payloads: payloadMode(o.Auditor)}
+	g := &Gateway{o: o, payloads: payloadMode(o.Auditor), metrics: newMetricSet(o.Metrics)}
 	g.state.Store(st)
 	return g
 }

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,8 +9,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bulwark-ai/bulwark/internal/agent"
+	"github.com/bulwark-ai/bulwark/internal/audit"
 	"github.com/bulwark-ai/bulwark/internal/provider"
 )
 
@@ -47,6 +50,10 @@ func itoa(i int) string { return strconv.Itoa(i) }
 
 // jsonErrText describes a decode error without Go type names.
 func jsonErrText(err error) string {
+	var de *jsonDecodeError
+	if errors.As(err, &de) {
+		return de.Error()
+	}
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
@@ -79,11 +86,14 @@ func (x *exchange) respond(res provider.Result, out *clientOut) {
 		x.stream(resp, upWire, out)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxUpstreamBody))
+	buf := getBuf()
+	defer x.putBuf(buf)
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, maxUpstreamBody))
 	if err != nil {
 		x.fail(errUpstream(http.StatusBadGateway, "the upstream response could not be read"))
 		return
 	}
+	body := buf.Bytes()
 	var c *completion
 	if upWire == wireAnthropic {
 		c, err = decodeAnthropic(body)
@@ -183,9 +193,7 @@ func (x *exchange) checkTools(ch *choice) *apiError {
 		if len(kept) == 0 && ch.Finish == "tool_calls" {
 			ch.Finish = "stop"
 		}
-		if m := x.g.o.Metrics; m != nil {
-			m.Blocks.WithLabelValues("tool_call").Add(float64(len(denied)))
-		}
+		x.g.metrics.block("tool_call", float64(len(denied)))
 		if x.ev.Decision == "" {
 			x.ev.Decision = "deny"
 		}
@@ -262,26 +270,88 @@ type oaUsage struct {
 	TotalTokens      int `json:"total_tokens"`
 }
 
+// decodeOpenAI decodes a chat completion in one pass (jreader).
 func decodeOpenAI(b []byte) (*completion, error) {
-	var r oaResp
-	if err := json.Unmarshal(b, &r); err != nil {
+	r := jreader{b: b}
+	c := &completion{}
+	if r.openObject("") {
+		for first := true; r.more('}', &first); {
+			switch string(r.key()) {
+			case "id":
+				r.str("id", &c.ID)
+			case "created":
+				r.integer("created", &c.Created)
+			case "model":
+				r.str("model", &c.Model)
+			case "choices":
+				c.Choices = r.oaChoices()
+			case "usage":
+				if r.openObject("usage") {
+					for first := true; r.more('}', &first); {
+						switch string(r.key()) {
+						case "prompt_tokens":
+							r.intVal("usage.prompt_tokens", &c.In)
+						case "completion_tokens":
+							r.intVal("usage.completion_tokens", &c.Out)
+						default:
+							r.skip()
+						}
+					}
+				}
+			default:
+				r.skip()
+			}
+		}
+	}
+	r.end()
+	if err := r.result(); err != nil {
 		return nil, err
 	}
-	c := &completion{ID: r.ID, Model: r.Model, Created: r.Created}
-	for _, ch := range r.Choices {
-		o := choice{Index: ch.Index, Finish: ch.FinishReason}
-		if ch.Message.Content != nil {
-			o.Text = *ch.Message.Content
-		}
-		for _, t := range ch.Message.ToolCalls {
-			o.Tools = append(o.Tools, toolCall{ID: t.ID, Name: t.Function.Name, Args: t.Function.Arguments})
-		}
-		c.Choices = append(c.Choices, o)
-	}
-	if r.Usage != nil {
-		c.In, c.Out = r.Usage.PromptTokens, r.Usage.CompletionTokens
-	}
 	return c, nil
+}
+
+func (r *jreader) oaChoices() []choice {
+	if !r.openArray("choices") {
+		return nil
+	}
+	var out []choice
+	for first := true; r.more(']', &first); {
+		var o choice
+		if r.openObject("choices") {
+			for first := true; r.more('}', &first); {
+				switch string(r.key()) {
+				case "index":
+					r.intVal("choices.index", &o.Index)
+				case "finish_reason":
+					r.str("choices.finish_reason", &o.Finish)
+				case "message":
+					if !r.openObject("choices.message") {
+						continue
+					}
+					for first := true; r.more('}', &first); {
+						switch string(r.key()) {
+						case "content":
+							o.Text = ""
+							r.str("choices.message.content", &o.Text)
+						case "tool_calls":
+							var calls []chatToolCall
+							calls = r.toolCalls(calls)
+							o.Tools = o.Tools[:0]
+							for _, t := range calls {
+								o.Tools = append(o.Tools, toolCall{ID: t.ID, Name: t.Function.Name, Args: t.Function.Arguments})
+							}
+						default:
+							r.skip()
+						}
+					}
+				default:
+					r.skip()
+				}
+			}
+		}
+		out = append(out, o)
+	}
+	return out
 }
 
 type oaOutMsg struct {
@@ -443,4 +513,23 @@ func encodeAnthropic(c *completion) []byte {
 		"usage": map[string]int{"input_tokens": c.In, "output_tokens": c.Out},
 	})
 	return b
+}
+
+// bufPool recycles the buffers upstream response bodies are read into.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuf is the largest buffer kept for reuse, so one huge response
+// does not pin its memory in the pool.
+const maxPooledBuf = 256 << 10
+
+func getBuf() *bytes.Buffer { return bufPool.Get().(*bytes.Buffer) }
+
+// putBuf returns b to the pool unless the exchange may have kept its bytes
+// (audit payloads keep the response body as sent).
+func (x *exchange) putBuf(b *bytes.Buffer) {
+	if x.g.payloads != audit.PayloadsOff || b.Cap() > maxPooledBuf {
+		return
+	}
+	b.Reset()
+	bufPool.Put(b)
 }

@@ -51,7 +51,18 @@ type Upstream struct {
 	total     time.Duration
 	breaker   *Breaker
 	transport *http.Transport // nil for the mock
+
+	// Built once: the endpoint URLs (except Azure's, which name the model)
+	// and the header values every call sends, with canonical keys, so a
+	// call neither formats URLs nor canonicalizes header names.
+	urls     [len(apiNames)]string
+	authKey  string   // canonical header name for the API key ("" none)
+	authVal  []string // its value
+	anthVals []string // anthropic-version
 }
+
+// Header values shared by every call (read-only).
+var contentTypeJSON = []string{"application/json"}
 
 // NewUpstream builds an upstream from its config. getenv resolves
 // api_key_env. The returned upstream owns an HTTP transport; call
@@ -76,6 +87,22 @@ func NewUpstream(u config.Upstream, getenv func(string) string) (*Upstream, erro
 	for k, v := range u.Headers {
 		up.headers.Set(k, v)
 	}
+	if up.apiKey != "" {
+		switch up.kind {
+		case config.KindAnthropic:
+			up.authKey, up.authVal = "X-Api-Key", []string{up.apiKey}
+		case config.KindAzure:
+			up.authKey, up.authVal = "Api-Key", []string{up.apiKey}
+		default:
+			up.authKey, up.authVal = "Authorization", []string{"Bearer " + up.apiKey}
+		}
+	}
+	up.anthVals = []string{up.anthVer}
+	defer func() {
+		for a := range apiNames {
+			up.urls[a] = up.buildURL(API(a), "")
+		}
+	}()
 	if u.Kind == config.KindMock {
 		up.base = "http://mock.invalid/v1"
 		up.client = &http.Client{Transport: mock.NewTransport(mock.New(u.Mock))}
@@ -129,6 +156,13 @@ func (u *Upstream) CloseIdleConnections() {
 func (u *Upstream) Breaker() *Breaker { return u.breaker }
 
 func (u *Upstream) url(api API, model string) string {
+	if u.kind != config.KindAzure {
+		return u.urls[api]
+	}
+	return u.buildURL(api, model)
+}
+
+func (u *Upstream) buildURL(api API, model string) string {
 	path := ""
 	switch api {
 	case APIChat:
@@ -164,19 +198,12 @@ func (u *Upstream) Send(ctx context.Context, api API, model string, body []byte)
 	for k, v := range u.headers {
 		h[k] = v
 	}
-	h.Set("Content-Type", "application/json")
-	if u.apiKey != "" {
-		switch u.kind {
-		case config.KindAnthropic:
-			h.Set("x-api-key", u.apiKey)
-		case config.KindAzure:
-			h.Set("api-key", u.apiKey)
-		default:
-			h.Set("Authorization", "Bearer "+u.apiKey)
-		}
+	h["Content-Type"] = contentTypeJSON
+	if u.authKey != "" {
+		h[u.authKey] = u.authVal
 	}
 	if api == APIMessages {
-		h.Set("anthropic-version", u.anthVer)
+		h["Anthropic-Version"] = u.anthVals
 	}
 	resp, err := u.client.Do(req)
 	if err != nil {

@@ -1,0 +1,365 @@
+package gateway
+
+import (
+	"encoding/json"
+	"slices"
+)
+
+// chatSpans are byte offsets into a chat request body, recorded while it
+// is decoded, so the body can be edited in place (editOpenAIBody): the
+// model value, the stream_options value and its include_usage value, and
+// the messages array. -1 means absent.
+type chatSpans struct {
+	top            int    // offset of the top-level '{'
+	model          [2]int // "model" value
+	streamOpts     [2]int // "stream_options" value
+	streamOptsOpen int    // just after the stream_options '{', -1 if not an object
+	includeUsage   [2]int // "include_usage" value inside it
+	messagesOpen   int    // just after the messages '['
+	msgObj         []int  // per message: just after its '{' (-1: not an object)
+	msgContent     []int  // per message: start of its content value (-1: absent)
+	msgContentEnd  []int  // per message: end of its content value
+}
+
+// decodeChatReq decodes an OpenAI chat completions request in one pass (see
+// jreader) into req and records the spans editOpenAIBody needs.
+func decodeChatReq(body []byte, req *chatReq) error {
+	r := jreader{b: body}
+	sp := &req.spans
+	*sp = chatSpans{top: -1, model: [2]int{-1, -1}, streamOpts: [2]int{-1, -1}, includeUsage: [2]int{-1, -1}, messagesOpen: -1, streamOptsOpen: -1}
+	sp.top = r.peekPos()
+	if r.openObject("") {
+		for first := true; r.more('}', &first); {
+			k := r.key()
+			if r.failed() {
+				break
+			}
+			switch string(k) {
+			case "model":
+				sp.model[0] = r.peekPos()
+				r.str("model", &req.Model)
+				sp.model[1] = r.i
+			case "stream":
+				r.boolean("stream", &req.Stream)
+			case "messages":
+				r.chatMessages(req, sp)
+			case "stream_options":
+				sp.streamOpts[0] = r.peekPos()
+				sp.includeUsage = [2]int{-1, -1}
+				sp.streamOptsOpen = -1
+				if r.openObject("stream_options") {
+					sp.streamOptsOpen = r.i
+					so := &struct {
+						IncludeUsage bool `json:"include_usage"`
+					}{}
+					if req.StreamOptions != nil {
+						so = req.StreamOptions
+					}
+					req.StreamOptions = so
+					for first := true; r.more('}', &first); {
+						k := r.key()
+						if string(k) == "include_usage" {
+							sp.includeUsage[0] = r.peekPos()
+							r.boolean("stream_options.include_usage", &so.IncludeUsage)
+							sp.includeUsage[1] = r.i
+							continue
+						}
+						r.skip()
+					}
+				}
+				sp.streamOpts[1] = r.i
+			case "tools":
+				r.chatTools(req)
+			case "tool_choice":
+				req.ToolChoice = r.raw()
+			case "max_tokens":
+				r.intPtr("max_tokens", &req.MaxTokens)
+			case "max_completion_tokens":
+				r.intPtr("max_completion_tokens", &req.MaxCompletionTokens)
+			case "temperature":
+				r.floatPtr("temperature", &req.Temperature)
+			case "top_p":
+				r.floatPtr("top_p", &req.TopP)
+			case "stop":
+				req.Stop = r.raw()
+			case "user":
+				r.str("user", &req.User)
+			case "response_format":
+				r.responseFormat(req)
+			default:
+				r.skip()
+			}
+		}
+	}
+	r.end()
+	return r.result()
+}
+
+// peekPos returns the offset of the next non-space byte.
+func (r *jreader) peekPos() int {
+	r.ws()
+	return r.i
+}
+
+func (r *jreader) chatMessages(req *chatReq, sp *chatSpans) {
+	sp.msgObj, sp.msgContent, sp.msgContentEnd = sp.msgObj[:0], sp.msgContent[:0], sp.msgContentEnd[:0]
+	sp.messagesOpen = -1
+	if r.peek() == 'n' {
+		r.null()
+		req.Messages = nil // null resets the slice, as in encoding/json
+		return
+	}
+	if !r.openArray("messages") {
+		return
+	}
+	sp.messagesOpen = r.i
+	msgs := req.Messages[:0]
+	if msgs == nil {
+		msgs = make([]chatMsg, 0, 4)
+	}
+	for first := true; r.more(']', &first); {
+		var m chatMsg
+		objAt, cs, ce := -1, -1, -1
+		if r.openObject("messages") {
+			objAt = r.i
+			for first := true; r.more('}', &first); {
+				k := r.key()
+				if r.failed() {
+					break
+				}
+				switch string(k) {
+				case "role":
+					r.str("messages.role", &m.Role)
+				case "content":
+					cs = r.peekPos()
+					m.Content = r.raw()
+					ce = r.i
+				case "name":
+					r.str("messages.name", &m.Name)
+				case "tool_calls":
+					m.ToolCalls = r.toolCalls(m.ToolCalls)
+				case "tool_call_id":
+					r.str("messages.tool_call_id", &m.ToolCallID)
+				default:
+					r.skip()
+				}
+			}
+		}
+		msgs = append(msgs, m)
+		sp.msgObj = append(sp.msgObj, objAt)
+		sp.msgContent = append(sp.msgContent, cs)
+		sp.msgContentEnd = append(sp.msgContentEnd, ce)
+	}
+	req.Messages = msgs
+}
+
+func (r *jreader) toolCalls(dst []chatToolCall) []chatToolCall {
+	if !r.openArray("messages.tool_calls") {
+		return dst
+	}
+	dst = dst[:0]
+	if dst == nil {
+		dst = []chatToolCall{}
+	}
+	for first := true; r.more(']', &first); {
+		var tc chatToolCall
+		if r.openObject("messages.tool_calls") {
+			for first := true; r.more('}', &first); {
+				switch string(r.key()) {
+				case "id":
+					r.str("messages.tool_calls.id", &tc.ID)
+				case "type":
+					r.str("messages.tool_calls.type", &tc.Type)
+				case "function":
+					if r.openObject("messages.tool_calls.function") {
+						for first := true; r.more('}', &first); {
+							switch string(r.key()) {
+							case "name":
+								r.str("messages.tool_calls.function.name", &tc.Function.Name)
+							case "arguments":
+								r.str("messages.tool_calls.function.arguments", &tc.Function.Arguments)
+							default:
+								r.skip()
+							}
+						}
+					}
+				default:
+					r.skip()
+				}
+			}
+		}
+		dst = append(dst, tc)
+	}
+	return dst
+}
+
+func (r *jreader) chatTools(req *chatReq) {
+	if !r.openArray("tools") {
+		return
+	}
+	tools := req.Tools[:0]
+	if tools == nil {
+		tools = []chatTool{}
+	}
+	for first := true; r.more(']', &first); {
+		var t chatTool
+		if r.openObject("tools") {
+			for first := true; r.more('}', &first); {
+				switch string(r.key()) {
+				case "type":
+					r.str("tools.type", &t.Type)
+				case "function":
+					if r.openObject("tools.function") {
+						for first := true; r.more('}', &first); {
+							switch string(r.key()) {
+							case "name":
+								r.str("tools.function.name", &t.Function.Name)
+							case "description":
+								r.str("tools.function.description", &t.Function.Description)
+							case "parameters":
+								t.Function.Parameters = r.raw()
+							default:
+								r.skip()
+							}
+						}
+					}
+				default:
+					r.skip()
+				}
+			}
+		}
+		tools = append(tools, t)
+	}
+	req.Tools = tools
+}
+
+func (r *jreader) responseFormat(req *chatReq) {
+	if !r.openObject("response_format") {
+		return
+	}
+	if req.ResponseFormat == nil {
+		req.ResponseFormat = &struct {
+			Type       string `json:"type"`
+			JSONSchema *struct {
+				Schema json.RawMessage `json:"schema"`
+			} `json:"json_schema"`
+		}{}
+	}
+	rf := req.ResponseFormat
+	for first := true; r.more('}', &first); {
+		switch string(r.key()) {
+		case "type":
+			r.str("response_format.type", &rf.Type)
+		case "json_schema":
+			if r.openObject("response_format.json_schema") {
+				if rf.JSONSchema == nil {
+					rf.JSONSchema = &struct {
+						Schema json.RawMessage `json:"schema"`
+					}{}
+				}
+				for first := true; r.more('}', &first); {
+					if string(r.key()) == "schema" {
+						rf.JSONSchema.Schema = r.raw()
+						continue
+					}
+					r.skip()
+				}
+			}
+		default:
+			r.skip()
+		}
+	}
+}
+
+// splice is one replacement of body[start:end] by text.
+type splice struct {
+	start, end int
+	text       []byte
+}
+
+// applySplices returns body with the splices (sorted by start, not
+// overlapping) applied.
+func applySplices(body []byte, ss []splice) []byte {
+	n := len(body)
+	for _, s := range ss {
+		n += len(s.text) - (s.end - s.start)
+	}
+	out := make([]byte, 0, n)
+	at := 0
+	for _, s := range ss {
+		out = append(out, body[at:s.start]...)
+		out = append(out, s.text...)
+		at = s.end
+	}
+	return append(out, body[at:]...)
+}
+
+// quoteJSON returns s as a JSON string (HTML characters unescaped, as the
+// upstreams expect them).
+func quoteJSON(s string) []byte {
+	b, _ := json.Marshal(s)
+	return b
+}
+
+// editOpenAIBody returns body with the model renamed and guard edits
+// applied, splicing new values over the old ones at the offsets recorded
+// while decoding, so every other byte (unknown fields, their order and
+// spacing) stays as the client sent it. With nothing to change it returns
+// body itself.
+func editOpenAIBody(body []byte, sp *chatSpans, upstreamModel, clientModel string, e *msgEdit) ([]byte, error) {
+	if upstreamModel == clientModel && !e.dirty() {
+		return body, nil
+	}
+	ss := make([]splice, 0, 4)
+	if upstreamModel != clientModel {
+		if sp.model[0] < 0 {
+			return nil, errBadRequest("missing required field: model")
+		}
+		ss = append(ss, splice{sp.model[0], sp.model[1], quoteJSON(upstreamModel)})
+	}
+	if e.usage {
+		switch {
+		case sp.streamOpts[0] < 0: // absent
+			ss = append(ss, splice{sp.top + 1, sp.top + 1, []byte(`"stream_options":{"include_usage":true},`)})
+		case sp.streamOptsOpen < 0: // null
+			ss = append(ss, splice{sp.streamOpts[0], sp.streamOpts[1], []byte(`{"include_usage":true}`)})
+		case sp.includeUsage[0] >= 0:
+			ss = append(ss, splice{sp.includeUsage[0], sp.includeUsage[1], []byte("true")})
+		default:
+			ss = append(ss, splice{sp.streamOptsOpen, sp.streamOptsOpen, memberText(body, sp.streamOptsOpen, "include_usage", []byte("true"))})
+		}
+	}
+	if e.prepend != nil {
+		if sp.messagesOpen < 0 {
+			return nil, errBadRequest("messages: at least one message is required")
+		}
+		ss = append(ss, splice{sp.messagesOpen, sp.messagesOpen, append(append([]byte(nil), e.prepend...), ',')})
+	}
+	for i, c := range e.content {
+		switch {
+		case i >= len(sp.msgObj) || sp.msgObj[i] < 0:
+			return nil, errBadRequest("messages[" + itoa(i) + "]: must be an object")
+		case sp.msgContent[i] >= 0:
+			ss = append(ss, splice{sp.msgContent[i], sp.msgContentEnd[i], c})
+		default:
+			ss = append(ss, splice{sp.msgObj[i], sp.msgObj[i], memberText(body, sp.msgObj[i], "content", c)})
+		}
+	}
+	slices.SortStableFunc(ss, func(a, b splice) int { return a.start - b.start })
+	return applySplices(body, ss), nil
+}
+
+// memberText is the text of a new first member key:val for the object
+// whose '{' ends just before at, with a comma when other members follow.
+func memberText(body []byte, at int, key string, val []byte) []byte {
+	out := make([]byte, 0, len(key)+len(val)+4)
+	out = append(out, '"')
+	out = append(out, key...)
+	out = append(out, '"', ':')
+	out = append(out, val...)
+	r := jreader{b: body, i: at}
+	if r.peek() != '}' {
+		out = append(out, ',')
+	}
+	return out
+}
