@@ -174,6 +174,20 @@ func (s *scan) persons() {
 			if k >= len(toks) || toks[k].nlBefore || !toks[k].spBefore || toks[k].kind != tWord {
 				break
 			}
+			// A middle initial that is also a word: "Vide A. Persson",
+			// and in lower-case text "benjamin a seiler".
+			if toks[k].e-toks[k].s == 1 && k+1 < len(toks) {
+				if toks[k].cap && !noCaps && s.punctIs(k+1, ".") && !toks[k+1].spBefore && k+2 < len(toks) && toks[k+2].kind == tWord && toks[k+2].cap && !toks[k+2].nlBefore {
+					j = k + 1
+					parts++
+					continue
+				}
+				if noCaps && s.is(s.d.lex.first, i) && toks[k+1].kind == tWord && toks[k+1].spBefore && !toks[k+1].nlBefore && (s.surnameLike(k+1) || s.is(s.d.lex.first, k+1)) {
+					j = k + 1
+					parts += 2
+					continue
+				}
+			}
 			if s.is(nameParticles, k) && k+1 < len(toks) && toks[k+1].cap && toks[k+1].kind == tWord && !toks[k+1].nlBefore && parts > 0 {
 				j = k + 1
 				parts++
@@ -191,6 +205,11 @@ func (s *scan) persons() {
 		}
 		// A name is not followed by another capitalized word on the line
 		// that we refused (a stop word such as "Street" or "Inc").
+		// The middle of a list of single capitalized words ("Jones,
+		// Mitchell and Williams") is judged with its list (nameLists).
+		if parts == 1 && !strong && s.punctIs(i-1, ",") && s.titleCase(i-2) && (s.punctIs(i+1, ",") || s.wordIs(i+1, "and")) && (s.titleCase(i+2) || s.wordIs(i+2, "and") && s.titleCase(i+3)) {
+			continue
+		}
 		score := s.nameScore(i, j, parts, strong, weak)
 		if score >= 0.5 {
 			s.add(tk.s, toks[j].e, TypePerson, min(0.95, 0.45+score/2))
@@ -371,6 +390,9 @@ func (s *scan) nameScore(i, j, parts int, strong, weak bool) float64 {
 		case s.punctIs(n, ":") && s.lineStart(i) && n+1 < len(toks) && !toks[n+1].nlBefore:
 			sc += 0.5 // "Halldór: What a wife."
 			cue = true
+		case parts == 1 && (s.punctIs(n, "!") || s.punctIs(n, "?")) && s.punctIs(i-1, ",") && (n+1 >= len(toks) || toks[n+1].nlBefore || toks[n+1].cap):
+			sc += 0.5 // "Don't go to town, Derrick!"
+			cue = true
 		case s.punctIs(n, ",") && parts == 1 && n+1 < len(toks) && s.is(vocativeNext, n+1) &&
 			(i == 0 || toks[i].nlBefore || s.punctIs(i-1, ".") || s.punctIs(i-1, "!") || s.punctIs(i-1, "?")):
 			sc += 0.5 // "Warrane, can I please ..."
@@ -463,11 +485,19 @@ func (s *scan) nameLists() {
 		// firm as a group of people: it needs a cue (a colon, "founders").
 		firsts := 0
 		for _, m := range members {
-			if s.is(s.d.lex.first, m) && !s.is(s.d.lex.ambiguous, m) {
+			// "Mitchell", "Davis": names that are also surnames say
+			// nothing about a firm's name.
+			if s.is(s.d.lex.first, m) && !s.is(s.d.lex.ambiguous, m) && !s.is(s.d.lex.surname, m) {
 				firsts++
 			}
 		}
-		cue := s.punctIs(i-1, ":") || s.hasContext(toks[i].s, []string{"founders", "children", "kids", "friends", "members", "people", "named"})
+		// "at Jones, Mitchell and Williams", "The Davis, Reynolds and
+		// Williamson Orchestra": a firm.
+		if s.wordIs(i-1, "at") || s.wordIs(i-1, "the") || k < len(toks) && (s.is(orgWords, k) || s.is(s.d.lex.stop, k) && toks[k].cap) {
+			i = k - 1
+			continue
+		}
+		cue := s.punctIs(i-1, ":") || k < len(toks) && (s.wordIs(k, "were") || s.wordIs(k, "are")) || s.hasContext(toks[i].s, []string{"founders", "children", "kids", "friends", "members", "people", "named"})
 		if known >= 1 && known*3 >= len(members) && (firsts > 0 || cue) {
 			for _, m := range members {
 				s.add(toks[m].s, toks[m].e, TypePerson, 0.6)
