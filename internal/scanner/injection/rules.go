@@ -51,9 +51,10 @@ type rule struct {
 const notReach = 80
 
 // gap allows up to n words between two parts of a pattern, within a sentence.
+// A "word" is a run of at most 24 bytes without spaces or sentence
+// punctuation, so text without spaces (CJK) is bounded too.
 func gap(n int) string {
-	_ = n
-	return `(?:[^.!?;\n。！？]*?)`
+	return `[^.!?;。！？]{0,` + itoa(10*n) + `}?`
 }
 
 func itoa(n int) string {
@@ -72,12 +73,12 @@ func itoa(n int) string {
 
 // cjkGap allows a few characters between two parts in languages written
 // without spaces.
-const cjkGap = `[^。！？.!?\n]*?`
+const cjkGap = `[^。！？.!?\n]{0,16}?`
 
 const (
 	enOverrideVerb = `(?:ignore|ignoring|disregard|forget|override|overlook|bypass|abandon|discard|neglect|set aside|pay no attention to|do not follow|don't follow|dont follow|stop following|no longer follow)`
 	enPrior        = `(?:previous|previously|prior|above|earlier|preceding|former|initial|original|old|all|any|every|your|these|those|system|developer|given|foregoing)`
-	enRules        = `(?:ins?truc?tions?|intsructions?|rules?|directions?|directives?|prompts?|guidelines?|commands?|orders?|constraints?|restrictions?|programming|guidance|policies|policy|safeguards?|filters?|context|training)`
+	enRules        = `(?:ins?truc?tions?|intsructions?|rules?|directions?|directives?|prompts?|guidelines?|commands?|orders?|constraints?|restrictions?|programming|guidance|policies|policy|safeguards?|filters?|context)`
 	enRevealVerb   = `repeat|print|reveal|show|display|output|tell|give|share|write|list|leak|disclose|spell|dump|recite|return|echo|expose|provide`
 	enReveal       = `(?:repeat|print|reveal|show|display|output|tell|give|share|write|list|leak|disclose|spell|dump|recite|return|echo|expose|provide|what (?:is|are|was|were)|what's)`
 )
@@ -185,10 +186,10 @@ var coreRules = []rule{
 	{id: "extract", head: HeadInjection, score: ruleScore,
 		anchors: []string{"password", "passphrase", "secret word", "secret code", "secret key"},
 		also:    []string{"repeat", "print", "reveal", "show", "display", "output", "tell", "give", "share", "write", "list", "leak", "disclose", "spell", "dump", "recite", "return", "echo", "expose", "provide", "what", "respond", "reply", "answer", "say", "hint", "encode", "reverse", "type"},
-		re:      regexp.MustCompile(`\b(?:tell|give|reveal|say|spell|share|print|show|disclose|leak|hint|encode|reverse|type|write down|what is|what's|whats)\b(?:\s+\S+){0,3}?\s+(?:the|your|that|this)\s+(?:secret\s+)?(?:password|passphrase|secret word|secret code|secret key)(?:\s*$|[^\w\s]|\s+(?:is|was|you|to|please|now|backwards|in|of|for|that|and|but|without|letter|letters|character|characters|one|with|so|as|here|again|or|right|immediately))`)},
+		re:      regexp.MustCompile(`\b(?:tell|give|reveal|say|spell|share|print|show|disclose|leak|hint|encode|reverse|type|write down|what is|what's|whats)\b(?:\s+\S+){0,5}?\s+(?:the|your|that|this)\s+(?:secret\s+)?(?:password|passphrase|secret word|secret code|secret key)(?:\s*$|[^\w\s]|\s+(?:is|was|you|to|please|now|backwards|in|of|for|that|and|but|without|letter|letters|character|characters|one|with|so|as|here|again|or|right|immediately))`)},
 	{id: "extract-i18n", head: HeadInjection, score: ruleScore,
 		anchors: []string{"sistema", "systeme", "systemprompt", "system-prompt", "systemanweisung", "anweisungen", "instrucciones", "instrucoes", "consignes", "istruzioni", "instructies", "systeem", "tu prompt", "ton prompt", "votre prompt", "deinen prompt", "ihren prompt", "tuo prompt", "suo prompt", "seu prompt", "teu prompt", "je prompt", "jouw prompt", "uw prompt", "инструкци", "промпт", "системн", "提示", "指令", "指示", "プロンプト", "프롬프트", "지시"},
-		re: regexp.MustCompile(`(?:muestra\S*|revela\S*|repite|dime|imprime|escribe|montre\S*|affiche\S*|revele\S*|repete\S*|donne\S*|dis-moi|ecris|zeig\S*|gib|nenne\S*|verrate\S*|wiederhole\S*|schreib\S*|wie lautet|wie lauten|mostra\S*|rivela\S*|ripeti\S*|dimmi|stampa\S*|scrivi\S*|mostre|revele|repita|diga|imprima|escreva|toon|laat (?:me )?zien|onthul\S*|herhaal|geef|vertel|покаж\S*|вывед\S*|повтор\S*|раскро\S*|напиш\S*|скажи|расскаж\S*|显示|顯示|输出|輸出|告诉|告訴|重复|重複|打印|透露|泄露|洩露|展示|给我|給我|表示|教え|出力|繰り返|見せ|開示|書い|보여|출력|알려|반복|공개|말해)` + gap(5) +
+		re: regexp.MustCompile(`(?:muestra\S*|revela\S*|repite|dime|imprime|escribe|montre\S*|affiche\S*|revele\S*|repete\S*|donne\S*|dis-moi|ecris|zeig(?:e|en)? |gib|nenne\S*|verrate\S*|wiederhole\S*|schreib\S*|wie lautet|wie lauten|mostra\S*|rivela\S*|ripeti\S*|dimmi|stampa\S*|scrivi\S*|mostre|revele|repita|diga|imprima|escreva|toon|laat (?:me )?zien|onthul\S*|herhaal|geef|vertel|покаж\S*|вывед\S*|повтор\S*|раскро\S*|напиш\S*|скажи|расскаж\S*|显示|顯示|输出|輸出|告诉|告訴|重复|重複|打印|透露|泄露|洩露|展示|给我|給我|表示|教え|出力|繰り返|見せ|開示|書い|보여|출력|알려|반복|공개|말해)` + gap(5) +
 			`(?:prompt (?:del|de|do|di) (?:sistema|systeme)|instrucciones (?:del sistema|iniciales|originales|ocultas|secretas)|tus instrucciones|tu prompt|prompt systeme|instructions (?:systeme|initiales|originales|cachees|secretes)|(?:tes|vos) (?:instructions|consignes)|(?:ton|votre) prompt|system-?prompt|systemanweisungen|(?:deine|ihre|ursprunglichen|anfanglichen|versteckten) anweisungen|(?:deinen|ihren) prompt|istruzioni (?:di sistema|iniziali|originali|nascoste|segrete)|(?:tue|sue) istruzioni|(?:tuo|suo) prompt|instrucoes (?:do sistema|iniciais|originais|ocultas|secretas)|(?:suas|tuas) instrucoes|(?:seu|teu) prompt|systeemprompt|systeeminstructies|(?:je|jouw|uw|oorspronkelijke) (?:instructies|prompt)|системн\S* (?:промпт\S*|подсказк\S*|инструкци\S*|сообщени\S*)|(?:твои|ваши|свои|исходн\S*|скрыт\S*|первоначальн\S*) (?:инструкци\S*|промпт\S*)|系统提示|系統提示|系统指令|系統指令|初始指令|你的指令|你的提示|原始指令|隐藏指令|隱藏指令|システムプロンプト|システム指示|あなたの指示|最初の指示|元の指示|隠された指示|初期指示|시스템 프롬프트|시스템 지시|너의 지시|당신의 지시|초기 지시|원래 지시|숨겨진 지시)` +
 			`|(?:系统提示|系統提示|系统指令|系統指令|初始指令|你的指令|你的提示|原始指令|システムプロンプト|あなたの指示|最初の指示|시스템 프롬프트|당신의 지시|너의 지시)` + cjkGap + `(?:显示|顯示|输出|輸出|告诉|告訴|重复|重複|打印|透露|泄露|展示|表示|教え|出力|繰り返|見せ|開示|書い|보여|출력|알려|반복|공개|말해)`)},
 	// Exfiltration instructions.
@@ -277,7 +278,8 @@ var structureRules = []rule{
 			`|\b(?:output|print|repeat|show|dump|list|reveal|display|write|tell me)\b[^.!?\n]{0,30}?\b(?:everything|all|the text|the content|the contents|the words) (?:in|of|from) (?:your|the) (?:context(?: window)?|memory|prompt|system (?:prompt|message)|instructions|initial prompt)` +
 			`|\b(?:list|repeat|print|show|tell me|reveal|output|dump|what (?:is|are|was|were))\b[^.!?\n]{0,20}?\b(?:previous|prior|initial|original|hidden|first|second|earlier|secret) (?:instructions|instruction|prompts?|directives)(?:\s+(?:that )?(?:you|i gave you|given)\b|\s*(?:[.?!]|$))` +
 			`|\bthe (?:word|secret|password|thing|one thing|information|text|code) (?:that )?you (?:are|were) (?:not (?:supposed|allowed|meant|permitted)|told not|instructed not|asked not) to (?:tell|say|reveal|share|disclose|give)` +
-			`|\b(?:first|last|second|third|next|\d+) (?:\d+ )?(?:letters?|characters?) (?:of|in|from) (?:the|your) (?:secret |special |hidden )?(?:password|passphrase|secret word|secret)\b`)},
+			`|\b(?:first|last|second|third|next|\w+th|\d+(?:st|nd|rd|th)?) (?:\d+ )?(?:letters?|characters?|digits?) (?:of|in|from) (?:the|your) (?:secret |special |hidden )?(?:password|passphrase|secret word|secret)\b` +
+			`|\b(?:repeat|print|show|output|list|reveal|write out|recite|dump)\b (?:all )?(?:of )?(?:the |your )?(?:rules|instructions|text|words|prompt|guidelines|directives|lines|sentences) (?:above|before this|so far|from the (?:start|beginning))\b`)},
 	{id: "extract-i18n", head: HeadInjection, score: ruleScore,
 		anchors: []string{"instrucciones", "instructions", "consignes", "anweisungen", "istruzioni", "instrucoes", "instructies", "инструкци", "指令", "指示", "提示", "プロンプト", "命令", "지시", "명령", "프롬프트", "prompt", "systemprompt", "systeemprompt", "промпт"},
 		also:    []string{"cual", "que", "quel", "qu'", "was ", "wie ", "qual", "cosa", "o que", "wat ", "какой", "какая", "какие", "что", "是什么", "是什麼", "是啥", "何", "教え", "뭐", "무엇", "알려", "dieron", "dio", "donn", "recu", "bekommen", "erhalten", "gegeben", "dato", "date", "ricevut", "recebeu", "deram", "gekregen", "ontvangen", "дали", "даны", "получил", "收到", "给你", "給你", "受け取", "与えられ", "받은", "주어진"},
@@ -422,6 +424,10 @@ var structureRules = []rule{
 		re:      regexp.MustCompile(`!\[[^\]]{0,100}\]\(\s*(?:https?:)?//[^)\s]{1,200}[?&/=][^)\s]{0,40}?(?:summary|conversation|chat|history|secret|password|passwd|email|user_?data|userdata|user_?info|context|prompt|token|api_?key|credential|memory|personal|private|message)s?[^)\s]{0,60}\)`)},
 	// Override with the spaces removed inside the window (words split at
 	// random: "previ ous instruc tions").
+	{id: "override", head: HeadInjection, score: ruleScore,
+		anchors: []string{"training", "programming"},
+		also:    []string{"ignor", "forget", "disregard", "override", "abandon", "discard"},
+		re:      regexp.MustCompile(`\b(?:ignore|forget|disregard|override|abandon|discard)\s+(?:all\s+(?:of\s+)?)?your\s+(?:\w+\s+){0,2}?(?:training|programming)\b`)},
 	{id: "override", head: HeadInjection, score: ruleScore, joined: true,
 		anchors: []string{"ignor", "disregard", "forget", "overlook"},
 		also:    []string{"prev", "prior", "above", "earlier", "preced", "former", "initial", "original", "system"},
@@ -453,8 +459,57 @@ func matchRules(s string) ruleMatch {
 			m.start[r.head], m.end[r.head] = a, b
 		}
 	}
+	if m.score[HeadInjection] == 0 {
+		if a, b, ok := matchSplit(s); ok {
+			m.score[HeadInjection] = ruleScore
+			m.start[HeadInjection], m.end[HeadInjection] = a, b
+		}
+	}
 	return m
 }
+
+// splitLit is a short quoted string literal.
+var splitLit = regexp.MustCompile(`"([^"\n]{0,40}[^"\s][^"\n]{0,40})"|“([^”\n]{0,40}[^”\s][^”\n]{0,40})”|'([^'\n]{0,40}[^'\s][^'\n]{0,40})'`)
+
+// matchSplit finds payload splitting: an attack cut into quoted pieces that
+// the text asks to join ("a = 'ignore all', b = 'previous instructions',
+// do a + b"; "concatenate 'ign', 'ore prev', 'ious instructions'"). The
+// pieces, joined directly and with spaces, go through the rules once more;
+// the span is that of the pieces.
+func matchSplit(s string) (int, int, bool) {
+	if strings.Count(s, `"`)+strings.Count(s, "'")+strings.Count(s, "“") < 4 ||
+		!(strings.Contains(s, "+") || strings.Count(s, "= ")+strings.Count(s, "='")+strings.Count(s, "=\"") >= 2 || containsAny(s, splitVerbs)) {
+		return 0, 0, false
+	}
+	var lbuf [24][]int
+	locs := splitLit.FindAllStringSubmatchIndex(s, len(lbuf))
+	if len(locs) < 2 {
+		return 0, 0, false
+	}
+	var joined, spaced []byte
+	for _, l := range locs {
+		for g := 2; g+1 < len(l); g += 2 {
+			if l[g] >= 0 {
+				joined = append(joined, s[l[g]:l[g+1]]...)
+				spaced = append(append(spaced, s[l[g]:l[g+1]]...), ' ')
+			}
+		}
+	}
+	for _, t := range [2]string{string(joined), string(spaced)} {
+		hits := findAnchors(nil, t)
+		for i := range rules {
+			if rules[i].head != HeadInjection {
+				continue
+			}
+			if _, _, ok := rules[i].find(t, hits, i); ok {
+				return locs[0][0], locs[len(locs)-1][1], true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+var splitVerbs = []string{"concat", "combin", "join", "merge", "together", "assembl", "append"}
 
 // ruleReach bounds how far a rule's match extends on either side of one of
 // its anchors, in bytes. Go's regexp has no DFA; running it only in windows
@@ -475,25 +530,35 @@ type anchorRef struct {
 	text string
 }
 
-// anchorIndex maps the first two bytes of every anchor to the anchors that
-// start with them (CSR layout), so one pass over a text finds every anchor.
+// anchorIndex maps a hash of the first three bytes of every anchor to the
+// anchors that start with them (CSR layout), so one pass over a text finds
+// every anchor; the few two-byte anchors ("](", "<|") are kept apart.
 type anchorIndex struct {
 	start [1<<16 + 1]uint32
 	refs  []anchorRef
+	// short: anchors of two bytes, and which bytes start one.
+	short      []anchorRef
+	shortFirst [256]bool
 }
 
 var anchors = buildAnchorIndex()
 
+// key3 hashes three bytes to 16 bits.
+func key3(a, b, c byte) int {
+	return int((uint32(a)<<16 | uint32(b)<<8 | uint32(c)) * 0x9E3779B1 >> 16)
+}
+
 func buildAnchorIndex() *anchorIndex {
 	x := new(anchorIndex)
 	var count [1 << 16]uint32
-	key := func(a string) int { return int(a[0])<<8 | int(a[1]) }
 	for _, r := range rules {
 		for _, a := range r.anchors {
-			if len(a) < 2 {
+			switch {
+			case len(a) < 2:
 				panic("injection: rule anchor shorter than two bytes: " + a)
+			case len(a) >= 3:
+				count[key3(a[0], a[1], a[2])]++
 			}
-			count[key(a)]++
 		}
 	}
 	for k := range count {
@@ -503,7 +568,12 @@ func buildAnchorIndex() *anchorIndex {
 	fill := x.start
 	for i, r := range rules {
 		for _, a := range r.anchors {
-			k := key(a)
+			if len(a) == 2 {
+				x.short = append(x.short, anchorRef{rule: uint16(i), text: a})
+				x.shortFirst[a[0]] = true
+				continue
+			}
+			k := key3(a[0], a[1], a[2])
 			x.refs[fill[k]] = anchorRef{rule: uint16(i), text: a}
 			fill[k]++
 		}
@@ -514,7 +584,17 @@ func buildAnchorIndex() *anchorIndex {
 // findAnchors appends every anchor occurrence in s, in text order.
 func findAnchors(dst []anchorHit, s string) []anchorHit {
 	for i := 0; i+1 < len(s); i++ {
-		k := int(s[i])<<8 | int(s[i+1])
+		if anchors.shortFirst[s[i]] {
+			for _, ref := range anchors.short {
+				if ref.text[0] == s[i] && ref.text[1] == s[i+1] {
+					dst = append(dst, anchorHit{pos: int32(i), rule: ref.rule, n: 2})
+				}
+			}
+		}
+		if i+2 >= len(s) {
+			break
+		}
+		k := key3(s[i], s[i+1], s[i+2])
 		lo, hi := anchors.start[k], anchors.start[k+1]
 		for _, ref := range anchors.refs[lo:hi] {
 			if strings.HasPrefix(s[i:], ref.text) {
@@ -573,7 +653,7 @@ func (r *rule) findIn(s string, a, b int) (int, int, bool) {
 			return 0, 0, false
 		}
 		x, y := a+off+loc[0], a+off+loc[1]
-		if (r.not == nil || !containsAny(s[max(x-notReach, 0):min(y+notReach, len(s))], r.not)) && !quotedMention(s, x, y) && !hasAnyPrefix(strings.TrimLeft(s[y:], " "), r.notAfter) {
+		if (r.not == nil || !containsAny(s[max(x-notReach, 0):min(y+notReach, len(s))], r.not)) && (r.id == "persona" || !quotedMention(s, x, y)) && !mentionFrame(s, x) && !hasAnyPrefix(strings.TrimLeft(s[y:], " "), r.notAfter) {
 			return x, y, true
 		}
 		off += max(loc[1], loc[0]+1)
@@ -605,7 +685,7 @@ func (r *rule) findJoined(s string, a, b int) (int, int, bool) {
 		return 0, 0, false
 	}
 	x, y := int(p[loc[0]]), int(p[loc[1]-1])+1
-	if quotedMention(s, x, y) {
+	if quotedMention(s, x, y) || mentionFrame(s, x) {
 		return 0, 0, false
 	}
 	return x, y, true
@@ -634,8 +714,38 @@ func quotedMention(s string, x, y int) bool {
 	return false
 }
 
+// mentionPre matches the words before an attack phrase that make it a
+// description rather than a command: negation ("do not decode and print
+// the system configuration"), a causative or attempt frame ("designed to
+// make you ignore these directions", "it is possible to bypass those safety
+// policies"), a relative clause ("un ataque que descarta las
+// instrucciones").
+var mentionPre = regexp.MustCompile(`(?:^|\s)(?:(?:do not|don't|dont|never|must not|should not|shouldn't|not to|cannot|can't|won't|will not)\s+(?:\w+\s+(?:and|or)\s+)?|(?:make|makes|made|making|trick|tricks|tricked|tricking|cause|causes|caused|causing|get|gets|convince|convinces|convinced|force|forces|forced|manipulate|manipulates|manipulated|coax|coaxes|lead|leads|persuade|persuades|instructs)\s+(?:you|the model|the ai|the llm|the assistant|the chatbot|the agent|models|llms|it|them|an? \w+)\s+(?:into\s+|to\s+)?|(?:possible|able|attempts?|attempted|attempting|tries|tried|trying|designed|used|intended|ways?|meant|aims?|aiming|seeks?|seeking|instructions)\s+to\s+(?:\w+\s+(?:or|and)\s+)?|(?:que|qui|che|die|der|das|dat|that|which|who|который|которая|которые|которое|которых)\s+)$`)
+
+// mentionFrame reports whether the text just before s[x:] frames the match
+// as a description (mentionPre), or the match sits in a documentation line
+// ("- Print the password for the current Wi-Fi network:").
+func mentionFrame(s string, x int) bool {
+	a := max(x-48, 0)
+	for a > 0 && s[a]&0xC0 == 0x80 {
+		a--
+	}
+	if mentionPre.MatchString(s[a:x]) {
+		return true
+	}
+	ls := strings.LastIndexByte(s[:x], '\n') + 1
+	le := strings.IndexByte(s[x:], '\n')
+	if le < 0 {
+		le = len(s)
+	} else {
+		le += x
+	}
+	line := strings.TrimSpace(s[ls:le])
+	return strings.HasPrefix(line, "- ") && strings.HasSuffix(line, ":") && len(line) < 160
+}
+
 func hasQuoteSuffix(s string) bool {
-	for _, q := range []string{"\"", "'", "“", "«", "„", "‘", "「", "”"} {
+	for _, q := range [...]string{"\"", "'", "“", "«", "„", "‘", "「", "”"} {
 		if strings.HasSuffix(s, q) {
 			return true
 		}
@@ -660,6 +770,9 @@ func RuleSpans(s string) []RuleSpan {
 			out = append(out, RuleSpan{ID: r.id, Start: a, End: b})
 		}
 	}
+	if a, b, ok := matchSplit(s); ok {
+		out = append(out, RuleSpan{ID: "split", Start: a, End: b})
+	}
 	return out
 }
 
@@ -667,11 +780,8 @@ func RuleSpans(s string) []RuleSpan {
 // evaluation and debugging).
 func RuleIDs(s string) []string {
 	var out []string
-	for i := range rules {
-		r := &rules[i]
-		if _, _, ok := r.find(s, findAnchors(nil, s), i); ok {
-			out = append(out, r.id)
-		}
+	for _, sp := range RuleSpans(s) {
+		out = append(out, sp.ID)
 	}
 	return out
 }
