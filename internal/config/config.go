@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -45,6 +46,11 @@ type Server struct {
 	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
 	// LoopbackOnly refuses non-loopback listen addresses (always on in demo).
 	LoopbackOnly bool `yaml:"loopback_only"`
+	// MaxInFlight caps the model-API requests (streams included) served at
+	// once; more are refused at once with 503 and Retry-After, so overload
+	// cannot grow memory without bound. Default 512 per GOMAXPROCS;
+	// negative turns the limit off.
+	MaxInFlight int `yaml:"max_in_flight"`
 }
 
 // Upstream kinds.
@@ -224,6 +230,11 @@ const (
 	DefaultDeniedMessage = "Bulwark blocked a tool call: %s"
 )
 
+// DefaultMaxInFlight is server.max_in_flight's default: 512 requests per
+// GOMAXPROCS (1,024 on two cores), far above what the CPU can serve
+// non-streamed (a few per core at a time) yet a bound on memory.
+func DefaultMaxInFlight() int { return 512 * runtime.GOMAXPROCS(0) }
+
 // ApplyDefaults fills unset fields with their defaults.
 func (c *Config) ApplyDefaults() {
 	s := &c.Server
@@ -241,6 +252,9 @@ func (c *Config) ApplyDefaults() {
 	}
 	if s.ShutdownTimeout == 0 {
 		s.ShutdownTimeout = Duration(15 * time.Second)
+	}
+	if s.MaxInFlight == 0 {
+		s.MaxInFlight = DefaultMaxInFlight()
 	}
 	for i := range c.Upstreams {
 		u := &c.Upstreams[i]

@@ -104,9 +104,9 @@ func (g *Gateway) State() *State { return g.state.Load() }
 
 // Register mounts the data-plane routes on mux.
 func (g *Gateway) Register(mux *http.ServeMux) {
-	mux.HandleFunc("POST /v1/chat/completions", g.handleChat)
-	mux.HandleFunc("POST /v1/messages", g.handleMessages)
-	mux.HandleFunc("POST /v1/responses", g.handleResponses)
-	mux.HandleFunc("POST /v1/embeddings", g.handleEmbeddings)
-	mux.HandleFunc("GET /v1/models", g.handleModels)
+	mux.HandleFunc("POST /v1/chat/completions", g.limit(g.handleChat))
+	mux.HandleFunc("POST /v1/messages", g.limit(g.handleMessages))
+	mux.HandleFunc("POST /v1/responses", g.limit(g.handleResponses))
+	mux.HandleFunc("POST /v1/embeddings", g.limit(g.handleEmbeddings))
+	mux.HandleFunc("GET /v1/models", g.limit(g.handleModels))
 }

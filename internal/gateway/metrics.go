@@ -88,6 +88,15 @@ func (s *metricSet) request(api string, status int, seconds float64) {
 	s.m.RequestDuration.WithLabelValues(api).Observe(seconds)
 }
 
+// count counts one request that was refused before it started (no
+// duration is observed).
+func (s *metricSet) count(api string, status int) {
+	if s.m == nil {
+		return
+	}
+	s.m.Requests.WithLabelValues(api, telemetry.StatusClass(status)).Inc()
+}
+
 // block counts n refusals for reason (only the reasons in blockReasons).
 func (s *metricSet) block(reason string, n float64) {
 	if s.m == nil {

@@ -173,6 +173,9 @@ func New(cfg *config.Config, o Options) (*Server, error) {
 	return s, nil
 }
 
+// Metrics returns the server's metrics.
+func (s *Server) Metrics() *telemetry.Metrics { return s.metrics }
+
 // Gateway returns the data-plane gateway.
 func (s *Server) Gateway() *gateway.Gateway { return s.gw }
 
