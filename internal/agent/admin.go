@@ -171,12 +171,12 @@ func (s *Stack) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /admin/agents/{$}", func(w http.ResponseWriter, r *http.Request) {
 		out := map[string]any{
-			"allow_lists":       s.Firewall.opts.AllowLists,
+			"allow_lists":       s.Firewall.AllowLists(),
 			"approvals_pending": len(s.Approvals.List(false)),
 			"disabled":          s.Kill.List(),
 		}
-		if s.Policy != nil {
-			out["policy_dir"] = s.Policy.Dir()
+		if eng := s.Policy(); eng != nil {
+			out["policy_dir"] = eng.Dir()
 		}
 		writeJSON(w, http.StatusOK, out)
 	})
@@ -194,12 +194,13 @@ func (s *Stack) Handler() http.Handler {
 			writeError(w, http.StatusBadRequest, "actor is required (body \"actor\" or "+ActorHeader+" header)")
 			return
 		}
-		if s.Policy == nil {
+		eng := s.Policy()
+		if eng == nil {
 			writeError(w, http.StatusConflict, "no policy directory configured")
 			return
 		}
-		err := s.Policy.Reload(r.Context())
-		ev := &audit.Event{Time: time.Now().UTC(), Kind: audit.KindControl, Actor: body.Actor, Action: "policy.reload", Target: "policy:" + s.Policy.Dir(), Decision: "ok"}
+		err := eng.Reload(r.Context())
+		ev := &audit.Event{Time: time.Now().UTC(), Kind: audit.KindControl, Actor: body.Actor, Action: "policy.reload", Target: "policy:" + eng.Dir(), Decision: "ok"}
 		if err != nil {
 			ev.Decision, ev.Reason = "error", "policy did not compile; the running policy is kept"
 		}
@@ -214,7 +215,7 @@ func (s *Stack) Handler() http.Handler {
 			writeError(w, http.StatusUnprocessableEntity, err.Error())
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"reloaded": true, "policy_dir": s.Policy.Dir()})
+		writeJSON(w, http.StatusOK, map[string]any{"reloaded": true, "policy_dir": eng.Dir()})
 	})
 	return mux
 }

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bulwark-ai/bulwark/internal/config"
@@ -13,13 +16,15 @@ import (
 
 // Stack is the agent-security components built from one config section.
 type Stack struct {
-	Policy    *policy.Engine // nil without a policy directory
 	Firewall  *Firewall
 	Kill      *KillSwitch
 	Approvals *Approvals
 	Webhook   *Webhook // nil without a webhook URL
 
 	auditor Auditor
+	policy  atomic.Pointer[policy.Engine] // nil without a policy directory
+	mu      sync.Mutex                    // serializes reloads
+	cfg     config.Agents                 // in force (defaults applied)
 
 	redis    *RedisBackend
 	stopSync context.CancelFunc
@@ -36,16 +41,17 @@ func Build(ctx context.Context, cfg config.Agents, auditor Auditor, logger *slog
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Stack{auditor: auditor}
+	s := &Stack{auditor: auditor, cfg: cfg}
 	if cfg.PolicyDir != "" {
-		loc, err := time.LoadLocation(cfg.TimeZone)
+		opts, err := policyOptions(cfg)
 		if err != nil {
-			return nil, fmt.Errorf("agents: time zone: %w", err)
+			return nil, err
 		}
-		s.Policy, err = policy.Load(ctx, cfg.PolicyDir, policy.Options{Location: loc, Timeout: cfg.PolicyTimeout.D()})
+		eng, err := policy.Load(ctx, cfg.PolicyDir, opts)
 		if err != nil {
 			return nil, fmt.Errorf("agents: %w", err)
 		}
+		s.policy.Store(eng)
 	}
 	if cfg.KillSwitch.Backend == "redis" {
 		s.redis = NewRedisBackend(cfg.KillSwitch.RedisAddr, "", logger)
@@ -77,11 +83,101 @@ func Build(ctx context.Context, cfg config.Agents, auditor Auditor, logger *slog
 		Kill: s.Kill, Approvals: s.Approvals, AllowLists: cfg.AllowLists,
 		Auditor: auditor, MaxArgumentBytes: cfg.MaxArgumentBytes,
 	}
-	if s.Policy != nil {
-		fo.Policy = s.Policy
+	if eng := s.policy.Load(); eng != nil {
+		fo.Policy = eng
 	}
 	s.Firewall = NewFirewall(fo)
 	return s, nil
+}
+
+func policyOptions(cfg config.Agents) (policy.Options, error) {
+	loc, err := time.LoadLocation(cfg.TimeZone)
+	if err != nil {
+		return policy.Options{}, fmt.Errorf("agents: time zone: %w", err)
+	}
+	return policy.Options{Location: loc, Timeout: cfg.PolicyTimeout.D()}, nil
+}
+
+// Policy is the policy engine in force; nil without a policy directory.
+func (s *Stack) Policy() *policy.Engine { return s.policy.Load() }
+
+// StagedReload is a reload of the agent settings built by PrepareReload and
+// not yet in force.
+type StagedReload struct {
+	s      *Stack
+	cfg    config.Agents
+	staged *policy.Staged // the policy, when the engine is kept
+	engine *policy.Engine // a new engine, when there was none
+}
+
+// PrepareReload builds everything a config reload changes — the policy
+// (directory, time zone, timeout: compiled completely), the allow-lists and
+// the argument limit — without putting it in force. A config that does not
+// validate or a policy that does not compile is an error, and the running
+// settings stay. The kill-switch backend, approval settings and webhook
+// keep their startup values (a restart applies them).
+func (s *Stack) PrepareReload(ctx context.Context, cfg config.Agents) (*StagedReload, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	r := &StagedReload{s: s, cfg: cfg}
+	if cfg.PolicyDir == "" {
+		return r, nil
+	}
+	opts, err := policyOptions(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if eng := s.policy.Load(); eng != nil {
+		if r.staged, err = eng.Stage(ctx, cfg.PolicyDir, opts); err != nil {
+			return nil, fmt.Errorf("agents: %w", err)
+		}
+		return r, nil
+	}
+	if r.engine, err = policy.Load(ctx, cfg.PolicyDir, opts); err != nil {
+		return nil, fmt.Errorf("agents: %w", err)
+	}
+	return r, nil
+}
+
+// Commit puts the staged settings in force at once. It reports the settings
+// that changed but need a restart (kill-switch backend, approvals).
+func (r *StagedReload) Commit() (needRestart []string) {
+	s := r.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var eng *policy.Engine
+	switch {
+	case r.staged != nil:
+		eng = s.policy.Load()
+		eng.Commit(r.staged)
+	case r.engine != nil:
+		eng = r.engine
+	}
+	s.policy.Store(eng)
+	var p PolicyDecider
+	if eng != nil {
+		p = eng
+	}
+	s.Firewall.Reconfigure(p, r.cfg.AllowLists, r.cfg.MaxArgumentBytes)
+	if !reflect.DeepEqual(s.cfg.KillSwitch, r.cfg.KillSwitch) {
+		needRestart = append(needRestart, "agents.kill_switch")
+	}
+	if !reflect.DeepEqual(s.cfg.Approvals, r.cfg.Approvals) {
+		needRestart = append(needRestart, "agents.approvals")
+	}
+	s.cfg = r.cfg
+	return needRestart
+}
+
+// Reload is PrepareReload then Commit.
+func (s *Stack) Reload(ctx context.Context, cfg config.Agents) ([]string, error) {
+	r, err := s.PrepareReload(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return r.Commit(), nil
 }
 
 // Handlers returns the admin handlers to mount, by pattern.

@@ -9,6 +9,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/bulwark-ai/bulwark/internal/audit"
@@ -64,16 +65,40 @@ type FirewallOptions struct {
 // concurrent use.
 type Firewall struct {
 	opts    FirewallOptions
+	rules   atomic.Pointer[firewallRules]
 	schemas schemaCache
+}
+
+// firewallRules are the settings a reload replaces (Reconfigure).
+type firewallRules struct {
+	policy     PolicyDecider
+	allowLists map[string][]string
+	maxArgs    int
 }
 
 // NewFirewall returns a Firewall.
 func NewFirewall(opts FirewallOptions) *Firewall {
-	if opts.MaxArgumentBytes <= 0 {
-		opts.MaxArgumentBytes = 1 << 20
-	}
-	return &Firewall{opts: opts}
+	f := &Firewall{opts: opts}
+	f.Reconfigure(opts.Policy, opts.AllowLists, opts.MaxArgumentBytes)
+	return f
 }
+
+// Reconfigure replaces the policy, allow-lists and argument limit at once
+// (on reload); calls being decided finish under the settings they started
+// with. A nil policy allows what the other checks pass; maxArgumentBytes <= 0
+// is the default 1 MiB.
+func (f *Firewall) Reconfigure(p PolicyDecider, allowLists map[string][]string, maxArgumentBytes int) {
+	if maxArgumentBytes <= 0 {
+		maxArgumentBytes = 1 << 20
+	}
+	if ep, ok := p.(*policy.Engine); ok && ep == nil {
+		p = nil // a typed nil engine is no policy
+	}
+	f.rules.Store(&firewallRules{policy: p, allowLists: allowLists, maxArgs: maxArgumentBytes})
+}
+
+// AllowLists returns the allow-lists in force.
+func (f *Firewall) AllowLists() map[string][]string { return f.rules.Load().allowLists }
 
 // Request is one call to decide, with what the caller knows about the tool.
 type Request struct {
@@ -82,6 +107,11 @@ type Request struct {
 	// Tool is the tool's contract; nil looks it up in the Catalog.
 	Tool     *ToolMeta
 	Findings []guard.Finding
+	// ArgumentsChecked says the caller already ran CheckArguments on
+	// Call.Arguments against Tool's input schema (the MCP gateway does, to
+	// answer schema violations with invalid-params errors); the firewall
+	// then does not validate them a second time.
+	ArgumentsChecked bool
 }
 
 // Decide decides one call. The Decision is always allow or deny; a non-nil
@@ -123,6 +153,7 @@ func (f *Firewall) DecideRequest(ctx context.Context, r Request) (Decision, erro
 
 func (f *Firewall) decide(ctx context.Context, r Request) (Decision, error) {
 	p, call := r.Principal, r.Call
+	rules := f.rules.Load()
 	if f.opts.Kill != nil {
 		if err := f.opts.Kill.Check(CallTargets(p, call)...); err != nil {
 			var de *DisabledError
@@ -132,17 +163,17 @@ func (f *Firewall) decide(ctx context.Context, r Request) (Decision, error) {
 			return deny("kill switch check failed"), err
 		}
 	}
-	if reason, ok := f.allowed(p, call); !ok {
+	if reason, ok := allowed(rules.allowLists, p, call); !ok {
 		return deny(reason), nil
 	}
-	if len(call.Arguments) > f.opts.MaxArgumentBytes {
-		return deny(fmt.Sprintf("arguments larger than %d bytes", f.opts.MaxArgumentBytes)), nil
+	if len(call.Arguments) > rules.maxArgs {
+		return deny(fmt.Sprintf("arguments larger than %d bytes", rules.maxArgs)), nil
 	}
 	args := call.Arguments
 	if len(bytes.TrimSpace(args)) == 0 {
 		args = json.RawMessage("{}")
 	}
-	if !json.Valid(args) {
+	if !r.ArgumentsChecked && !json.Valid(args) {
 		return deny("arguments are not valid JSON"), nil
 	}
 	meta := r.Tool
@@ -151,7 +182,7 @@ func (f *Firewall) decide(ctx context.Context, r Request) (Decision, error) {
 			meta = &m
 		}
 	}
-	if meta != nil && len(meta.InputSchema) > 0 {
+	if !r.ArgumentsChecked && meta != nil && len(meta.InputSchema) > 0 {
 		if err := f.schemas.validate(meta.InputSchema, args); err != nil {
 			var se *SchemaError
 			if errors.As(err, &se) {
@@ -160,17 +191,15 @@ func (f *Firewall) decide(ctx context.Context, r Request) (Decision, error) {
 			return deny("the tool's input schema is invalid"), nil
 		}
 	}
-	if f.opts.Policy == nil {
+	if rules.policy == nil {
 		return Decision{Effect: EffectAllow}, nil
-	}
-	decoded, err := policy.DecodeArguments(args)
-	if err != nil {
-		return deny("arguments are not valid JSON"), nil
 	}
 	in := policy.Input{
 		Principal: policy.Principal{KeyID: p.KeyID, App: p.App, Tenant: p.Tenant, Agent: p.Agent, EndUser: p.EndUser, Roles: p.Roles},
 		Tool:      policy.Tool{Server: call.Server, Name: call.Name},
-		Arguments: decoded,
+		// Raw JSON: the policy engine parses it straight into its own
+		// values (no Go maps in between).
+		Arguments: args,
 		Findings:  make([]policy.Finding, len(r.Findings)),
 	}
 	if meta != nil {
@@ -180,7 +209,7 @@ func (f *Firewall) decide(ctx context.Context, r Request) (Decision, error) {
 	for i, fd := range r.Findings {
 		in.Findings[i] = policy.Finding{Scanner: fd.Scanner, Type: fd.Type, Action: fd.Action.String(), Score: fd.Score}
 	}
-	res, err := f.opts.Policy.Decide(ctx, in)
+	res, err := rules.policy.Decide(ctx, in)
 	if err != nil {
 		return deny("policy evaluation failed"), err
 	}
@@ -220,18 +249,28 @@ func CallTargets(p auth.Principal, call ToolCall) []Target {
 	return ts
 }
 
-// allowed applies the allow-lists; the string is the reason on refusal.
-func (f *Firewall) allowed(p auth.Principal, call ToolCall) (string, bool) {
-	if len(f.opts.AllowLists) == 0 {
-		return "", true
+// patterns returns the principal's allow-list; ok is false when
+// allow-lists are on and none applies to the principal.
+func patterns(lists map[string][]string, p auth.Principal) (pats []string, on, ok bool) {
+	if len(lists) == 0 {
+		return nil, false, true
 	}
 	who := p.Agent
 	if who == "" {
 		who = p.App
 	}
-	pats, ok := f.opts.AllowLists[who]
+	pats, ok = lists[who]
 	if !ok {
-		pats, ok = f.opts.AllowLists["*"]
+		pats, ok = lists["*"]
+	}
+	return pats, true, ok
+}
+
+// allowed applies the allow-lists; the string is the reason on refusal.
+func allowed(lists map[string][]string, p auth.Principal, call ToolCall) (string, bool) {
+	pats, on, ok := patterns(lists, p)
+	if !on {
+		return "", true
 	}
 	if !ok {
 		return "no tool allow-list for this agent", false
@@ -362,16 +401,44 @@ func (f *Firewall) Permits(p auth.Principal, server, name string) bool {
 	if f.opts.Kill != nil && f.opts.Kill.Check(CallTargets(p, call)...) != nil {
 		return false
 	}
-	_, ok := f.allowed(p, call)
+	_, ok := allowed(f.rules.Load().allowLists, p, call)
 	return ok
+}
+
+// PermitsServer reports whether the principal may use an MCP server's
+// prompts and resources: no kill switch is on for its app, agent or the
+// server, and its allow-list (when allow-lists are on) names at least one
+// tool of that server, i.e. has a "server/tool" pattern whose server part
+// matches.
+func (f *Firewall) PermitsServer(p auth.Principal, server string) bool {
+	if f.opts.Kill != nil && f.opts.Kill.Check(Target{Kind: "app", Name: p.App}, Target{Kind: "agent", Name: p.Agent}, Target{Kind: "server", Name: server}) != nil {
+		return false
+	}
+	pats, on, ok := patterns(f.rules.Load().allowLists, p)
+	if !on {
+		return true
+	}
+	if !ok {
+		return false
+	}
+	for _, pat := range pats {
+		sp, _, hasTool := strings.Cut(pat, "/")
+		if !hasTool {
+			continue
+		}
+		if m, _ := path.Match(sp, server); m {
+			return true
+		}
+	}
+	return false
 }
 
 // CheckArguments validates JSON arguments against a JSON Schema (compiled
 // once per distinct schema). Violations are a *SchemaError naming JSON
 // locations only; invalid JSON is a *SchemaError at "/".
 func (f *Firewall) CheckArguments(schema, args json.RawMessage) error {
-	if len(args) > f.opts.MaxArgumentBytes {
-		return &SchemaError{Locations: []string{fmt.Sprintf("/ (larger than %d bytes)", f.opts.MaxArgumentBytes)}}
+	if maxArgs := f.rules.Load().maxArgs; len(args) > maxArgs {
+		return &SchemaError{Locations: []string{fmt.Sprintf("/ (larger than %d bytes)", maxArgs)}}
 	}
 	if len(bytes.TrimSpace(args)) == 0 {
 		args = json.RawMessage("{}")

@@ -19,6 +19,8 @@ import (
 type liveState struct {
 	keys func() *auth.Keyring
 	pipe func() *guard.Pipeline
+	// cfg is the server's config in force (the new one after its reload).
+	cfg func() *config.Config
 }
 
 // openAgents builds the tool-call firewall, kill switch, approvals and (when
@@ -44,8 +46,9 @@ func openAgents(ctx context.Context, cfg *config.Config, getenv func(string) str
 	for p, h := range stack.Handlers() {
 		o.Admin[p] = h
 	}
+	h := &agentsHandle{stack: stack, close: stack.Close, getenv: getenv, logger: logger, live: live, mcpCfg: cfg.MCP.WithDefaults()}
 	if !cfg.MCP.Enabled {
-		return &agentsHandle{stack: stack, close: stack.Close}, nil
+		return h, nil
 	}
 	mc := cfg.MCP.WithDefaults()
 	ups, err := mcp.Upstreams(mc, getenv)
@@ -75,29 +78,38 @@ func openAgents(ctx context.Context, cfg *config.Config, getenv func(string) str
 	}
 	o.MCP = gw
 	o.Admin["/admin/tools/"] = gw.ToolsHandler()
-	return &agentsHandle{stack: stack, close: func() {
+	h.gw = gw
+	h.close = func() {
 		_ = gw.Close()
 		stack.Close()
-	}}, nil
+	}
+	return h, nil
 }
 
 // agentsHandle is what serve keeps of the agent components.
 type agentsHandle struct {
-	stack *agent.Stack
-	close func()
+	stack  *agent.Stack
+	gw     *mcp.Gateway // nil without mcp.enabled at startup
+	close  func()
+	getenv func(string) string
+	logger *slog.Logger
+	live   liveState
+	mcpCfg config.MCP // in force, defaults applied
 }
 
 // Close ends MCP sessions and upstreams and denies pending approvals.
 func (h *agentsHandle) Close() { h.close() }
 
-// Reload recompiles the policy directory (on SIGHUP). A policy that does not
-// compile leaves the running one in force and is reported. Other agent
-// settings (allow-lists, MCP servers) take effect on restart.
+// Reload applies the agents and mcp sections of the config in force (on
+// SIGHUP, after the server loaded the new file): see reloadConfig.
 func (h *agentsHandle) Reload(ctx context.Context) error {
-	if h == nil || h.stack.Policy == nil {
+	if h == nil {
 		return nil
 	}
-	return h.stack.Policy.Reload(ctx)
+	if h.live.cfg == nil {
+		return h.reloadConfig(ctx, nil)
+	}
+	return h.reloadConfig(ctx, h.live.cfg())
 }
 
 // liveFrom reads keys and pipeline from the server *srv points to once it
@@ -106,5 +118,6 @@ func liveFrom(srv **server.Server) liveState {
 	return liveState{
 		keys: func() *auth.Keyring { return (*srv).Gateway().State().Keys },
 		pipe: func() *guard.Pipeline { return (*srv).Gateway().State().Guard },
+		cfg:  func() *config.Config { return (*srv).Gateway().State().Config },
 	}
 }

@@ -27,10 +27,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/bulwark-ai/bulwark/internal/agent"
 	"github.com/bulwark-ai/bulwark/internal/auth"
@@ -82,18 +85,38 @@ type Options struct {
 
 // Gateway is the MCP gateway. It is an http.Handler for /mcp/{server}.
 type Gateway struct {
-	opts     Options
-	ups      map[string]*upstream
-	handlers map[string]http.Handler
-	base     context.Context
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
-	sessions sync.Map // *sdk.ServerSession -> struct{}
+	opts    Options
+	base    context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	servers atomic.Pointer[serverSet]
+	// sessions maps each agent session to the *server it belongs to, so a
+	// reload can close the sessions of a removed or changed server.
+	sessions sync.Map // *sdk.ServerSession -> *server
+
+	mu     sync.Mutex // serializes Reconfigure and Close
+	closed bool
+}
+
+// serverSet is the configured servers, swapped as a whole on reload.
+type serverSet struct {
+	byName map[string]*server
+}
+
+// server is one upstream as agents see it: the SDK server answering agents
+// at /mcp/{name} and the connection to the upstream behind it.
+type server struct {
+	name    string
+	cfg     UpstreamConfig
+	up      *upstream
+	sdk     *sdk.Server
+	handler http.Handler
+
+	notifyMu sync.Mutex
+	marks    map[string]bool // list_changed placeholders present, by kind
 }
 
 var serverName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-
-type principalKey struct{}
 
 // New builds the gateway. Upstreams are connected lazily, on first use.
 func New(opts Options) (*Gateway, error) {
@@ -116,46 +139,149 @@ func New(opts Options) (*Gateway, error) {
 		opts.Pins, _ = OpenPinStore("", nil)
 	}
 	base, cancel := context.WithCancel(context.Background())
-	g := &Gateway{opts: opts, ups: map[string]*upstream{}, handlers: map[string]http.Handler{}, base: base, cancel: cancel}
-	for _, uc := range opts.Upstreams {
-		if !serverName.MatchString(uc.Name) {
-			cancel()
-			return nil, fmt.Errorf("mcp: server name %q must match %s", uc.Name, serverName)
-		}
-		if _, dup := g.ups[uc.Name]; dup {
-			cancel()
-			return nil, fmt.Errorf("mcp: server %q configured twice", uc.Name)
-		}
-		u := newUpstream(base, uc, &g.wg)
-		g.ups[uc.Name] = u
-		srv := sdk.NewServer(&sdk.Implementation{Name: "bulwark-" + uc.Name, Version: "1"}, &sdk.ServerOptions{
-			Capabilities: &sdk.ServerCapabilities{Tools: &sdk.ToolCapabilities{}},
-			Logger:       opts.Logger,
-		})
-		srv.AddReceivingMiddleware(g.middleware(u))
-		h := sdk.NewStreamableHTTPHandler(func(*http.Request) *sdk.Server { return srv }, &sdk.StreamableHTTPOptions{
-			MaxRequestBodyBytes: opts.MaxBodyBytes,
-			// Plain JSON responses: Bulwark does not stream server-to-client
-			// messages within a call, and JSON is cheaper than SSE framing.
-			JSONResponse: true,
-			Logger:       opts.Logger,
-		})
-		g.handlers[uc.Name] = sdkauth.RequireBearerToken(g.verify, &sdkauth.RequireBearerTokenOptions{AllowMissingExpiration: true})(g.prefilter(h))
+	g := &Gateway{opts: opts, base: base, cancel: cancel}
+	set, err := g.build(opts.Upstreams, &serverSet{})
+	if err != nil {
+		cancel()
+		return nil, err
 	}
+	g.servers.Store(set)
 	return g, nil
+}
+
+// build makes the server set for cfgs, reusing the servers of cur whose
+// configuration is unchanged (they keep their agent sessions and upstream
+// connection). Nothing is started: upstreams connect on first use.
+func (g *Gateway) build(cfgs []UpstreamConfig, cur *serverSet) (*serverSet, error) {
+	if err := ValidateUpstreams(cfgs); err != nil {
+		return nil, err
+	}
+	set := &serverSet{byName: make(map[string]*server, len(cfgs))}
+	for _, uc := range cfgs {
+		if old, ok := cur.byName[uc.Name]; ok && reflect.DeepEqual(old.cfg, uc) {
+			set.byName[uc.Name] = old
+			continue
+		}
+		set.byName[uc.Name] = g.newServer(uc)
+	}
+	return set, nil
+}
+
+// ValidateUpstreams checks a set of upstream configurations: valid unique
+// names, a URL or command for the transport.
+func ValidateUpstreams(cfgs []UpstreamConfig) error {
+	seen := make(map[string]bool, len(cfgs))
+	for _, uc := range cfgs {
+		if !serverName.MatchString(uc.Name) {
+			return fmt.Errorf("mcp: server name %q must match %s", uc.Name, serverName)
+		}
+		if seen[uc.Name] {
+			return fmt.Errorf("mcp: server %q configured twice", uc.Name)
+		}
+		seen[uc.Name] = true
+		switch uc.Transport {
+		case "", "http":
+			if uc.URL == "" {
+				return fmt.Errorf("mcp: server %q: url is required", uc.Name)
+			}
+		case "stdio":
+			if uc.Command == "" {
+				return fmt.Errorf("mcp: server %q: command is required", uc.Name)
+			}
+		default:
+			return fmt.Errorf("mcp: server %q: unknown transport %q", uc.Name, uc.Transport)
+		}
+	}
+	return nil
+}
+
+func (g *Gateway) newServer(uc UpstreamConfig) *server {
+	s := &server{name: uc.Name, cfg: uc, marks: map[string]bool{}}
+	s.up = newUpstream(g.base, uc, &g.wg, upstreamHooks{
+		tools:     func() { g.toolsChanged(s) },
+		prompts:   func() { s.notifyChanged("prompts") },
+		resources: func() { s.notifyChanged("resources") },
+	})
+	s.sdk = sdk.NewServer(&sdk.Implementation{Name: "bulwark-" + uc.Name, Version: "1"}, &sdk.ServerOptions{
+		Capabilities: &sdk.ServerCapabilities{
+			Tools:     &sdk.ToolCapabilities{ListChanged: true},
+			Prompts:   &sdk.PromptCapabilities{ListChanged: true},
+			Resources: &sdk.ResourceCapabilities{ListChanged: true},
+		},
+		Logger: g.opts.Logger,
+	})
+	s.sdk.AddReceivingMiddleware(g.middleware(s))
+	h := sdk.NewStreamableHTTPHandler(func(*http.Request) *sdk.Server { return s.sdk }, &sdk.StreamableHTTPOptions{
+		MaxRequestBodyBytes: g.opts.MaxBodyBytes,
+		// Plain JSON responses: Bulwark does not stream server-to-client
+		// messages within a call, and JSON is cheaper than SSE framing.
+		JSONResponse: true,
+		Logger:       g.opts.Logger,
+	})
+	s.handler = sdkauth.RequireBearerToken(g.verify, &sdkauth.RequireBearerTokenOptions{AllowMissingExpiration: true})(g.prefilter(h))
+	return s
+}
+
+// Reconfigure replaces the set of upstream servers (on reload). The new set
+// is validated and built completely before it replaces the old one; on
+// error nothing changes. Servers whose configuration is unchanged keep
+// their agent sessions and upstream connection; the agent sessions of
+// removed or changed servers are closed and their upstreams disconnected
+// (agents reconnect, to the new upstream).
+func (g *Gateway) Reconfigure(cfgs []UpstreamConfig) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return errors.New("mcp: gateway closed")
+	}
+	old := g.servers.Load()
+	set, err := g.build(cfgs, old)
+	if err != nil {
+		return err
+	}
+	g.servers.Store(set)
+	for name, s := range old.byName {
+		if set.byName[name] != s {
+			g.retire(s)
+		}
+	}
+	return nil
+}
+
+// retire closes a server that is no longer configured: its agent sessions
+// and its upstream connection.
+func (g *Gateway) retire(s *server) {
+	g.sessions.Range(func(k, v any) bool {
+		if v.(*server) == s {
+			_ = k.(*sdk.ServerSession).Close()
+		}
+		return true
+	})
+	s.up.close()
+}
+
+// Servers lists the configured server names, sorted.
+func (g *Gateway) Servers() []string {
+	set := g.servers.Load()
+	names := make([]string, 0, len(set.byName))
+	for n := range set.byName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // ServeHTTP serves /mcp/{server}.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/mcp/"), "/")
-	h, ok := g.handlers[name]
+	s, ok := g.servers.Load().byName[name]
 	if !ok {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = w.Write([]byte(`{"error":{"message":"unknown MCP server"}}` + "\n"))
 		return
 	}
-	h.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
 // prefilter runs the gateway's own JSON-RPC checks (after authentication,
@@ -177,13 +303,16 @@ func (g *Gateway) prefilter(h http.Handler) http.Handler {
 // Close ends agent sessions and upstream connections and waits for the
 // gateway's goroutines.
 func (g *Gateway) Close() error {
+	g.mu.Lock()
+	g.closed = true
+	g.mu.Unlock()
 	g.cancel()
 	g.sessions.Range(func(k, _ any) bool {
 		_ = k.(*sdk.ServerSession).Close()
 		return true
 	})
-	for _, u := range g.ups {
-		u.close()
+	for _, s := range g.servers.Load().byName {
+		s.up.close()
 	}
 	g.wg.Wait()
 	return nil
@@ -218,30 +347,55 @@ func rpcError(code int, msg string, reasons []string) error {
 	return e
 }
 
-func (g *Gateway) middleware(u *upstream) sdk.Middleware {
+// proxied are the agent methods Bulwark answers itself (after its checks)
+// by calling the upstream; everything else (initialize, ping, …) is the
+// SDK's.
+var proxied = map[string]bool{
+	"tools/list": true, "tools/call": true,
+	"prompts/list": true, "prompts/get": true,
+	"resources/list": true, "resources/read": true, "resources/templates/list": true,
+	"resources/subscribe": true, "resources/unsubscribe": true,
+}
+
+func (g *Gateway) middleware(s *server) sdk.Middleware {
 	return func(next sdk.MethodHandler) sdk.MethodHandler {
 		return func(ctx context.Context, method string, req sdk.Request) (sdk.Result, error) {
-			if method != "tools/list" && method != "tools/call" {
+			if !proxied[method] {
 				return next(ctx, method, req)
 			}
 			p, ok := principalOf(req)
 			if !ok {
 				return nil, rpcError(CodeDenied, "unauthenticated", nil)
 			}
-			g.watchSession(req, p, u.cfg.Name)
+			g.watchSession(req, p, s)
 			if g.opts.Kill != nil {
-				if err := g.opts.Kill.Check(sessionTargets(p, u.cfg.Name)...); err != nil {
+				if err := g.opts.Kill.Check(sessionTargets(p, s.name)...); err != nil {
 					return nil, rpcError(CodeDisabled, err.Error(), nil)
 				}
 			}
-			if method == "tools/list" {
-				return g.listTools(ctx, u, p)
+			switch r := req.(type) {
+			case *sdk.ListToolsRequest:
+				return g.listTools(ctx, s.up, p)
+			case *sdk.CallToolRequest:
+				if r.Params == nil {
+					return nil, rpcError(jsonrpc.CodeInvalidParams, "tools/call needs params", nil)
+				}
+				return g.callTool(ctx, s.up, p, r.Params)
+			case *sdk.ListPromptsRequest:
+				return g.listPrompts(ctx, s, p, r.Params)
+			case *sdk.GetPromptRequest:
+				return g.getPrompt(ctx, s, p, r.Params)
+			case *sdk.ListResourcesRequest:
+				return g.listResources(ctx, s, p, r.Params)
+			case *sdk.ListResourceTemplatesRequest:
+				return g.listResourceTemplates(ctx, s, p, r.Params)
+			case *sdk.ReadResourceRequest:
+				return g.readResource(ctx, s, p, r.Params)
 			}
-			cr, ok := req.(*sdk.CallToolRequest)
-			if !ok || cr.Params == nil {
-				return nil, rpcError(jsonrpc.CodeInvalidParams, "tools/call needs params", nil)
-			}
-			return g.callTool(ctx, u, p, cr.Params)
+			// resources/subscribe and unsubscribe: update notifications
+			// are not relayed (yet), so a subscription would be a promise
+			// Bulwark does not keep.
+			return nil, rpcError(jsonrpc.CodeMethodNotFound, method+" is not supported by the bulwark gateway", nil)
 		}
 	}
 }
@@ -251,21 +405,25 @@ func sessionTargets(p auth.Principal, server string) []agent.Target {
 }
 
 // watchSession closes an agent's session when a kill switch for its app,
-// agent or server is turned on.
-func (g *Gateway) watchSession(req sdk.Request, p auth.Principal, server string) {
+// agent or server is turned on, and records which server it belongs to.
+func (g *Gateway) watchSession(req sdk.Request, p auth.Principal, s *server) {
 	ss, ok := req.GetSession().(*sdk.ServerSession)
-	if !ok || g.opts.Kill == nil {
+	if !ok {
 		return
 	}
-	if _, loaded := g.sessions.LoadOrStore(ss, struct{}{}); loaded {
+	if _, loaded := g.sessions.LoadOrStore(ss, s); loaded {
 		return
 	}
-	wctx, stop := g.opts.Kill.Watch(g.base, sessionTargets(p, server)...)
-	context.AfterFunc(wctx, func() {
-		if errors.Is(context.Cause(wctx), agent.ErrDisabled) {
-			_ = ss.Close()
-		}
-	})
+	stop := func() {}
+	if g.opts.Kill != nil {
+		wctx, cancel := g.opts.Kill.Watch(g.base, sessionTargets(p, s.name)...)
+		context.AfterFunc(wctx, func() {
+			if errors.Is(context.Cause(wctx), agent.ErrDisabled) {
+				_ = ss.Close()
+			}
+		})
+		stop = cancel
+	}
 	g.wg.Add(1)
 	go func() {
 		defer g.wg.Done()
@@ -296,6 +454,7 @@ func (g *Gateway) refresh(ctx context.Context, u *upstream) (map[string]*toolEnt
 		if t.InputSchema != nil {
 			e.schema, _ = json.Marshal(t.InputSchema)
 		}
+		e.meta = &agent.ToolMeta{ContractHash: hash, InputSchema: e.schema, Annotations: annotations(t)}
 		obs := Observation{Server: u.cfg.Name, Tool: t.Name, Hash: hash, Contract: contract}
 		if old, ok := g.opts.Pins.Get(u.cfg.Name, t.Name); !ok || (old.Hash != hash && old.Pending != hash) {
 			flags, err := PoisonCheck(ctx, contract, g.pipeline())
@@ -319,6 +478,71 @@ func (g *Gateway) refresh(ctx context.Context, u *upstream) (map[string]*toolEnt
 	u.tools, u.stale = ents, false
 	u.mu.Unlock()
 	return ents, nil
+}
+
+// toolsChanged handles an upstream's notifications/tools/list_changed: the
+// listing is marked stale, re-listed and re-pinned at once (a rug pull is
+// quarantined before any agent lists again), then agents are told.
+func (g *Gateway) toolsChanged(s *server) {
+	s.up.markStale()
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		ctx, cancel := context.WithTimeout(g.base, 30*time.Second)
+		defer cancel()
+		if _, err := g.refresh(ctx, s.up); err != nil {
+			g.opts.Logger.Warn("mcp re-pin after tools/list_changed failed", "server", s.name, "err", err)
+		}
+		if g.base.Err() == nil {
+			s.notifyChanged("tools")
+		}
+	}()
+}
+
+// Placeholders that make the agent-facing SDK server send a list_changed
+// notification to its sessions: adding or removing one is a list change to
+// the SDK, which then notifies every session (debounced). Agents never see
+// them: Bulwark answers tools/list, prompts/list and resources/list itself.
+const markName = "bulwark-list-changed"
+
+var markURI = "bulwark:list-changed"
+
+// notifyChanged forwards an upstream's notifications/{kind}/list_changed
+// to the agents connected to this server.
+func (s *server) notifyChanged(kind string) {
+	s.notifyMu.Lock()
+	defer s.notifyMu.Unlock()
+	on := s.marks[kind]
+	switch kind {
+	case "tools":
+		if on {
+			s.sdk.RemoveTools(markName)
+		} else {
+			s.sdk.AddTool(&sdk.Tool{Name: markName, InputSchema: json.RawMessage(`{"type":"object"}`)},
+				func(context.Context, *sdk.CallToolRequest) (*sdk.CallToolResult, error) {
+					return nil, errors.New("not a tool")
+				})
+		}
+	case "prompts":
+		if on {
+			s.sdk.RemovePrompts(markName)
+		} else {
+			s.sdk.AddPrompt(&sdk.Prompt{Name: markName},
+				func(context.Context, *sdk.GetPromptRequest) (*sdk.GetPromptResult, error) {
+					return nil, errors.New("not a prompt")
+				})
+		}
+	case "resources":
+		if on {
+			s.sdk.RemoveResources(markURI)
+		} else {
+			s.sdk.AddResource(&sdk.Resource{Name: markName, URI: markURI},
+				func(context.Context, *sdk.ReadResourceRequest) (*sdk.ReadResourceResult, error) {
+					return nil, errors.New("not a resource")
+				})
+		}
+	}
+	s.marks[kind] = !on
 }
 
 func (g *Gateway) listTools(ctx context.Context, u *upstream, p auth.Principal) (*sdk.ListToolsResult, error) {
@@ -373,9 +597,7 @@ func (g *Gateway) callTool(ctx context.Context, u *upstream, p auth.Principal, p
 		return nil, rpcError(jsonrpc.CodeInvalidParams, "the tool's input schema is invalid", nil)
 	}
 	call := agent.ToolCall{ID: callID(params.Meta), Server: server, Name: params.Name, Arguments: params.Arguments}
-	d, err := g.opts.Firewall.DecideRequest(ctx, agent.Request{Principal: p, Call: call, Tool: &agent.ToolMeta{
-		ContractHash: e.hash, InputSchema: e.schema, Annotations: annotations(e.tool),
-	}})
+	d, err := g.opts.Firewall.DecideRequest(ctx, agent.Request{Principal: p, Call: call, Tool: e.meta, ArgumentsChecked: true})
 	if d.Effect != agent.EffectAllow {
 		if err != nil {
 			g.opts.Logger.Warn("mcp decision failed", "tool", label, "err", err)
@@ -394,20 +616,25 @@ func (g *Gateway) callTool(ctx context.Context, u *upstream, p auth.Principal, p
 	}
 	res, err := u.call(cctx, params.Name, args)
 	if err != nil {
-		if cause := context.Cause(cctx); errors.Is(cause, agent.ErrDisabled) {
-			return nil, rpcError(CodeDisabled, "call ended: "+cause.Error(), nil)
-		}
-		if ctx.Err() != nil {
-			return nil, context.Cause(ctx)
-		}
-		var we *jsonrpc.Error
-		if errors.As(err, &we) {
-			return nil, rpcError(CodeUpstream, "upstream "+server+" refused the call: "+we.Message, nil)
-		}
-		g.opts.Logger.Warn("mcp upstream call failed", "tool", label, "err", err)
-		return nil, rpcError(CodeUpstream, "upstream server "+server+" failed", nil)
+		return nil, g.upstreamError(ctx, cctx, u, label, err)
 	}
 	return g.scanResult(ctx, res)
+}
+
+// upstreamError maps an upstream failure to the agent's JSON-RPC error.
+func (g *Gateway) upstreamError(ctx, cctx context.Context, u *upstream, what string, err error) error {
+	if cause := context.Cause(cctx); errors.Is(cause, agent.ErrDisabled) {
+		return rpcError(CodeDisabled, "call ended: "+cause.Error(), nil)
+	}
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	var we *jsonrpc.Error
+	if errors.As(err, &we) {
+		return rpcError(CodeUpstream, "upstream "+u.cfg.Name+" refused the request: "+we.Message, nil)
+	}
+	g.opts.Logger.Warn("mcp upstream request failed", "what", what, "err", err)
+	return rpcError(CodeUpstream, "upstream server "+u.cfg.Name+" failed", nil)
 }
 
 // callID is the client's stable id for a call, for approval idempotency:
@@ -451,38 +678,22 @@ func (g *Gateway) scanResult(ctx context.Context, res *sdk.CallToolResult) (*sdk
 	if pipe == nil || res == nil {
 		return res, nil
 	}
-	var segs []guard.Segment
-	type slot struct{ set func(string) }
-	var slots []slot
+	var texts []*string
 	for _, c := range res.Content {
-		switch c := c.(type) {
-		case *sdk.TextContent:
-			segs = append(segs, guard.Segment{ID: len(segs), Source: guard.SourceTool, Text: c.Text})
-			slots = append(slots, slot{func(s string) { c.Text = s }})
-		case *sdk.EmbeddedResource:
-			if c.Resource != nil && c.Resource.Text != "" {
-				r := c.Resource
-				segs = append(segs, guard.Segment{ID: len(segs), Source: guard.SourceTool, Text: r.Text})
-				slots = append(slots, slot{func(s string) { r.Text = s }})
-			}
-		}
+		texts = contentTexts(texts, c)
 	}
+	var structured string
 	if res.StructuredContent != nil {
 		if b, err := json.Marshal(res.StructuredContent); err == nil {
-			segs = append(segs, guard.Segment{ID: len(segs), Source: guard.SourceTool, Text: string(b)})
-			slots = append(slots, slot{func(s string) {
-				if json.Valid([]byte(s)) {
-					res.StructuredContent = json.RawMessage(s)
-				} else {
-					res.StructuredContent = nil
-				}
-			}})
+			structured = string(b)
+			texts = append(texts, &structured)
 		}
 	}
-	if len(segs) == 0 {
+	if len(texts) == 0 {
 		return res, nil
 	}
-	out, err := pipe.Begin(guard.Request{}).CheckInput(ctx, segs)
+	before := structured
+	err := scanTexts(ctx, pipe, texts)
 	var blocked *guard.BlockedError
 	switch {
 	case errors.As(err, &blocked):
@@ -490,12 +701,56 @@ func (g *Gateway) scanResult(ctx context.Context, res *sdk.CallToolResult) (*sdk
 	case err != nil:
 		return &sdk.CallToolResult{IsError: true, Content: []sdk.Content{&sdk.TextContent{Text: "bulwark could not scan the tool result; it was withheld"}}}, nil
 	}
-	for i, s := range out.Texts {
-		if s != segs[i].Text {
-			slots[i].set(s)
+	if structured != before {
+		if json.Valid([]byte(structured)) {
+			res.StructuredContent = json.RawMessage(structured)
+		} else {
+			res.StructuredContent = nil
 		}
 	}
 	return res, nil
+}
+
+// contentTexts appends pointers to the scannable text of one content item:
+// text, and the text of an embedded resource.
+func contentTexts(texts []*string, c sdk.Content) []*string {
+	switch c := c.(type) {
+	case *sdk.TextContent:
+		texts = append(texts, &c.Text)
+	case *sdk.EmbeddedResource:
+		if c.Resource != nil && c.Resource.Text != "" {
+			texts = append(texts, &c.Resource.Text)
+		}
+	}
+	return texts
+}
+
+// scanTexts scans untrusted upstream text (tool results, prompts,
+// resources) as guard.SourceTool input and applies redactions in place. A
+// *guard.BlockedError means the content must be withheld.
+func scanTexts(ctx context.Context, pipe *guard.Pipeline, texts []*string) error {
+	segs := make([]guard.Segment, 0, len(texts))
+	idx := make([]int, 0, len(texts))
+	for i, t := range texts {
+		if *t == "" {
+			continue
+		}
+		segs = append(segs, guard.Segment{ID: len(segs), Source: guard.SourceTool, Text: *t})
+		idx = append(idx, i)
+	}
+	if len(segs) == 0 {
+		return nil
+	}
+	out, err := pipe.Begin(guard.Request{}).CheckInput(ctx, segs)
+	if err != nil {
+		return err
+	}
+	for j, s := range out.Texts {
+		if s != segs[j].Text {
+			*texts[idx[j]] = s
+		}
+	}
+	return nil
 }
 
 func (g *Gateway) pipeline() *guard.Pipeline {
@@ -505,9 +760,17 @@ func (g *Gateway) pipeline() *guard.Pipeline {
 	return g.opts.Pipeline
 }
 
+func (g *Gateway) upstream(server string) (*upstream, bool) {
+	s, ok := g.servers.Load().byName[server]
+	if !ok {
+		return nil, false
+	}
+	return s.up, true
+}
+
 // ToolMeta returns a tool's pinned contract as last listed (agent.ToolCatalog).
 func (g *Gateway) ToolMeta(server, name string) (agent.ToolMeta, bool) {
-	u, ok := g.ups[server]
+	u, ok := g.upstream(server)
 	if !ok {
 		return agent.ToolMeta{}, false
 	}
@@ -517,13 +780,13 @@ func (g *Gateway) ToolMeta(server, name string) (agent.ToolMeta, bool) {
 	if !ok {
 		return agent.ToolMeta{}, false
 	}
-	return agent.ToolMeta{ContractHash: e.hash, InputSchema: e.schema, Annotations: annotations(e.tool)}, true
+	return *e.meta, true
 }
 
 // MarkStale makes the next call re-list the server's tools (after an
 // operator approved a contract).
 func (g *Gateway) MarkStale(server string) {
-	if u, ok := g.ups[server]; ok {
+	if u, ok := g.upstream(server); ok {
 		u.markStale()
 	}
 }

@@ -3,6 +3,7 @@ package mcp
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -53,24 +54,54 @@ func classify(body []byte) (status int, id any, code int, msg string) {
 	if trimmed[0] == '[' {
 		return http.StatusBadRequest, nil, jsonrpc.CodeInvalidRequest, "JSON-RPC batches are not supported"
 	}
-	if trimmed[0] != '{' || !json.Valid(trimmed) {
+	if trimmed[0] != '{' {
 		return http.StatusBadRequest, nil, jsonrpc.CodeParseError, "parse error: the body is not a JSON object"
 	}
-	m, err := jsonrpc.DecodeMessage(trimmed)
-	if err != nil {
+	// One light decode of the envelope (the SDK decodes the message again,
+	// with its params): the same checks as jsonrpc.DecodeMessage, without
+	// decoding params, result or error.
+	var m envelope
+	if err := json.Unmarshal(trimmed, &m); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return http.StatusBadRequest, nil, jsonrpc.CodeParseError, "parse error: the body is not a JSON object"
+		}
 		return http.StatusBadRequest, nil, jsonrpc.CodeInvalidRequest, "invalid JSON-RPC message"
 	}
-	req, isReq := m.(*jsonrpc.Request)
-	if !isReq {
+	if m.JSONRPC != "2.0" {
+		return http.StatusBadRequest, nil, jsonrpc.CodeInvalidRequest, "invalid JSON-RPC message"
+	}
+	var rid any
+	switch v := m.ID.(type) {
+	case nil:
+	case float64:
+		rid = int64(v)
+	case string:
+		rid = v
+	default:
+		return http.StatusBadRequest, nil, jsonrpc.CodeInvalidRequest, "invalid JSON-RPC message"
+	}
+	if m.Method == nil {
+		if rid == nil {
+			return http.StatusBadRequest, nil, jsonrpc.CodeInvalidRequest, "invalid JSON-RPC message"
+		}
 		return 0, nil, 0, "" // a response to a server request
 	}
-	if strings.HasPrefix(req.Method, "notifications/") || knownMethods[req.Method] {
+	method := *m.Method
+	if strings.HasPrefix(method, "notifications/") || knownMethods[method] {
 		return 0, nil, 0, ""
 	}
-	if !req.IsCall() {
+	if rid == nil {
 		return http.StatusAccepted, nil, 0, "" // unknown notification: ignore
 	}
-	return http.StatusOK, req.ID.Raw(), jsonrpc.CodeMethodNotFound, "method not found"
+	return http.StatusOK, rid, jsonrpc.CodeMethodNotFound, "method not found"
+}
+
+// envelope is a JSON-RPC message without its payload.
+type envelope struct {
+	JSONRPC string  `json:"jsonrpc"`
+	ID      any     `json:"id"`
+	Method  *string `json:"method"`
 }
 
 func writeRPCError(w http.ResponseWriter, status int, id any, code int, msg string) {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bulwark-ai/bulwark/internal/agent"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -37,7 +38,13 @@ type toolEntry struct {
 	contract json.RawMessage
 	hash     string
 	schema   json.RawMessage
+	meta     *agent.ToolMeta // what the firewall needs, built once per listing
 	pin      Pin
+}
+
+// upstreamHooks are called when the upstream says a list changed.
+type upstreamHooks struct {
+	tools, prompts, resources func()
 }
 
 // upstream is the connection to one MCP server, shared by all agent sessions.
@@ -53,13 +60,35 @@ type upstream struct {
 	wg    *sync.WaitGroup
 }
 
-func newUpstream(base context.Context, cfg UpstreamConfig, wg *sync.WaitGroup) *upstream {
+func newUpstream(base context.Context, cfg UpstreamConfig, wg *sync.WaitGroup, hooks upstreamHooks) *upstream {
 	u := &upstream{cfg: cfg, base: base, stale: true, wg: wg}
-	u.client = sdk.NewClient(&sdk.Implementation{Name: "bulwark", Version: "1"}, &sdk.ClientOptions{
-		ToolListChangedHandler: func(context.Context, *sdk.ToolListChangedRequest) { u.markStale() },
-	})
+	opts := &sdk.ClientOptions{
+		ToolListChangedHandler: func(context.Context, *sdk.ToolListChangedRequest) {
+			u.markStale()
+			if hooks.tools != nil {
+				hooks.tools()
+			}
+		},
+	}
+	if hooks.prompts != nil {
+		opts.PromptListChangedHandler = func(context.Context, *sdk.PromptListChangedRequest) { hooks.prompts() }
+	}
+	if hooks.resources != nil {
+		opts.ResourceListChangedHandler = func(context.Context, *sdk.ResourceListChangedRequest) { hooks.resources() }
+	}
+	u.client = sdk.NewClient(&sdk.Implementation{Name: "bulwark", Version: "1"}, opts)
 	return u
 }
+
+// upstreamTransport is shared by all HTTP upstreams: keep-alive connections
+// for as many concurrent calls as agents make (http.DefaultTransport keeps
+// only 2 idle connections per host, so bursts would reconnect).
+var upstreamTransport = func() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 1024
+	t.MaxIdleConnsPerHost = 256
+	return t
+}()
 
 func (u *upstream) markStale() {
 	u.mu.Lock()
@@ -98,7 +127,7 @@ func (u *upstream) session(ctx context.Context) (*sdk.ClientSession, error) {
 	case "http", "":
 		t = &sdk.StreamableClientTransport{
 			Endpoint:   u.cfg.URL,
-			HTTPClient: &http.Client{Transport: headerTransport{base: http.DefaultTransport, headers: u.cfg.Headers}},
+			HTTPClient: &http.Client{Transport: headerTransport{base: upstreamTransport, headers: u.cfg.Headers}},
 			MaxRetries: 1,
 		}
 	default:
@@ -199,13 +228,35 @@ func (u *upstream) current() *sdk.ClientSession {
 
 // call forwards a tools/call.
 func (u *upstream) call(ctx context.Context, name string, args json.RawMessage) (*sdk.CallToolResult, error) {
+	return do(ctx, u, func(cs *sdk.ClientSession) (*sdk.CallToolResult, error) {
+		return cs.CallTool(ctx, &sdk.CallToolParams{Name: name, Arguments: args})
+	})
+}
+
+// do runs one request on the live session; a broken session is dropped so
+// the next request reconnects.
+func do[R any](ctx context.Context, u *upstream, f func(*sdk.ClientSession) (R, error)) (R, error) {
 	cs, err := u.session(ctx)
 	if err != nil {
-		return nil, err
+		var zero R
+		return zero, err
 	}
-	res, err := cs.CallTool(ctx, &sdk.CallToolParams{Name: name, Arguments: args})
+	res, err := f(cs)
 	if errors.Is(err, sdk.ErrConnectionClosed) {
 		u.drop(cs)
 	}
 	return res, err
+}
+
+// capabilities are the upstream's server capabilities (connecting if
+// needed); nil when it did not say.
+func (u *upstream) capabilities(ctx context.Context) (*sdk.ServerCapabilities, error) {
+	cs, err := u.session(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if ir := cs.InitializeResult(); ir != nil {
+		return ir.Capabilities, nil
+	}
+	return nil, nil
 }
