@@ -54,7 +54,11 @@ func (s *scan) addressAnchor(i int) (bool, int) {
 	lex := s.d.lex
 	tk := toks[i]
 	next := func(k int) bool { return k < len(toks) && !toks[k].nlBefore }
-	switch tk.kind {
+	kind := tk.kind
+	if kind == tMixed && s.houseNumberLetter(i) {
+		kind = tNum // "221B Baker Street", "12a Hauptstraße"
+	}
+	switch kind {
 	case tNum:
 		if tk.e-tk.s > 6 {
 			return false, 0
@@ -117,6 +121,23 @@ func (s *scan) addressAnchor(i int) (bool, int) {
 		}
 	}
 	return false, 0
+}
+
+// houseNumberLetter reports a house number with a letter: 1-4 digits and
+// one letter ("221B", "12a").
+func (s *scan) houseNumberLetter(i int) bool {
+	w := s.tok(i)
+	n := len(w)
+	return n >= 2 && n <= 5 && isAlpha(w[n-1]) && allDigits(w[:n-1])
+}
+
+// regionCode reports a two-letter upper-case state or province code after
+// a comma ("Ottawa, ON K1M 1M4", "Portland, OR 97201"), which the
+// stop-word check would take for "on" or "or".
+func (s *scan) regionCode(k int) bool {
+	tk := s.toks[k]
+	return tk.upper && tk.e-tk.s == 2 && s.punctIs(k-1, ",") && k+1 < len(s.toks) && !s.toks[k+1].nlBefore &&
+		(s.toks[k+1].kind == tNum || s.toks[k+1].kind == tMixed)
 }
 
 func (s *scan) streetSuffixed(i int) bool {
@@ -183,7 +204,7 @@ func (s *scan) extendAddress(i int) (int, int) {
 				ev++
 				end = k
 				continue
-			case k > i && tk.cap && s.is(addressStop, k) && !(corner && s.wordIs(k, "and")):
+			case k > i && tk.cap && s.is(addressStop, k) && !(corner && s.wordIs(k, "and")) && !s.regionCode(k):
 				return end, s.addressEvidence(ev, sawNumAfterWord, lines)
 			case tk.cap || tk.upper || s.noCaps && !s.is(addressStop, k) || s.wordIs(k, "nan"):
 				sawWord = true

@@ -51,6 +51,7 @@ annelies bart elke griet hilde jef jozef lieve luc marc nele pieter sofie wim
 aurelien bastien clement corentin damien fabrice gaetan jeremie ludovic mathieu maxime nicolas quentin romain sebastien thibault yannick amandine aurore celine elodie emilie laetitia manon mathilde oceane sandrine severine solene veronique
 alessandra alessio andrea angela chiara davide edoardo federica francesca gianni giorgia ilaria lorenzo luca marta matteo michela nicolo paolo pietro roberta sara simone stefania tommaso valerio
 adrian alba alvaro ander aitor carla carmen diego elena hugo iker irene javier jorge lucia marcos mario mateo nerea pablo paula raul rocio sergio sofia
+siobhan niamh aoife saoirse ciara ciaran eoin oisin padraig seamus sinead orla roisin caoimhe cormac diarmuid fionn grainne mairead tadhg aisling clodagh dermot fergal declan eamon
 ana caio diogo felipe gustavo heloisa joao julia larissa leonardo lucas luiza mariana murilo otavio renata rodrigo samuel tatiana vitor
 `
 

@@ -213,6 +213,11 @@ func (s *scan) persons() {
 		score := s.nameScore(i, j, parts, strong, weak)
 		if score >= 0.5 {
 			s.add(tk.s, toks[j].e, TypePerson, min(0.95, 0.45+score/2))
+		} else if parts >= 2 && !s.is(s.d.lex.first, i) && s.is(s.d.lex.first, i+1) {
+			// "Ask Siobhan O'Connor", "Yesterday Jamal Brown": a
+			// capitalized word before a known first name; judge the
+			// run from the first name.
+			continue
 		}
 		i = j
 	}
