@@ -11,10 +11,10 @@ import (
 var (
 	phoneContext = []string{"phone", "tel", "call", "mobile", "cell", "fax", "contact", "reach", "text me", "whatsapp", "sms", "dial", "number", "answering", "messages to", "ring",
 		"telefon", "teléfono", "telefono", "téléphone", "handy", "mobil", "portable", "móvil", "movil", "cellulare", "ruf", "appel", "llám", "llam", "numéro", "número", "numero", "nummer"}
-	cardContext  = []string{"card", "cc", "visa", "mastercard", "amex", "credit", "debit", "payment", "pan"}
-	ssnContext   = []string{"ssn", "social security", "social sec", "ss#", "ss #"}
-	dobContext   = []string{"born", "birth", "dob", "d.o.b", "birthday", "b-day", "bday"}
-	ninoContext  = []string{"national insurance", "nino", "ni number", "ni no"}
+	cardContext = []string{"card", "cc", "visa", "mastercard", "amex", "credit", "debit", "payment", "pan"}
+	ssnContext  = []string{"ssn", "social security", "social sec", "ss#", "ss #"}
+	dobContext  = []string{"born", "birth", "dob", "d.o.b", "birthday", "b-day", "bday"}
+	ninoContext = []string{"national insurance", "nino", "ni number", "ni no"}
 )
 
 // structured runs the byte-level pre-scan: e-mails at '@', numeric chunks
