@@ -34,13 +34,13 @@ wade walker wallace walt warren waylon webster wendell wesley weston wilbur wilf
 xander ximena
 yvette yara yusuf
 zane zara zelda zoey
-aarav abhishek ajay akash amrita ananya anjali ankit arjun aruna bhavna chetan dinesh gaurav harish hemant indira jyoti kamala karan kiran krishna lalit madhu mahesh manish meera mohan nandini naveen nisha nitin pallavi pankaj parvati pradeep preeti rajesh ramesh rekha ritu rohan sachin sandeep sanjay saroj shanti shreya shweta siddharth sonal suresh swati tanvi uma usha varun vinod vivek yash
+aarav abhishek ajay akash amrita ananya anjali ankit arjun aruna bhavna chetan dinesh gaurav harish hemant indira jyoti kamala karan kiran krishna lalit madhu mahesh manish meera mohan nandini naveen nisha nitin pallavi pankaj parvati pradeep preeti rajesh ramesh rekha ritu rohan sachin sandeep sanjay saroj shanti shreya shweta siddharth sonal suresh swati tanvi usha varun vinod vivek yash
 akua amadou aminata babajide chiamaka chinedu chinonso emeka folake ifeoma kehinde kwabena kwasi nnamdi obinna olumide segun taiwo temitope uche yewande zanele thabo sipho nomvula lerato themba
 arash azadeh behnam dariush farhad farzaneh golnar kourosh leila mahnaz mehdi mina nasrin parisa reza shirin soraya babak
 aziz basma dalia fadi farid ghada habib hadi hanan hassan hiba iman jamila karima laila lina majid malak marwan mona nadia nour rami rashid samira sami tamer walid yasmin yousef zaid
-anh bao binh chau duc dung hai hanh hoa hung huong khanh lan linh mai minh ngoc phuong quang thanh thao thu trang tuan tuyet
-chen chun fang feng gang hui jian jing jun lei li lian lin mei min ning ping qing rong shan tao ting wen xia xin xue yan yang yi yong yu yun zhen zhou
-ji-hoon ji-woo jin jiho jisoo jiwon joon min-jun minho seo-yeon seojun soo-ah sung yeon young-ho hyun eun-ji
+anh bao binh chau duc hai hanh huong khanh linh mai minh ngoc phuong quang thanh thao trang tuan tuyet
+chen chun feng hui jian jing lian lin mei qing rong xia xin xue yan yong yun zhen zhou
+ji-hoon ji-woo jin jiho jisoo jiwon joon min-jun minho seo-yeon seojun soo-ah yeon young-ho hyun eun-ji
 aleksandar bogdan branislav darija dragana goran ivica jovana katarina ljiljana marija milan milica mladen nemanja nikola predrag sanja snezana stefan tijana vesna zeljko zoran
 agne aiste aurimas dainius egle giedre gintaras jurgita laima lina mantas rasa ruta tomas vytautas andris anete arturs dace edgars ilze inese janis kristaps liga maris zane
 alexandru andreea bogdan catalina cosmin cristina daniela dragos elena florin gabriela ioana ionut iulia mihaela mircea oana radu raluca sorin stefania teodora valentin vlad
