@@ -354,10 +354,27 @@ func (s *scan) contextIDs() {
 			s.passport(i)
 		case s.d.types[TypeStreetAddress] && (s.wordIs(i, "zip") || s.wordIs(i, "postcode") || s.wordIs(i, "postal") && s.wordIs(i+1, "code")):
 			s.valueAfter(i, TypeStreetAddress, 0.6, 3, 10)
-		case s.d.types[TypeDateOfBirth] && (s.numAt(i+1) || s.punctIs(i+1, ".") && s.numAt(i+2) || s.numAt(i-1)) && monthIndex(s.tok(i)) > 0:
+		case s.d.types[TypeDateOfBirth] && (s.numAt(i+1) || s.punctIs(i+1, ".") && s.numAt(i+2) || s.numAt(i-1) || s.ordinalAt(i+1) || s.ordinalAt(i-1) || s.wordIs(i-1, "of") && s.ordinalAt(i-2)) && monthIndex(s.tok(i)) > 0:
 			s.monthDate(i)
 		}
 	}
+}
+
+// ordinalAt reports a day written as an ordinal at token i: "3rd", "21st".
+func (s *scan) ordinalAt(i int) bool {
+	if i < 0 || i >= len(s.toks) || s.toks[i].kind != tMixed {
+		return false
+	}
+	w := s.tok(i)
+	n := len(w)
+	if n < 3 || n > 4 || !allDigits(w[:n-2]) {
+		return false
+	}
+	switch toLowerASCII(w[n-2:]) {
+	case "st", "nd", "rd", "th":
+		return true
+	}
+	return false
 }
 
 // numAt reports whether token i exists and is a number.
@@ -424,14 +441,17 @@ func equalFoldASCII(w, m string) bool {
 func (s *scan) monthDate(i int) {
 	toks := s.toks
 	start, end := i, i
-	if i > 0 && toks[i-1].kind == tNum && toks[i-1].e-toks[i-1].s <= 2 {
-		start = i - 1
+	switch {
+	case i > 0 && (toks[i-1].kind == tNum && toks[i-1].e-toks[i-1].s <= 2 || s.ordinalAt(i-1)):
+		start = i - 1 // "3 March 1990", "3rd March 1990"
+	case s.wordIs(i-1, "of") && s.ordinalAt(i-2):
+		start = i - 2 // "the 3rd of May 1985"
 	}
 	k := i + 1
 	if s.punctIs(k, ".") {
 		k++
 	}
-	if k < len(toks) && toks[k].kind == tNum && toks[k].e-toks[k].s <= 2 && start == i {
+	if k < len(toks) && (toks[k].kind == tNum && toks[k].e-toks[k].s <= 2 || s.ordinalAt(k)) && start == i {
 		end = k
 		k++
 		if s.punctIs(k, ",") {

@@ -59,7 +59,7 @@ var nameSuffixes = []string{
 }
 
 // honorifics precede names.
-const honorificsText = `mr mrs ms miss mx dr prof professor sir dame madam madame mme mlle herr frau señor senor señora senora sr sra dona don monsieur lord lady rev reverend fr father sister brother capt captain col colonel gen general sgt lt officer judge`
+const honorificsText = `mr mrs ms miss mx dr prof professor sir dame madam madame mme mlle herr frau señor senor señora senora sr sra dona don monsieur lord lady rev reverend fr father sister brother capt captain col colonel gen general sgt lt officer judge ceo cto cfo coo cio cmo president chairman chairwoman senator governor mayor minister ambassador chancellor detective inspector sheriff pastor rabbi imam`
 
 // nameStopText are capitalized words that are not names even when they
 // start a capitalized run: function words, days, months, places' generic
@@ -83,6 +83,7 @@ note subject date time from to cc bcc re fwd question answer comment
 contact website company location role position department mobile desk fax cell office home work tel cool well sure great right oh wow hmm alright anyway also now then first next finally however meanwhile yeah nope
 hiring manager team customer customers valued sir madam colleagues colleague friends everyone all support admin recruiter reader readers member members client applicant candidate users editor board owner sales marketing engineering learning deep machine morning evening afternoon night good happy merry
 i'm i've i'll i'd
+patient doctor nurse agent assistant guest host interviewer interviewee speaker operator caller moderator teacher student system human ai model chatbot meeting id ref order invoice ticket tracking reference
 `
 
 // streetTypesText are street designators written after the street name.
