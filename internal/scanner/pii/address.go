@@ -100,6 +100,10 @@ func (s *scan) addressAnchor(i int) (bool, int) {
 			return true, 2
 		case tk.cap && s.is(lex.streetPrefix, i) && next(i+1) && (toks[i+1].kind == tWord && toks[i+1].cap || s.punctIs(i+1, ".")):
 			return true, 1
+		case !tk.cap && tk.e-tk.s >= 3 && s.is(lex.streetPrefix, i) && next(i+1) && toks[i+1].kind == tWord && toks[i+1].cap && s.numberWithin(i+2, 4):
+			return true, 1 // "via Roma 10", "rue de la Paix 3" in running text
+		case tk.cap && s.punctIs(i+1, ".") && !toks[i+1].spBefore && next(i+2) && toks[i+2].kind == tNum && hasSuffixFold(s.tok(i), "str") && len(s.tok(i)) > 4:
+			return true, 2 // "Hauptstr. 12"
 		case tk.cap && next(i+1) && toks[i+1].kind == tNum && s.streetSuffixed(i):
 			return true, 2
 		case tk.cap && next(i+1) && (s.punctIs(i+1, ".") && i+2 < len(toks) && s.streetSuffixed(i+2)):
@@ -221,7 +225,7 @@ func (s *scan) extendAddress(i int) (int, int) {
 			case ",", "-", "#", "(", ")", "/":
 				continue
 			case ".":
-				if !tk.spBefore && k > i && toks[k-1].kind == tWord && toks[k-1].e-toks[k-1].s <= 4 {
+				if !tk.spBefore && k > i && toks[k-1].kind == tWord && (toks[k-1].e-toks[k-1].s <= 4 || hasSuffixFold(s.tok(k-1), "str")) {
 					end = k
 					continue
 				}
@@ -358,6 +362,21 @@ func (s *scan) contextIDs() {
 			s.monthDate(i)
 		}
 	}
+}
+
+// numberWithin reports a number token among the n tokens from k on, on the
+// same line, after capitalized words or particles only.
+func (s *scan) numberWithin(k, n int) bool {
+	for j := k; j < len(s.toks) && j < k+n && !s.toks[j].nlBefore; j++ {
+		switch {
+		case s.toks[j].kind == tNum:
+			return true
+		case s.toks[j].kind == tWord && (s.toks[j].cap || s.is(nameParticles, j)):
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // ordinalAt reports a day written as an ordinal at token i: "3rd", "21st".

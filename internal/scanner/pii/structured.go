@@ -320,6 +320,12 @@ func (s *scan) phone(start, end int, chunk string, nd, groups int, sep [8]bool) 
 		s.add(start, end, TypePhone, 0.9)
 		return
 	}
+	// "001-541-754-3010": the international prefix dialled from North
+	// America before a NANP number.
+	if nanpRegion && nd == 13 && strings.HasPrefix(chunk, "001") && formatted && nanp(chunk[3:]) {
+		s.add(start, end, TypePhone, 0.85)
+		return
+	}
 	// In a NANP region a number that is not NANP-shaped cannot be valid
 	// there, so only the international and extra-region checks remain.
 	if !nanpRegion {
