@@ -51,6 +51,62 @@ func leet(c byte) byte {
 
 func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
 
+// leetAt is leet(w[k]) in the context of the word w: '@' before a domain
+// ("x@y.com") is an e-mail address, not an 'a'; '+' between two short
+// operands ("a+b", "x+y") is an operator, not a 't' (payload splitting
+// writes "a+b" and must stay readable).
+func leetAt(w []byte, k int) byte {
+	c := w[k]
+	switch c {
+	case '@':
+		if domainAfter(w[k+1:]) {
+			return 0
+		}
+	case '+':
+		left, right := 0, 0
+		for j := k - 1; j >= 0 && isLower(w[j]); j-- {
+			left++
+		}
+		for j := k + 1; j < len(w) && isLower(w[j]); j++ {
+			right++
+		}
+		if left+right < 4 {
+			return 0
+		}
+	}
+	return leet(c)
+}
+
+// domainAfter reports whether w starts with a domain name: a label, a dot
+// and a top-level label of at least two letters.
+func domainAfter(w []byte) bool {
+	n := 0
+	for n < len(w) && (isLower(w[n]) || ('0' <= w[n] && w[n] <= '9') || w[n] == '-' || w[n] == '.') {
+		n++
+	}
+	d := w[:n]
+	dot := -1
+	for j, c := range d {
+		if c == '.' {
+			if j == 0 || j == dot+1 {
+				return false // empty label
+			}
+			dot = j
+		}
+	}
+	if dot < 0 {
+		return false
+	}
+	tld := 0
+	for _, c := range d[dot+1:] {
+		if !isLower(c) {
+			return false
+		}
+		tld++
+	}
+	return tld >= 2
+}
+
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' }
 
 // wordEnd returns the end of the word starting at i.
@@ -106,15 +162,18 @@ func pass2(b []byte, off []int32) (int, int) {
 		i = e + 1
 	}
 	mostlyLatin := latinWords > otherWords
-	leetWords := 0
+	leetWords, dottedWords := 0, 0
 	for i := 0; i < len(b); {
 		e := wordEnd(b, i)
 		if interiorLeet(b[i:e]) {
 			leetWords++
 		}
+		if isDotted(b[i:e], 4) {
+			dottedWords++
+		}
 		i = e + 1
 	}
-	st := &foldState{mostlyLatin: mostlyLatin, leetText: leetWords >= 2}
+	st := &foldState{mostlyLatin: mostlyLatin, leetText: leetWords >= 2, dottedText: dottedWords > 0}
 
 	wi := 0
 	put := func(c byte, at int32) {
@@ -170,7 +229,11 @@ func foldWord(b []byte, off []int32, i, e, wi int, st *foldState) int {
 	latin, conf, other := wordScript(b[i:e])
 	foldConf := conf > 0 && other == 0 && (latin > 0 || (st.mostlyLatin && conf >= 2))
 	// Separated letters inside one word: "i.g.n.o.r.e", "i-g-n-o-r-e".
-	dotted := isDotted(b[i:e])
+	minDotted := 4
+	if st.dottedText {
+		minDotted = 2 // "a.l.l" next to "i.g.n.o.r.e"
+	}
+	dotted := isDotted(b[i:e], minDotted)
 	if dotted {
 		st.evasions++
 	}
@@ -178,7 +241,7 @@ func foldWord(b []byte, off []int32, i, e, wi int, st *foldState) int {
 	doLeet := false
 	if latin+conf >= 2 && (st.leetText || interiorLeet(b[i:e])) {
 		for k := i; k < e; k++ {
-			if leet(b[k]) != 0 && hasLetterNear(b, i, e, k) {
+			if leetAt(b[i:e], k-i) != 0 && hasLetterNear(b, i, e, k) {
 				doLeet = true
 				break
 			}
@@ -199,7 +262,7 @@ func foldWord(b []byte, off []int32, i, e, wi int, st *foldState) int {
 				continue
 			}
 			if doLeet {
-				if l := leet(c); l != 0 && hasLetterNear(b, i, e, k-1) {
+				if l := leetAt(b[i:e], k-1-i); l != 0 && hasLetterNear(b, i, e, k-1) {
 					c = l
 					leets++
 				}
@@ -239,10 +302,10 @@ func hasLetterNear(b []byte, i, e, k int) bool {
 	return false
 }
 
-// isDotted reports words like "i.g.n.o.r.e" or "i-g-n-o-r-e": at least four
-// single letters separated by one non-letter ASCII character each.
-func isDotted(w []byte) bool {
-	if len(w) < 7 || len(w)%2 == 0 {
+// isDotted reports words like "i.g.n.o.r.e" or "i-g-n-o-r-e": at least
+// minLetters single letters separated by one non-letter ASCII character each.
+func isDotted(w []byte, minLetters int) bool {
+	if len(w) < 2*minLetters-1 || len(w)%2 == 0 {
 		return false
 	}
 	sep := w[1]
@@ -265,13 +328,14 @@ func isDotted(w []byte) bool {
 type foldState struct {
 	mostlyLatin bool // words of look-alikes only fold among Latin words
 	leetText    bool // several words use leetspeak: fold leading/trailing digits too
+	dottedText  bool // some word is spelled out with dots: join short ones too
 	evasions    int  // folds that only obfuscated text needs
 }
 
 // interiorLeet reports a leet character between two ASCII letters ("n0r").
 func interiorLeet(w []byte) bool {
 	for k := 1; k+1 < len(w); k++ {
-		if leet(w[k]) != 0 && isLower(w[k-1]) && isLower(w[k+1]) {
+		if leetAt(w, k) != 0 && isLower(w[k-1]) && isLower(w[k+1]) {
 			return true
 		}
 	}
