@@ -47,6 +47,16 @@ type rule struct {
 	re       *regexp.Regexp
 }
 
+// imperative reports whether r's match starts with an imperative verb
+// (override and extraction families).
+func (r *rule) imperative() bool {
+	switch r.id {
+	case "override", "override-i18n", "extract", "extract-i18n":
+		return true
+	}
+	return false
+}
+
 // notReach is how far around a match a rule's not list is looked for.
 const notReach = 80
 
@@ -96,7 +106,7 @@ var coreRules = []rule{
 	{id: "override", head: HeadInjection, score: ruleScore,
 		anchors: []string{"ignor", "disregard", "forget"},
 		also:    []string{"above", "before", "previous", "prior", "preceding", "earlier", "everything", "told"},
-		re:      regexp.MustCompile(`\b(?:ignore|disregard|forget)\s+(?:about\s+)?(?:all\s+|everything\s+|anything\s+)?(?:of\s+)?(?:the\s+|that\s+|what\s+(?:was|is|i)\s+(?:said|written|told)\s+)?(?:above|before|previous|prior|preceding|earlier|everything|what you (?:were|have been) told)(?:\s+(?:that|this|it|here|now))?(?:\s*[.,;:!]|\s+and\b|\s+then\b|\s*$)`)},
+		re:      regexp.MustCompile(`\b(?:ignore|disregard|forget)\s+(?:about\s+)?(?:all\s+|everything\s+|anything\s+)?(?:of\s+)?(?:the\s+|that\s+|what\s+(?:was|is|i)\s+(?:said|written|told)\s+)?(?:above|before|previous|prior|preceding|earlier|everything|what you (?:were|have been) told|everything you(?:'ve| were| have been) (?:been )?told)(?:\s+(?:that|this|it|here|now|before|earlier|so far))?(?:\s*[.,;:!]|\s+and\b|\s+then\b|\s*$)`)},
 	{id: "override", head: HeadInjection, score: ruleScore,
 		anchors: []string{"new instruction", "new task", "new rule", "updated instruction", "revised instruction", "new directive", "new prompt", "real instruction", "true instruction", "actual instruction", "new goal", "new objective"},
 		re:      regexp.MustCompile(`\b(?:your|the|my|these are|here are|following|important|urgent)?\s*(?:new|updated|revised|real|true|actual)\s+(?:system\s+)?(?:instructions?|task|rules?|directives?|prompt|goal|objective)\s*(?:is|are|:|-)`)},
@@ -123,10 +133,11 @@ var coreRules = []rule{
 		also:    []string{"инструкц", "правил", "указани", "предыдущ", "вышеуказ", "все", "всё", "ограничен", "команд"},
 		re:      regexp.MustCompile(`(?:игнорир\S*|проигнорир\S*|забудь\S*|забывай\S*|не обращай\S* внимания на|отбрось\S*|пренебреги\S*|отмени\S*)` + gap(5) + `(?:инструкци\S*|правил\S*|указани\S*|предыдущ\S*|вышеуказанн\S*|всё|все|ограничени\S*|команд\S*)`)},
 	{id: "override-i18n", head: HeadInjection, score: ruleScore,
-		anchors: []string{"忽略", "无视", "無視", "忘记", "忘記", "忘掉", "不要理会", "不要理會", "忽视", "忽視", "跳过", "跳過", "忘れ", "무시", "잊어", "잊으"},
+		anchors: []string{"忽略", "无视", "無視", "忘记", "忘記", "忘掉", "不要理会", "不要理會", "忽视", "忽視", "跳过", "跳過", "忘れ", "気にしな", "気にせず", "무시", "잊어", "잊으", "잊고", "신경 쓰지"},
 		re: regexp.MustCompile(`(?:忽略|无视|無視|忘记|忘記|忘掉|不要理会|不要理會|忽视|忽視|跳过|跳過)` + cjkGap + `(?:指令|指示|说明|說明|规则|規則|提示|设定|設定|要求|之前|以上|上面|前面|先前|一切|所有)` +
 			`|(?:指令|指示|说明|說明|规则|規則|提示词|提示詞|设定|設定|要求|之前|以上|上面|前面|先前|命令|ルール|プロンプト|制約|設定|これまで|今まで|上記)` + cjkGap + `(?:忽略|无视|無視|忘记|忘記|忘れ)` +
-			`|(?:지시|명령|규칙|지침|프롬프트|설정|이전|위의|앞의|모든)` + cjkGap + `(?:무시|잊어|잊으)`)},
+			`|(?:指示|ルール|命令|プロンプト|制約|上記)(?:は|を)?` + cjkGap + `(?:気にしないで|気にせず)|(?:言われた|聞いた|教えられた)こと(?:は|を)?(?:すべて|全部)?忘れ` +
+			`|(?:지시|명령|규칙|지침|프롬프트|설정|이전|위의|앞의|모든)` + cjkGap + `(?:무시|잊어|잊으|잊고|신경 쓰지)|들은 (?:것|말)(?:은|을)? ?(?:모두|전부)? ?잊`)},
 	// Role reassignment / unrestricted persona (jailbreak).
 	{id: "persona", head: HeadJailbreak, score: ruleScore,
 		anchors: []string{"restrict", "filter", "censor", "limit", "ethic", "moral", "guideline", "rules", "bound"},
@@ -191,7 +202,7 @@ var coreRules = []rule{
 		anchors: []string{"sistema", "systeme", "systemprompt", "system-prompt", "systemanweisung", "anweisungen", "instrucciones", "instrucoes", "consignes", "istruzioni", "instructies", "systeem", "tu prompt", "ton prompt", "votre prompt", "deinen prompt", "ihren prompt", "tuo prompt", "suo prompt", "seu prompt", "teu prompt", "je prompt", "jouw prompt", "uw prompt", "инструкци", "промпт", "системн", "提示", "指令", "指示", "プロンプト", "프롬프트", "지시"},
 		re: regexp.MustCompile(`(?:muestra\S*|revela\S*|repite|dime|imprime|escribe|montre\S*|affiche\S*|revele\S*|repete\S*|donne\S*|dis-moi|ecris|zeig(?:e|en)? |gib|nenne\S*|verrate\S*|wiederhole\S*|schreib\S*|wie lautet|wie lauten|mostra\S*|rivela\S*|ripeti\S*|dimmi|stampa\S*|scrivi\S*|mostre|revele|repita|diga|imprima|escreva|toon|laat (?:me )?zien|onthul\S*|herhaal|geef|vertel|покаж\S*|вывед\S*|повтор\S*|раскро\S*|напиш\S*|скажи|расскаж\S*|显示|顯示|输出|輸出|告诉|告訴|重复|重複|打印|透露|泄露|洩露|展示|给我|給我|表示|教え|出力|繰り返|見せ|開示|書い|보여|출력|알려|반복|공개|말해)` + gap(5) +
 			`(?:prompt (?:del|de|do|di) (?:sistema|systeme)|instrucciones (?:del sistema|iniciales|originales|ocultas|secretas)|tus instrucciones|tu prompt|prompt systeme|instructions (?:systeme|initiales|originales|cachees|secretes)|(?:tes|vos) (?:instructions|consignes)|(?:ton|votre) prompt|system-?prompt|systemanweisungen|(?:deine|ihre|ursprunglichen|anfanglichen|versteckten) anweisungen|(?:deinen|ihren) prompt|istruzioni (?:di sistema|iniziali|originali|nascoste|segrete)|(?:tue|sue) istruzioni|(?:tuo|suo) prompt|instrucoes (?:do sistema|iniciais|originais|ocultas|secretas)|(?:suas|tuas) instrucoes|(?:seu|teu) prompt|systeemprompt|systeeminstructies|(?:je|jouw|uw|oorspronkelijke) (?:instructies|prompt)|системн\S* (?:промпт\S*|подсказк\S*|инструкци\S*|сообщени\S*)|(?:твои|ваши|свои|исходн\S*|скрыт\S*|первоначальн\S*) (?:инструкци\S*|промпт\S*)|系统提示|系統提示|系统指令|系統指令|初始指令|你的指令|你的提示|原始指令|隐藏指令|隱藏指令|システムプロンプト|システム指示|あなたの指示|最初の指示|元の指示|隠された指示|初期指示|시스템 프롬프트|시스템 지시|너의 지시|당신의 지시|초기 지시|원래 지시|숨겨진 지시)` +
-			`|(?:系统提示|系統提示|系统指令|系統指令|初始指令|你的指令|你的提示|原始指令|システムプロンプト|あなたの指示|最初の指示|시스템 프롬프트|당신의 지시|너의 지시)` + cjkGap + `(?:显示|顯示|输出|輸出|告诉|告訴|重复|重複|打印|透露|泄露|展示|表示|教え|出力|繰り返|見せ|開示|書い|보여|출력|알려|반복|공개|말해)`)},
+			`|(?:(?:你的|您的|把|将|將)(?:系统提示|系統提示|系统指令|系統指令|初始指令|隐藏指令|隱藏指令|原始指令|提示词|提示詞|指令)|(?:システムプロンプト|あなたの指示|最初の指示|元の指示|隠された指示|初期指示|隠し指示)を|(?:시스템 프롬프트|초기 지시|숨겨진 지시|받은 지시)(?:를|을))` + cjkGap + `(?:显示|顯示|输出|輸出|告诉|告訴|重复|重複|打印|透露|泄露|展示|表示|教え|出力|繰り返|見せ|開示|書い|보여|출력|알려|반복|공개|말해)`)},
 	// Exfiltration instructions.
 	{id: "exfil", head: HeadInjection, score: ruleScore,
 		anchors: []string{"]("},
@@ -204,11 +215,11 @@ var coreRules = []rule{
 	{id: "indirect", head: HeadInjection, score: ruleScore,
 		anchors: []string{"reading", "processing", "summariz", "summaris", "analyz", "analys", "parsing", "viewing", "reviewing", "scanning", "browsing", "note to", "note for", "message to", "message for", "instruction for", "instructions for", "instruction to", "instructions to", "reminder", "attention", "notice to", "notice for", "warning to", "warning for", "memo to", "memo for", "dear ", "hey ", "hello ", "hi ", "if you are"},
 		also:    []string{"ai ", "ai'", " ai", "assistant", "model", "llm", "chatbot", "bot", "agent", "gpt", "automated"},
-		re:      regexp.MustCompile(`\b(?:note|message|instructions?|reminder|attention|notice|warning|memo) (?:to|for) (?:the |any |all )?(?:ai|assistant|ai assistant|language model|model|llm|chatbot|bot|agent|gpt|automated system)s?\b|\b(?:dear|attention|hey|hello|hi) (?:ai|assistant|ai assistant|language model|llm|chatbot|gpt|agent|bot)\b|\b(?:ai|assistant|ai assistant|language model|model|llm|chatbot|bot|agent|gpt)s? (?:that is |who is |which is )?(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|viewing|reviewing|scanning|browsing) (?:this|these|the following)\b|\bif you are (?:an? )?(?:ai|language model|llm|assistant|ai assistant|chatbot|bot|gpt|automated)\b`)},
+		re:      regexp.MustCompile(`\b(?:note|message|instructions?|reminder|attention|notice|warning|memo) (?:to|for) (?:the |any |all )?(?:ai|assistant|ai assistant|language model|model|llm|chatbot|bot|agent|gpt|automated system)s?\b|\b(?:dear|attention|hey|hello|hi) (?:ai|assistant|ai assistant|language model|llm|chatbot|gpt|agent|bot|automated (?:agent|system|assistant))\b[^.?!\n]{0,60}?\b(?:ignore|disregard|forget|new instructions?|you must|do not tell|don't tell|secretly|instead|reveal|send|forward|system prompt|override|the real|call the|tell the user|transfer|delete|rate this)\b|\b(?:ai|assistant|ai assistant|language model|model|llm|chatbot|bot|agent|gpt)s? (?:that is |who is |which is )?(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|viewing|reviewing|scanning|browsing) (?:this|these|the following)\b|\bif you are (?:an? )?(?:ai|language model|llm|assistant|ai assistant|chatbot|bot|gpt|automated)\b(?: \w+){0,2}?(?: (?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|viewing|reviewing|scanning|browsing)\b|[^.?!\n]{0,40}?,\s*(?:please\s+)?(?:ignore|disregard|forget|do not|don't|include|add|append|send|forward|tell|say|reply|respond|output|print|recommend|rate|you must|make sure)\b)`)},
 	{id: "indirect", head: HeadInjection, score: ruleScore,
 		anchors: []string{"summar", "translat", "analy", "process", "read"},
-		also:    []string{"instead", "ignore", "disregard", "you must", "you should", "make sure", "be sure", "always", "do not", "don't", "also include", "also add", "also say", "also mention", "also tell", "also send"},
-		re:      regexp.MustCompile(`\b(?:when|while|if|before|after) (?:you are |you're )?(?:summari[sz]|translat|analy[sz]|process|read|review|pars)\w* (?:this|the|these)\b` + gap(8) + `\b(?:instead|ignore|disregard|you must|you should|make sure to|be sure to|always|do not|don't|also (?:include|add|say|mention|tell|send))\b`)},
+		also:    []string{"instead", "ignore", "disregard", "you must", "you should", "make sure", "be sure", "always", "do not", "don't", "also include", "also add", "also say", "also mention", "also tell", "also send", "tell the user", "forward", "delete", "rate ", "recommend", "tool"},
+		re:      regexp.MustCompile(`\b(?:when|while|if|before|after) (?:you are |you're |you )?(?:summari[sz]|translat|analy[sz]|process|read|review|pars)\w* (?:this|the|these)\b` + gap(8) + `\b(?:instead|ignore|disregard|you must|you should|make sure to|be sure to|always|do not|don't|also (?:include|add|say|mention|tell|send)|tell the user|forward (?:all|the|every|this|these|last|my|his|her)|delete (?:all|the|every)|rate (?:this|the)|recommend (?:our|this)|call the \w+ tool)\b`)},
 	{id: "indirect", head: HeadInjection, score: ruleScore,
 		anchors: []string{"important", "urgent", "attention", "system"},
 		also:    []string{"instruction", "directive", "task", "rule", "ignore", "disregard", "forget", "override", "you must", "assistant", "the ai", "ai must"},
@@ -216,14 +227,14 @@ var coreRules = []rule{
 	// Delimiter and fake-turn injection.
 	{id: "delimiter", head: HeadInjection, score: ruleScore,
 		anchors: []string{"<|", "<<", "###"},
-		re:      regexp.MustCompile(`<\|(?:im_start|im_end|system|endoftext|begin_of_text|start_header_id|eot_id)\|>|<<\s*sys\s*>>|###\s*(?:system\s*:|new instructions?|new task|system override)`)},
+		re:      regexp.MustCompile(`<\|(?:im_start|im_end|system|endoftext|begin_of_text|start_header_id|eot_id)\|>|<<\s*sys\s*>>|###\s*(?:system\s*:|new instructions?|new task|(?:system|admin|developer|root) override)`)},
 	{id: "delimiter", head: HeadInjection, score: ruleScore,
 		anchors: []string{"</"},
 		also:    []string{"system", "assistant", "instruction", "ignore", "new task", "now"},
 		re:      regexp.MustCompile(`</\s*(?:email|document|context|text|user|data|input|article|message|page|content|file|tool_output|result|untrusted)\s*>` + gap(6) + `\b(?:system|assistant|instruction|instructions|ignore|new task|now)\b`)},
 	{id: "delimiter", head: HeadInjection, score: ruleScore,
 		anchors: []string{"[system", "(system", "<system", "system:", "system :", "system prompt:", "system message:", "system override"},
-		re:      regexp.MustCompile(`(?:^|[\s\]\)>])(?:\[\s*system\s*\]|\(\s*system\s*\)|<\s*system\s*>|system\s*(?:prompt|message|override)?\s*:)\s*(?:you|ignore|new|from now|the assistant|assistant|disregard|forget|override|important|always|never|respond|reply|print|output|do not|include|reveal)\b`)},
+		re:      regexp.MustCompile(`(?:^|[\s\]\)>])(?:\[\s*system\s*\]|\(\s*system\s*\)|<\s*system\s*>|system\s*(?:prompt|message|override)?\s*:)\s*(?:you|ignore|new|from now|the following|following|the assistant|assistant|disregard|forget|override|important|always|never|respond|reply|print|output|do not|include|reveal)\b`)},
 	{id: "delimiter", head: HeadInjection, score: ruleScore,
 		anchors: []string{"end of"},
 		also:    []string{"instruction", "system", "ignore", "now", "new task", "assistant"},
@@ -267,9 +278,9 @@ var structureRules = []rule{
 	{id: "fake-completion", head: HeadInjection, score: ruleScore,
 		anchors: []string{"complete", "done", "finished", "over", "fulfilled", "###", "now that"},
 		also:    []string{"now", "next", "new", "then", "great job", "good job", "well done", "instruction", "ignore", "###"},
-		re: regexp.MustCompile(`\b(?:task|translation|summary|summari[sz]ation|analysis|answer|assignment|job|request|response|classification|first task|previous task)\s*(?:is\s+|has been\s+)?(?:complete|completed|done|finished|over|fulfilled)\b[.!:,]*\s+(?:(?:great|good) job[.!,]*\s+|well done[.!,]*\s+)?(?:now|next|new|your next|then)\b[^.!?\n]{0,40}?\b(?:task|instruction|ignore|disregard|say|print|write|output|reveal|tell|reply|respond|repeat)` +
+		re: regexp.MustCompile(`\b(?:task|translation|summary|summari[sz]ation|analysis|answer|assignment|job|request|response|classification|first task|previous task)\s*(?:is\s+|has been\s+)?(?:complete|completed|done|finished|over|fulfilled)\b[.!:,]*\s+(?:(?:great|good) job[.!,]*\s+|well done[.!,]*\s+)?(?:now|next|new|your next|then)\b[^.!?\n]{0,40}?\b(?:(?:new|next|real|actual|other|second) (?:task|instructions?|objective|goal)|task:|instructions?:|ignore|disregard|forget|reveal|(?:print|output|repeat|tell me) (?:your|the (?:system|secret|password|hidden|initial))|say ["'“])` +
 			`|###\s*(?:response|answer|output|assistant)\s*:[^\n]{0,200}\n\s*###\s*(?:instruction|input|system|user|new|human)` +
-			`|\bnow that (?:you(?:'ve| have)|the \w+ (?:is|has been)) (?:finished|done|completed?|over)\b[^.!?\n]{0,60}?\b(?:ignore|disregard|forget|print|say|reveal|output|tell|new task|next task|reply|respond)\b`)},
+			`|\bnow that (?:you(?:'ve| have)|the \w+ (?:is|has been)) (?:finished|done|completed?|over)\b[^.!?\n]{0,60}?\b(?:ignore|disregard|forget|reveal|new task|next task|new instructions?|your (?:real|new|actual) task)\b`)},
 	// Prompt and secret extraction, more English forms.
 	{id: "extract", head: HeadInjection, score: ruleScore,
 		anchors: []string{"instruction", "prompt", "directive", "guideline", "context", "memory", "supposed to", "not allowed to", "not to tell", "not to say", "letter", "character"},
@@ -287,11 +298,11 @@ var structureRules = []rule{
 			`(?:tu|tus|ton|tes|votre|vos|dein\S*|ihr\S*|il tuo|i tuoi|le tue|tuo|tue|o seu|os seus|as suas|as tuas|seu|suas|je|jouw|uw|у тебя|у вас|твой|твоя|твои|ваш\S*)\s+(?:\S+\s+)?(?:prompt|system-?prompt|systemprompt|systeemprompt|instruc\S*|consignes|anweisungen|istruzioni|instructies|системн\S*|инструкци\S*|промпт\S*)` +
 			`|instrucciones (?:que|las que) (?:te|se te|le) (?:dieron|dio|han dado|fueron dadas)|instrucciones que (?:recibiste|has recibido)` +
 			`|(?:instructions|consignes) (?:qu'on t'a|que l'on t'a|qu'on vous a|que l'on vous a|que tu as|que vous avez) (?:donnees|recues|donne|recu)` +
-			`|anweisungen,? die (?:du|sie|man dir|man ihnen) (?:bekommen|erhalten|gegeben)` +
+			`|anweisungen,? die (?:du|sie|man dir|man ihnen)(?: \S+){0,4} (?:bekommen|erhalten|gegeben)` +
 			`|istruzioni che (?:ti|le|vi) (?:hanno dato|sono state date)|istruzioni che hai ricevuto` +
 			`|instrucoes que (?:voce |tu )?(?:recebeu|recebeste)|instrucoes que (?:te|lhe) (?:deram|foram dadas)` +
 			`|instructies die je (?:hebt )?(?:gekregen|ontvangen)` +
-			`|инструкци\S* котор\S* (?:тебе|вам) (?:дали|были даны|дал\S*)|инструкци\S* котор\S* ты получил\S*` +
+			`|инструкци\S* (?:тебе|вам) (?:дали|были даны|давали)|инструкци\S* котор\S* (?:тебе|вам) (?:дали|были даны|дал\S*)|инструкци\S* котор\S* ты получил\S*` +
 			`|(?:你收到的|给你的|給你的|你得到的)(?:指令|指示|提示|说明|說明)` +
 			`|(?:受け取った|与えられた|最初に受けた)(?:指示|命令|プロンプト)` +
 			`|(?:받은|주어진) (?:지시|명령|프롬프트)` +
@@ -336,19 +347,68 @@ var structureRules = []rule{
 			`|(?:필터|제한|검열|제약) 없이` + cjkGap + `(?:대답|답|말해|응답|답변)`)},
 	// Developer / unrestricted mode names, ten languages.
 	{id: "devmode-i18n", head: HeadJailbreak, score: ruleScore,
-		anchors: []string{"modo ", "mode ", "entwicklermodus", "modalita ", "ontwikkelaarsmodus", "режим", "模式", "モード", "모드"},
-		also:    []string{"activa", "habilita", "entra", "active", "activez", "activer", "passe", "aktivier", "wechsle", "schalte", "attiva", "abilita", "ativ", "habilit", "entre", "activeer", "schakel", "ga naar", "включ", "активир", "перейди", "войди", "启用", "开启", "開啟", "打开", "進入", "进入", "切换", "有効", "オン", "入っ", "切り替え", "활성화", "켜", "들어가", "전환", "ahora", "maintenant", "jetzt", "ora ", "agora", "nu ", "теперь", "现在", "今", "지금"},
+		anchors: []string{"modo ", "mode ", "modus ", "entwicklermodus", "modalita ", "ontwikkelaarsmodus", "режим", "模式", "モード", "모드"},
+		also:    []string{"activa", "habilita", "entra", "ふり", "척", "假装", "假裝", "扮演", "притвор", "finge", "fais comme si", "tu so", "fingi", "finja", "doe alsof", "active", "activez", "activer", "passe", "aktivier", "wechsle", "schalte", "attiva", "abilita", "ativ", "habilit", "entre", "activeer", "schakel", "ga naar", "включ", "активир", "перейди", "войди", "启用", "开启", "開啟", "打开", "進入", "进入", "切换", "有効", "オン", "入っ", "切り替え", "활성화", "켜", "들어가", "전환", "ahora", "maintenant", "jetzt", "ora ", "agora", "nu ", "теперь", "现在", "今", "지금"},
 		not:     []string{"android", "iphone", "ipad", "telefono", "telephone", "handy", "smartphone", "celular", "telefoon", "телефон", "手机", "手機", "スマホ", "휴대폰", "chrome", "windows", "navegador", "navigateur", "browser", "браузер", "浏览器", "ブラウザ", "브라우저", "como ", "comment ", "wie ", "come si", "hoe ", "как ", "如何", "怎么", "怎樣", "方法", "どうやって", "방법", "어떻게"},
 		re:      regexp.MustCompile(`(?:modo (?:de )?(?:desarrollador|desenvolvedor|dios|deus|sin restricciones|sin filtros|sem restricoes|sem filtros|sem limites|sin limites|jailbreak|dan|ilimitado)|mode (?:developpeur|dieu|sans (?:restriction|filtre|limite)s?|jailbreak|dan|illimite)|entwicklermodus|gottmodus|modus ohne (?:grenzen|filter|einschrankungen)|modalita (?:sviluppatore|dio|senza (?:restrizioni|filtri|limiti)|jailbreak|dan)|ontwikkelaarsmodus|modus zonder (?:grenzen|filters|beperkingen)|режим\S* (?:разработчика|бога|без ограничений|без фильтров|dan|джейлбрейка)|开发者模式|開發者模式|越狱模式|越獄模式|无限制模式|無限制模式|上帝模式|開発者モード|デベロッパーモード|脱獄モード|制限なしモード|無制限モード|개발자 모드|탈옥 모드|제한 없는 모드|무제한 모드)`)},
+	// Override, ten languages, forms beyond "ignore the instructions": forget
+	// everything you were told, stop following your rules, new instructions
+	// replace the old ones, the text above no longer counts.
+	{id: "override-i18n", head: HeadInjection, score: ruleScore,
+		anchors: []string{"todo lo que", "tout ce qu", "alles, was", "alles was", "tutto quello", "tutto cio", "tudo o que", "tudo que", "alles wat", "всё, что", "все, что", "всё что", "все что",
+			"deja de seguir", "no sigas", "arrete de suivre", "ne suis plus", "befolge", "hor auf", "smetti di seguire", "non seguire piu", "pare de seguir", "deixe de seguir", "nao siga", "volg ", "stop met", "не следуй", "перестань следовать", "遵守", "遵循", "従わ", "従う", "따르지",
+			"reemplazan", "sustituyen", "remplacent", "ersetzen", "sostituiscono", "substituem", "vervangen", "отменяют", "заменяют", "取代", "替代", "上書き", "대신합니다", "대체",
+			"no hagas caso", "ne tiens plus compte", "ne tenez plus compte", "non considerare", "nao considere", "houd geen rekening", "beachte",
+			"texto de arriba", "texto anterior", "texte ci-dessus", "texte precedent", "text oben", "obige text", "testo sopra", "testo precedente", "texto acima", "tekst hierboven", "текст выше", "上面的", "上の", "위의"},
+		re: regexp.MustCompile(`\b(?:olvida|olvide|ignora|descarta)\b todo lo que (?:te |se te |le )?(?:dijeron|han dicho|dije|he dicho|dicho|indicaron)` +
+			`|\b(?:oublie|oubliez|ignore|ignorez)\b tout ce qu(?:'on|e l'on|e je) (?:t'a|vous a|t'ai|vous ai) (?:dit|demande|indique)` +
+			`|\b(?:vergiss|vergessen sie|ignoriere|ignorieren sie)\b alles,? was (?:man )?(?:dir|ihnen|ich dir|ich ihnen)(?: \S+){0,2} (?:gesagt|mitgeteilt|aufgetragen)` +
+			`|\b(?:dimentica|dimenticate|ignora)\b tutto (?:quello|cio) che ti (?:e stato detto|hanno detto|ho detto)` +
+			`|\b(?:esqueca|esquece|ignore)\b tudo (?:o )?que (?:lhe|te) (?:disseram|foi dito|disse)` +
+			`|\b(?:vergeet|negeer)\b alles wat (?:je|u|jou)(?: \S+){0,2} (?:is |werd |hebt )?(?:verteld|gezegd|opgedragen)` +
+			`|(?:забудь|игнорируй)\S* вс[её],? что (?:тебе|вам) (?:говорили|сказали|велели)` +
+			`|\b(?:deja de seguir|no sigas|arrete de suivre|ne suis plus|smetti di seguire|non seguire piu|pare de seguir|deixe de seguir|nao siga mais)\b(?: \S+){0,2} (?:tus|sus|las|tes|vos|les|le tue|le|as suas|as tuas|suas|as) (?:\S+ )?(?:reglas|instrucciones|directrices|regles|instructions|consignes|regole|istruzioni|regras|instrucoes|diretrizes)` +
+			`|\bbefolge\b(?: \S+){0,3} (?:deine|ihre|die) (?:\S+ )?(?:regeln|anweisungen|richtlinien)(?: \S+){0,2} nicht mehr|\bhor auf,? (?:deine|ihre|die) (?:regeln|anweisungen|richtlinien) zu befolgen` +
+			`|\bvolg\b(?: \S+){0,3} (?:je|jouw|uw|de) (?:regels|instructies|richtlijnen) niet meer|\bstop met het volgen van (?:je|jouw|uw|de) (?:regels|instructies)` +
+			`|(?:не следуй|перестань следовать)\S*(?: \S+){0,2} (?:своим|твоим|вашим|этим)? ?(?:правилам|инструкциям|указаниям)` +
+			`|(?:不要再|不再|停止|不要|别再|別再)(?:遵守|遵循|服从|服從)` + cjkGap + `(?:规则|規則|指令|指示|设定|設定|准则|準則)|(?:ルール|指示|規則|制約)に(?:は)?(?:もう)?従わ|(?:규칙|지시|지침)(?:을|를|에)? ?(?:더 이상 )?따르지 ?(?:마|말)` +
+			`|\b(?:las )?nuevas (?:instrucciones|reglas|ordenes) (?:reemplazan|sustituyen|anulan)|\b(?:les )?nouvelles (?:instructions|consignes|regles) (?:remplacent|annulent)|\bneue (?:anweisungen|regeln) (?:ersetzen|uberschreiben|heben)|\b(?:le )?nuove (?:istruzioni|regole) (?:sostituiscono|annullano)|\b(?:as )?novas (?:instrucoes|regras) (?:substituem|anulam)|\bnieuwe (?:instructies|regels) (?:vervangen|overschrijven)|новые (?:инструкции|правила) (?:отменяют|заменяют)|新的?(?:指令|指示|规则|規則)(?:取代|替代|覆盖|覆蓋)|新しい(?:指示|ルール)が` + cjkGap + `上書き|새 (?:지시|규칙)가` + cjkGap + `(?:대신|대체)` +
+			`|\b(?:no hagas caso (?:a|de)|ne (?:tiens|tenez) plus compte (?:des|de la|de l'|du|de)|non considerare|nao considere|houd geen rekening met|beachte)\b(?: \S+){0,3} (?:instrucciones|indicaciones|reglas|instructions|indications|consignes|regles|istruzioni|indicazioni|regole|instrucoes|orientacoes|regras|instructies|aanwijzingen|regels|anweisungen|vorgaben|regeln)` +
+			`|\b(?:el texto de arriba|el texto anterior|le texte ci-dessus|le texte precedent|der text oben|der obige text|il testo sopra|il testo precedente|o texto acima|o texto anterior|de tekst hierboven)\b(?: \S+){0,2} (?:ya no (?:vale|cuenta|es valido)|ne compte plus|n'est plus valable|gilt nicht mehr|ist ungultig|non vale piu|non conta piu|nao vale mais|nao conta mais|telt niet meer|is niet meer geldig)` +
+			`|текст выше (?:больше )?не (?:действует|считается)|上面的(?:文字|内容|指令|说明)(?:已经|已)?(?:作废|无效|失效)|上の(?:文章|指示|内容)は(?:もう)?無効|위의 (?:글|지시|내용)(?:은|는)? (?:이제 )?무효` +
+			`|\b(?:descarta|descarte|ignora|ignore|oublie|ignorez|vergiss|ignoriere|dimentica|esqueca|negeer|vergeet)\b (?:el|le|den|il|o|de) (?:texto|texte|text|testo|tekst) (?:de arriba|anterior|ci-dessus|precedent|oben|sopra|precedente|acima|hierboven)`)},
+	{id: "override", head: HeadInjection, score: ruleScore,
+		anchors: []string{"new instruction", "new rule", "above is", "above are", "before this is", "previous instructions are", "prior instructions are"},
+		re:      regexp.MustCompile(`\bnew (?:instructions|rules|directives) (?:override|replace|supersede|cancel|take precedence over) (?:the |all |any |your )?(?:old|previous|prior|earlier|existing|original)\b|\b(?:text|instructions?|rules|prompt|content|everything) (?:above|before this)(?: \w+)? (?:is|are) (?:now )?(?:outdated|obsolete|void|invalid|no longer (?:valid|relevant|applicable|in effect)|cancel+ed|irrelevant|null and void|revoked)\b|\b(?:previous|prior|earlier|original) (?:instructions|rules|directives) (?:are|have been) (?:now )?(?:void|revoked|cancel+ed|obsolete|invalid|no longer valid|lifted|suspended)\b`)},
+	{id: "indirect", head: HeadInjection, score: ruleScore,
+		anchors: []string{"update from", "message from", "note from", "notice from", "instruction from", "instructions from", "order from", "orders from"},
+		re:      regexp.MustCompile(`\b(?:urgent |important |new |official )?(?:update|message|note|notice|instructions?|orders?) from (?:your|the) (?:developers?|creators?|admins?|administrators?|operators?|owners?|system administrators?|openai|anthropic|google|dev team|security team)\s*[:,-]\s*(?:\w+\s+){0,2}?(?:ignore|disregard|forget|you must|do not|don't|from now on|reply|respond|answer|say|print|reveal|send|forward|include|stop|override|your new|the new|translate nothing|answer only|reply only|respond only|only (?:answer|reply|respond|say))\b`)},
+	// Goal hijack "your new task is", ten languages.
+	{id: "hijack", head: HeadInjection, score: ruleScore,
+		anchors: []string{"nueva tarea", "nouvelle tache", "neue aufgabe", "nuovo compito", "nova tarefa", "nieuwe taak", "новая задача", "новое задание", "新任务", "新任務", "新しいタスク", "새 작업", "새로운 작업", "새 임무"},
+		re:      regexp.MustCompile(`\b(?:tu|su) (?:nueva|verdadera) tarea (?:es|sera)\b|\b(?:ta|votre) (?:nouvelle|vraie) tache (?:est|sera)\b|\b(?:deine|ihre) (?:neue|eigentliche) aufgabe (?:ist|lautet)\b|\bist (?:deine|ihre) neue aufgabe\b|\bil tuo (?:nuovo|vero) compito (?:e|sara)\b|\b(?:a sua|a tua|sua|tua) (?:nova|verdadeira) tarefa (?:e|sera)\b|\b(?:je|jouw|uw) (?:nieuwe|echte) taak (?:is|wordt)\b|\bis (?:je|jouw|uw) nieuwe taak\b|(?:твоя|ваша) (?:новая|настоящая) задача|(?:твоё|твое|ваше) новое задание|你的新任务|你的新任務|新しいタスクは|(?:너의|당신의|네) (?:새 |새로운 )(?:작업|임무)`)},
+	// Notes addressed to the assistant, ten languages.
+	{id: "indirect-i18n", head: HeadInjection, score: ruleScore,
+		anchors: []string{"nota para", "nota al", "mensaje para", "note a", "note pour", "message pour", "hinweis an", "hinweis fur", "nachricht an", "nota per", "messaggio per", "notitie voor", "bericht voor", "заметка для", "примечание для", "сообщение для", "给助手", "給助手", "给ai", "给人工智能", "への", "에게"},
+		re:      regexp.MustCompile(`\b(?:nota|mensaje|aviso|note|message|hinweis|nachricht|notitie|bericht) (?:para|al|a|pour|an|fur|per|voor) (?:el |la |l'|le |den |die |das |il |lo |o |a |de |het )?(?:asistente|assistant\w*|assistent\w*|ia|ki|ai|modelo|modele|modell|modello|model|agente|agent|bot|chatbot)\b|(?:заметка|примечание|сообщение) для (?:ассистент\S*|ии|модел\S*|бот\S*|агент\S*)|(?:给|給)(?:助手|ai|人工智能|模型|智能体)的(?:备注|備註|说明|說明|消息|訊息|提示)\s*:|(?:アシスタント|ai|エージェント|モデル)への(?:メモ|メッセージ|注意|指示)\s*:|(?:어시스턴트|ai|에이전트|모델)에게 ?(?:메모|메시지|알림|지시)?:`)},
+	// Virtualization: a world without laws, ten languages.
+	{id: "hypothetical", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"sin leyes", "sans lois", "ohne gesetze", "senza leggi", "sem leis", "zonder wetten", "без законов", "没有法律", "沒有法律", "法律のない", "法律がない", "법이 없는"},
+		re:      regexp.MustCompile(`\b(?:un mundo|un monde|eine welt|un mondo|um mundo|een wereld) (?:sin|sans|ohne|senza|sem|zonder) (?:leyes|lois|gesetze|leggi|leis|wetten)\b|мир\S* без законов|没有法律的(?:世界|社会)|沒有法律的(?:世界|社會)|法律の(?:ない|無い)世界|법이 없는 (?:세상|세계)`)},
+	{id: "delimiter", head: HeadInjection, score: ruleScore,
+		anchors: []string{"###"},
+		re:      regexp.MustCompile(`(?:^|\n)\s*###\s*(?:new instructions?|system|new task)\s*:\s*\S`)},
 	// Unrestricted or evil personas, ten languages, wider than persona-i18n.
 	{id: "persona-i18n", head: HeadJailbreak, score: ruleScore,
-		anchors: []string{"sin ", "sans ", "ohne ", "senza ", "sem ", "zonder ", "без ", "malvad", "malefique", "malveillant", "malvagi", "boser", "bose ", "kwaadaardig", "злой", "злобн", "邪恶", "邪惡", "限制", "约束", "約束"},
+		anchors: []string{"sin ", "sans ", "ohne ", "senza ", "sem ", "zonder ", "без ", "malvad", "malefique", "malveillant", "malvagi", "boser", "bose ", "bosen", "kwaadaardig", "злой", "злого", "злым", "злобн", "のない", "の無い", "悪の", "邪悪", "없는", "없고", "사악", "邪恶", "邪惡", "限制", "约束", "約束"},
 		re: regexp.MustCompile(`\b(?:eres|seras|actua\S*|finge\S*|interpreta\S*|tu es|tu seras|vous etes|joue\S* le role|agis|agissez|fais comme si|faites comme si|du bist|bist du|sie sind|sind sie|spiel\S*|tu so,? als|agiere|verhalte dich|sei|sarai|agisci|fingi|voce e|voce sera|aja|finja|seja|je bent|ben je|jij bent|gedraag je|doe alsof|speel)\b` + gap(8) +
 			`\b(?:sin|sans|ohne|senza|sem|zonder) (?:ningun\S* |aucun\S* |jeglich\S* |irgendwelch\S* |alcun\S* |nenhum\S* |enige |las |les |die |le |as |de )?(?:restric\S*|filt\S*|censur\S*|zensur|censuur|limit\S*|grenzen|einschrankung\S*|beperking\S*|regl\S*|regel\S*|regol\S*|regra\S*|moral\S*|etic\S*|ethi\S*)` +
 			`|(?:ты|вы|веди себя|притворись|сыграй|играй)` + gap(8) + `без (?:каких-либо |всяких |любых )?(?:\S+ )?(?:ограничени\S*|фильтр\S*|цензур\S*|правил\S*|морал\S*)` +
 			`|\b(?:ia|ki|ai|assistente|asistente|assistent|assistant|bot|chatbot|modelo|modele|modell|modello|model) (?:malvad\S*|malefique|malveillant\S*|malvagi\S*|bose\S*|kwaadaardig\S*)` +
 			`|\b(?:bose\S*|boser|kwaadaardige) (?:ki|ai|assistent\S*|model\S*|bot)\b` +
-			`|(?:злой|злобн\S*) (?:ии|ассистент\S*|помощник\S*|бот\S*|модел\S*)` +
+			`|(?:зл(?:ой|ого|ым|ому|ая|ую)|злобн\S*) (?:ии|ассистент\S*|помощник\S*|бот\S*|модел\S*)` +
+			`|(?:制限|制約|検閲)の(?:ない|無い)` + cjkGap + `(?:ai|人工知能|アシスタント|モデル)|(?:悪の|邪悪な)(?:ai|人工知能|アシスタント)` +
+			`|(?:제한|제약|검열)(?:이|가)? 없(?:는|고)` + cjkGap + `(?:ai|인공지능|어시스턴트|모델)|사악한 (?:ai|인공지능|어시스턴트|비서)` +
 			`|(?:你是|你现在是|你現在是|扮演|作为|作為|成为|成為)` + cjkGap + `(?:没有(?:任何)?(?:道德|伦理|倫理)?的?(?:限制|约束|約束|底线)|沒有(?:任何)?(?:道德|倫理)?的?(?:限制|約束|底線)|不受(?:任何)?(?:道德|伦理|倫理)?(?:限制|约束|約束)|邪恶的?(?:ai|人工智能|助手)|邪惡的?(?:ai|人工智慧|助手))`)},
 	// Refusal suppression.
 	{id: "refusal", head: HeadJailbreak, score: ruleScore,
@@ -360,17 +420,17 @@ var structureRules = []rule{
 			`|\b(?:never|do not|don't|dont|must not|will not|won't)\s+(?:ever\s+)?(?:apologi[sz]e|say sorry)\b[^.!?\n]{0,80}?[.,;]?\s*(?:and\s+)?(?:never|do not|don't|dont|no|without)\s+(?:\w+\s+){0,3}?(?:warnings?|disclaimers?|caveats?|moraliz\w*|lectur\w*|refus\w*)` +
 			`|\b(?:never|do not|don't|dont|no|without)\s+(?:\w+\s+){0,3}?(?:warnings?|disclaimers?|caveats?)\b[^.!?\n]{0,80}?[.,;]?\s*(?:and\s+)?(?:never|do not|don't|dont)\s+(?:ever\s+)?(?:refuse|apologi[sz]e|decline|say sorry|say no)\b`)},
 	{id: "refusal-i18n", head: HeadJailbreak, score: ruleScore,
-		anchors: []string{"niegues", "rechaces", "rehuses", "refuse", "refuser", "refusez", "ablehn", "lehne", "verweiger", "rifiut", "recuse", "recusar", "weiger", "отказ", "拒绝", "拒絕", "拒否", "거절", "거부"},
-		re: regexp.MustCompile(`(?:nunca|jamas|no) (?:te )?(?:niegues|rechaces|rehuses)(?: a| de)? (?:responder|contestar|ayudar|hacerlo|ninguna|nada|mis|una|cualquier)` +
-			`|\bne (?:refuse|refusez) jamais\b|\bne jamais refuser\b|\bne (?:dois|devez) jamais refuser\b|\bsans jamais refuser\b` +
-			`|\b(?:lehne|lehnst) (?:niemals|nie|nichts)\b(?: \S+){0,3} ab\b|\b(?:niemals|nie) (?:ablehnen|verweigern)\b|\bverweigere (?:niemals|nie)\b` +
-			`|\bnon (?:rifiutar\S*|devi (?:mai )?rifiutar\S*) mai\b|\bnon rifiutare mai\b|\bmai rifiutar\S*` +
-			`|\bnunca (?:se )?(?:recuse|recusar|recuses)\b|\bjamais (?:se )?(?:recuse|recusar)\b` +
-			`|\bweiger (?:nooit|nimmer)\b|\bnooit weigeren\b` +
-			`|никогда не отказыва\S*|не смей отказ\S*|не отказывайся\S*` +
-			`|(?:永远|永遠|绝不|絕不|从不|從不|不要|不能|不得|决不|決不)(?:要|会|會)?(?:拒绝|拒絕)` +
-			`|(?:決して|絶対に?)` + cjkGap + `拒否(?:しない|せず|しないで)|拒否しないで|断らないで` +
-			`|(?:절대|절대로|결코)` + cjkGap + `(?:거절하지|거부하지)|(?:거절|거부)하지 마`)},
+		anchors: []string{"niegues", "rechaces", "rehuses", "refuse", "refuser", "refusez", "ablehn", "lehne", "verweiger", "rifiut", "recuse", "recusar", "weiger", "отказ", "拒绝", "拒絕", "拒否", "断ら", "거절", "거부"},
+		re: regexp.MustCompile(`(?:nunca|jamas|no) (?:te )?(?:niegues|rechaces|rehuses)(?: a| de)? (?:responder|contestar|ayudar\w*|hacerlo|ninguna (?:pregunta|peticion|solicitud|orden)|nada|mis (?:preguntas|peticiones|solicitudes|ordenes)|una (?:pregunta|peticion|solicitud|orden))` +
+			`|\bne (?:refuse|refusez) jamais (?:de (?:repondre|m'aider|faire)|une (?:demande|question|requete)|mes (?:demandes|questions)|rien)\b|\bne jamais refuser (?:de (?:repondre|m'aider)|une (?:demande|question|requete))\b|\bsans jamais refuser\b|\bn'a jamais le droit de refuser\b` +
+			`|\b(?:lehne|lehnst) (?:niemals|nie|nichts)\b(?: \S+){0,3} ab\b|\b(?:niemals|nie) (?:ablehnen|verweigern)\b|\bverweigere (?:niemals|nie)\b|\bdarfst (?:niemals|nie) (?:ablehnen|verweigern)` +
+			`|\bnon rifiutar(?:e|ti)? mai (?:di rispondere|di aiutar\w*|una (?:richiesta|domanda)|nessuna|le mie (?:richieste|domande)|niente)\b|\bnon (?:devi|puoi) mai rifiutar\w*` +
+			`|\b(?:nunca|jamais) (?:se )?(?:recuse|recusar|recuses)(?: a)? (?:responder|ajudar|um pedido|nenhum pedido|os meus pedidos|uma pergunta|nada)\b` +
+			`|\bweiger (?:nooit|nimmer) (?:te (?:antwoorden|helpen)|een (?:verzoek|vraag)|iets)\b|\bnooit weigeren te (?:antwoorden|helpen)\b` +
+			`|никогда не отказыва\S* (?:отвечать|помогать|мне|в ответе|ни в ч\S*)|не отказывайся (?:отвечать|от ответа|помогать)|не смей отказ\S*` +
+			`|(?:永远|永遠|绝不|絕不|从不|從不|不要|不能|不得|决不|決不)(?:要|会|會)?(?:拒绝|拒絕)(?:回答|回覆|回复|任何|我的|用户|用戶|请求|請求|要求)` +
+			`|(?:回答|返答|質問|依頼|リクエスト)を(?:決して|絶対に?)?` + cjkGap + `拒否(?:しない|せず|しないで)|(?:決して|絶対に?)(?:回答|返答|質問|依頼)を?拒否` +
+			`|(?:답변|대답|요청|질문|답)(?:을|를)?\s*(?:절대|절대로|결코)?\s*(?:거절|거부)하지|(?:절대|절대로|결코)\s*(?:답변|대답|요청|질문)(?:을|를)?\s*(?:거절|거부)하지`)},
 	// Prefix injection: "start your reply with 'Sure, here is'".
 	{id: "prefix", head: HeadJailbreak, score: ruleScore,
 		anchors: []string{"start", "begin", "prefix", "preface", "open", "empiez", "comienz", "inici", "commence", "beginn", "inizi", "comece", "начни", "начинай", "开头", "開頭", "开始", "開始", "始め", "시작"},
@@ -413,10 +473,10 @@ var structureRules = []rule{
 	// fields, or a line that opens by naming the model.
 	{id: "hidden", head: HeadInjection, score: ruleScore,
 		anchors: []string{"<!--", "[//]", "[comment]"},
-		re:      regexp.MustCompile(`(?:<!--|\[//\]:?\s*#?\s*\(?|\[comment\]:?\s*#?\s*\(?)[^>]{0,200}?(?:\b(?:ai|assistant|ai assistant|llm|language model|chatbot|gpt|agent|model|copilot|claude|chatgpt|gemini)s?\b[^>]{0,40}?(?::|,|\bmust\b|\bshould\b|\bplease\b|\bare to\b|\bneed to\b)|\b(?:ignore|disregard|forget|override)\b|\b(?:instructions?|directives?) (?:for|to) )`)},
+		re:      regexp.MustCompile(`(?:<!--|\[//\]:?\s*#?\s*\(?|\[comment\]:?\s*#?\s*\(?)[^>]{0,200}?(?:\b(?:ai|assistant|ai assistant|llm|language model|chatbot|gpt|agent|model|copilot|claude|chatgpt|gemini)s?\b[^>]{0,40}?(?::|,|\bmust\b|\bshould\b|\bplease\b|\bare to\b|\bneed to\b)|\b(?:ignore|disregard|forget|override)\b|\b(?:instructions?|directives?) (?:for|to) (?:the |all |any )?(?:ai|assistant|llm|language model|model|agent|bot|chatbot|gpt)s?\b)`)},
 	{id: "indirect", head: HeadInjection, score: ruleScore,
 		anchors: []string{"ai:", "ai :", "ai,", "assistant:", "assistant,", "agent:", "agent,", "llm:", "llm,", "chatbot:", "chatbot,", "gpt:", "gpt,", "claude:", "claude,", "copilot:", "copilot,"},
-		re:      regexp.MustCompile(`(?:^|["'(\[{>\n]|\s)(?:ai|ai assistant|ai agent|assistant|agent|llm|chatbot|gpt|chatgpt|claude|copilot|gemini)\s*[:,]\s*(?:please\s+)?(?:ignore|disregard|forget|respond only|reply only|answer only|say only|only (?:say|reply|respond|answer)|send|forward|include|append|recommend|do not (?:tell|mention|reveal|inform)|don't (?:tell|mention|reveal|inform)|stop|you must|delete|call|execute|transfer|approve|rate|mark|classify|override)\b`)},
+		re:      regexp.MustCompile(`(?:^|["'(\[{>\n]|\s)(?:ai|ai assistant|ai agent|assistant|agent|llm|chatbot|gpt|chatgpt|claude|copilot|gemini)\s*[:,]\s*(?:please\s+)?(?:(?:before|after|when|while|as soon as) you [^.!?\n]{0,50}?,\s*)?(?:ignore|tell the user|disregard|forget|respond only|reply only|answer only|say only|only (?:say|reply|respond|answer)|send|forward|include|append|recommend|do not (?:tell|mention|reveal|inform)|don't (?:tell|mention|reveal|inform)|stop|you must|delete|call|execute|transfer|approve|rate|mark|classify|override)\b`)},
 	// Exfiltration: a markdown image whose query carries a placeholder for
 	// the conversation or a secret.
 	{id: "exfil", head: HeadInjection, score: ruleScore,
@@ -653,7 +713,7 @@ func (r *rule) findIn(s string, a, b int) (int, int, bool) {
 			return 0, 0, false
 		}
 		x, y := a+off+loc[0], a+off+loc[1]
-		if (r.not == nil || !containsAny(s[max(x-notReach, 0):min(y+notReach, len(s))], r.not)) && (r.id == "persona" || !quotedMention(s, x, y)) && !mentionFrame(s, x) && !hasAnyPrefix(strings.TrimLeft(s[y:], " "), r.notAfter) {
+		if (r.not == nil || !containsAny(s[max(x-notReach, 0):min(y+notReach, len(s))], r.not)) && (r.id == "persona" || !quotedMention(s, x, y)) && !mentionFrame(s, x, r.imperative()) && !hasAnyPrefix(strings.TrimLeft(s[y:], " "), r.notAfter) {
 			return x, y, true
 		}
 		off += max(loc[1], loc[0]+1)
@@ -685,7 +745,7 @@ func (r *rule) findJoined(s string, a, b int) (int, int, bool) {
 		return 0, 0, false
 	}
 	x, y := int(p[loc[0]]), int(p[loc[1]-1])+1
-	if quotedMention(s, x, y) || mentionFrame(s, x) {
+	if quotedMention(s, x, y) || mentionFrame(s, x, r.imperative()) {
 		return 0, 0, false
 	}
 	return x, y, true
@@ -700,19 +760,36 @@ func quotedMention(s string, x, y int) bool {
 	if !hasQuoteSuffix(pre) {
 		return false
 	}
-	post := s[y:min(y+16, len(s))]
-	for i := 0; i < len(post); i++ {
-		switch c := post[i]; {
-		case c == '"' || c == '\'':
-			return true
-		case c >= 0x80 && (strings.HasPrefix(post[i:], "”") || strings.HasPrefix(post[i:], "»") || strings.HasPrefix(post[i:], "“") || strings.HasPrefix(post[i:], "’") || strings.HasPrefix(post[i:], "」")):
-			return true
-		case c == '.' || c == '!' || c == '?' || c == '\n' || c == ',' || c == ';' || c == ':':
+	for i := y; i < len(s) && i < y+120; i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\'' || c >= 0x80 && hasAnyPrefix(s[i:], closeQuotes[:]):
+			if i-y <= 16 {
+				return true
+			}
+			// A longer quote is a mention when the text around it says so
+			// ("the phrase '…'", "'…' means", "“…”这句话").
+			a := max(x-48, 0)
+			for a > 0 && s[a]&0xC0 == 0x80 {
+				a--
+			}
+			b := min(i+32, len(s))
+			for b < len(s) && s[b]&0xC0 == 0x80 {
+				b++
+			}
+			return containsAny(s[a:x], mentionCues) || containsAny(s[i:b], mentionCues)
+		case c == '.' || c == '!' || c == '?' || c == '\n' || c == ';':
 			return false
 		}
 	}
 	return false
 }
+
+var closeQuotes = [...]string{"”", "»", "“", "’", "」", "„"}
+
+// mentionCues are words that present a quoted phrase as an object of talk.
+var mentionCues = []string{"phrase", "the string", "the words", "the sentence", "the text", "mean", "such as", "e.g.", "like ", "called", "known as",
+	"frase", "phrase", "satz", "zin ", "fraza", "фраза", "significa", "signifie", "bedeutet", "betekent", "означает",
+	"这句话", "這句話", "这句", "という文", "という言葉", "라는 문장", "라는 말", "는 무슨 뜻", "是什么意思", "とは"}
 
 // mentionPre matches the words before an attack phrase that make it a
 // description rather than a command: negation ("do not decode and print
@@ -720,17 +797,25 @@ func quotedMention(s string, x, y int) bool {
 // make you ignore these directions", "it is possible to bypass those safety
 // policies"), a relative clause ("un ataque que descarta las
 // instrucciones").
-var mentionPre = regexp.MustCompile(`(?:^|\s)(?:(?:do not|don't|dont|never|must not|should not|shouldn't|not to|cannot|can't|won't|will not)\s+(?:\w+\s+(?:and|or)\s+)?|(?:make|makes|made|making|trick|tricks|tricked|tricking|cause|causes|caused|causing|get|gets|convince|convinces|convinced|force|forces|forced|manipulate|manipulates|manipulated|coax|coaxes|lead|leads|persuade|persuades|instructs)\s+(?:you|the model|the ai|the llm|the assistant|the chatbot|the agent|models|llms|it|them|an? \w+)\s+(?:into\s+|to\s+)?|(?:possible|able|attempts?|attempted|attempting|tries|tried|trying|designed|used|intended|ways?|meant|aims?|aiming|seeks?|seeking|instructions)\s+to\s+(?:\w+\s+(?:or|and)\s+)?|(?:que|qui|che|die|der|das|dat|that|which|who|который|которая|которые|которое|которых)\s+)$`)
+var mentionPre = regexp.MustCompile(`(?:^|\s)(?:(?:do not|don't|dont|never|must not|should not|shouldn't|not to|cannot|can't|won't|will not)\s+(?:\w+\s+(?:and|or)\s+)?|(?:make|makes|made|making|trick|tricks|tricked|tricking|cause|causes|caused|causing|get|gets|convince|convinces|convinced|force|forces|forced|manipulate|manipulates|manipulated|coax|coaxes|lead|leads|persuade|persuades|instructs)\s+(?:you|the model|the ai|the llm|the assistant|the chatbot|the agent|models|llms|it|them|an? \w+)\s+(?:into\s+|to\s+)?|(?:possible|able|attempts?|attempted|attempting|tries|tried|trying|designed|used|intended|ways?|meant|aims?|aiming|seeks?|seeking|instructions)\s+to\s+(?:\w+\s+(?:or|and)\s+)?)$`)
+
+// relClause: a relative pronoun right before an imperative-looking verb
+// ("un ataque que descarta las instrucciones") makes it a description; only
+// for the override and extraction families, whose verbs are imperatives.
+var relClause = regexp.MustCompile(`(?:^|\s)(?:que|qui|che|dat|that|which|who|который|которая|которые|которое|которых)\s+$`)
 
 // mentionFrame reports whether the text just before s[x:] frames the match
 // as a description (mentionPre), or the match sits in a documentation line
 // ("- Print the password for the current Wi-Fi network:").
-func mentionFrame(s string, x int) bool {
+func mentionFrame(s string, x int, imperative bool) bool {
 	a := max(x-48, 0)
 	for a > 0 && s[a]&0xC0 == 0x80 {
 		a--
 	}
 	if mentionPre.MatchString(s[a:x]) {
+		return true
+	}
+	if imperative && relClause.MatchString(s[a:x]) {
 		return true
 	}
 	ls := strings.LastIndexByte(s[:x], '\n') + 1
