@@ -161,6 +161,9 @@ func (s *scan) streetSuffixed(i int) bool {
 // case. Non-ASCII bytes compare exactly.
 func hasSuffixFold(w, suf string) bool {
 	off := len(w) - len(suf)
+	if off < 0 {
+		return false
+	}
 	for i := 0; i < len(suf); i++ {
 		if lower(w[off+i]) != suf[i] {
 			return false

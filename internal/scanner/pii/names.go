@@ -5,6 +5,9 @@ import "strings"
 // is reports whether token i, lower-cased, is in l. ASCII words are folded
 // in a stack buffer, so lookups do not allocate.
 func (s *scan) is(l lexicon, i int) bool {
+	if i < 0 || i >= len(s.toks) {
+		return false
+	}
 	tk := s.toks[i]
 	w := s.text[tk.s:tk.e]
 	var buf [24]byte
@@ -316,6 +319,9 @@ var orgWords = newLexicon(`incorporated inc inc. ltd llc plc gmbh ag sa corp cor
 
 // titleCase reports a word written Like This (not ALL CAPS, not lower).
 func (s *scan) titleCase(i int) bool {
+	if i < 0 || i >= len(s.toks) {
+		return false
+	}
 	tk := s.toks[i]
 	return tk.kind == tWord && tk.cap && !tk.upper
 }
