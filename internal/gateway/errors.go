@@ -12,6 +12,7 @@ type wire int
 const (
 	wireOpenAI    wire = iota // {"error":{"message","type","code"}}
 	wireAnthropic             // {"type":"error","error":{"type","message"}}
+	wireResponses             // OpenAI Responses: OpenAI errors, Responses objects and stream events
 )
 
 // apiError is a client-facing error. msg must never contain internals,

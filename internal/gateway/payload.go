@@ -121,9 +121,12 @@ func (p *streamProc) captureStream() {
 		cs := p.choices[i]
 		c.Choices = append(c.Choices, choice{Index: i, Text: cs.sent.String(), Tools: cs.sentTools, Finish: cs.finish})
 	}
-	if p.wire == wireAnthropic {
+	switch p.wire {
+	case wireAnthropic:
 		p.x.captureResponse(encodeAnthropic(c))
-	} else {
+	case wireResponses:
+		p.x.captureResponse(encodeResponses(c))
+	default:
 		p.x.captureResponse(encodeOpenAI(c))
 	}
 }

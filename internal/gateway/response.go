@@ -134,6 +134,8 @@ func (x *exchange) respond(res provider.Result, out *clientOut) {
 		b = body
 	case out.wire == wireAnthropic:
 		b = encodeAnthropic(c)
+	case out.wire == wireResponses:
+		b = encodeResponses(c)
 	default:
 		b = encodeOpenAI(c)
 	}

@@ -118,7 +118,10 @@ func (g *Gateway) handleResponses(w http.ResponseWriter, r *http.Request) {
 	}
 	res, e := x.call(func(t provider.Target) (provider.API, []byte, error) {
 		if !t.Upstream.Speaks(provider.APIResponses) {
-			return 0, nil, errBadRequest("model " + req.Model + " is not available through the Responses API; use /v1/chat/completions")
+			if !t.Upstream.Speaks(provider.APIMessages) {
+				return 0, nil, errBadRequest("model " + req.Model + " is not available through the Responses API; use /v1/chat/completions")
+			}
+			return respTranslate(body, &req, instr, stringInput, items, edit, t.Model)
 		}
 		if t.Model == req.Model && !edit.dirty() {
 			return provider.APIResponses, body, nil
@@ -156,6 +159,12 @@ func (g *Gateway) handleResponses(w http.ResponseWriter, r *http.Request) {
 	})
 	if e != nil {
 		x.fail(e)
+		return
+	}
+	if res.API == provider.APIMessages {
+		// Translated to an Anthropic upstream: the canonical path, encoded
+		// as a Responses object or Responses stream events.
+		x.respond(res, &clientOut{wire: wireResponses, model: req.Model, stream: req.Stream})
 		return
 	}
 	defer res.Resp.Body.Close()
@@ -449,4 +458,45 @@ func (x *exchange) streamResponses(resp *http.Response) {
 	b, _ := json.Marshal(map[string]any{"type": "error", "code": ae.code, "message": ae.msg, "param": nil, "sequence_number": seq + 1})
 	sw.Write("error", b)
 	x.finish(ae.status)
+}
+
+// respTranslate builds the Anthropic messages request for a Responses
+// request, with the guard's edits applied (edit.content[0] is the
+// instructions, [i] input item i-1 or the string input).
+func respTranslate(body []byte, req *respReq, instr json.RawMessage, stringInput bool, items []json.RawMessage, edit *msgEdit, model string) (provider.API, []byte, error) {
+	in := instr
+	if c, ok := edit.content[0]; ok {
+		in = c
+	}
+	var input json.RawMessage
+	var its []json.RawMessage
+	if stringInput {
+		input = req.Input
+		if c, ok := edit.content[1]; ok {
+			input = c
+		}
+	} else {
+		its = append([]json.RawMessage(nil), items...)
+		for i, c := range edit.content {
+			if i == 0 {
+				continue
+			}
+			var item respItem
+			json.Unmarshal(its[i-1], &item)
+			field := "content"
+			if item.Type == "function_call_output" {
+				field = "output"
+			}
+			ni, err := setField(its[i-1], field, c)
+			if err != nil {
+				return 0, nil, err
+			}
+			its[i-1] = ni
+		}
+	}
+	b, e := responsesToAnthropic(body, req.Stream, in, input, its, model)
+	if e != nil {
+		return 0, nil, e
+	}
+	return provider.APIMessages, b, nil
 }

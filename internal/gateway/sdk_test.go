@@ -280,9 +280,6 @@ func TestResponsesEmbeddingsModels(t *testing.T) {
 	if text != "hello responses" || final != "hello responses" {
 		t.Errorf("Responses stream deltas = %q, completed = %q; want %q", text, final, "hello responses")
 	}
-	if _, err := c.Responses.New(ctx, responses.ResponseNewParams{Model: "claude-test", Input: params.Input}); err == nil {
-		t.Errorf("Responses.New(anthropic-only model) = nil error; want 400")
-	}
 
 	emb, err := c.Embeddings.New(ctx, openai.EmbeddingNewParams{Model: "gpt-test", Input: openai.EmbeddingNewParamsInputUnion{OfArrayOfStrings: []string{"a", "b"}}})
 	if err != nil {
@@ -311,5 +308,136 @@ func TestResponsesEmbeddingsModels(t *testing.T) {
 	}
 	if len(ap.Data) != len(want) {
 		t.Errorf("anthropic Models.List = %d models; want %d", len(ap.Data), len(want))
+	}
+}
+
+// TestResponsesToAnthropic drives the Responses API with the official
+// openai-go client against a model served only by an Anthropic upstream:
+// the gateway translates the request to Anthropic Messages and the answer
+// back to a Responses object or Responses stream events, tool calls and
+// tool results included.
+func TestResponsesToAnthropic(t *testing.T) {
+	e := newEnv(t, server.Options{})
+	c := oaClient(e)
+	ctx := context.Background()
+
+	params := responses.ResponseNewParams{Model: "claude-test", Instructions: openai.String("Be brief."),
+		Input: responses.ResponseNewParamsInputUnion{OfString: openai.String("hello from responses")}}
+	r, err := c.Responses.New(ctx, params)
+	if err != nil {
+		t.Fatalf("Responses.New(claude-test): %v", err)
+	}
+	if got := r.OutputText(); got != "hello from responses" || r.Status != "completed" || r.Model != "claude-test" {
+		t.Errorf("Responses.New(claude-test) = %q status %q model %q; want the echo, completed, claude-test", got, r.Status, r.Model)
+	}
+	if r.Usage.InputTokens == 0 || r.Usage.TotalTokens != r.Usage.InputTokens+r.Usage.OutputTokens {
+		t.Errorf("Responses.New(claude-test) usage = %+v; want input tokens and a consistent total", r.Usage)
+	}
+	auth, body := e.upstream.last()
+	var sent struct {
+		Model     string `json:"model"`
+		MaxTokens int    `json:"max_tokens"`
+		System    string `json:"system"`
+		Messages  []struct {
+			Role    string            `json:"role"`
+			Content []json.RawMessage `json:"content"`
+		} `json:"messages"`
+	}
+	if err := json.Unmarshal([]byte(body), &sent); err != nil || sent.Model != "claude-upstream" || sent.MaxTokens == 0 ||
+		sent.System != "Be brief." || len(sent.Messages) != 1 || sent.Messages[0].Role != "user" {
+		t.Errorf("upstream body = %s; want an Anthropic messages request for claude-upstream with the instructions as system", body)
+	}
+	if parts := strings.Split(auth, "|"); len(parts) != 3 || parts[1] != "sk-ant-upstream" || parts[2] == "" {
+		t.Errorf("upstream credentials = %q; want the Anthropic key and version", auth)
+	}
+
+	// Streamed: text deltas and the completed response.
+	s := c.Responses.NewStreaming(ctx, params)
+	var text, final string
+	var types []string
+	for s.Next() {
+		ev := s.Current()
+		types = append(types, ev.Type)
+		switch ev.Type {
+		case "response.output_text.delta":
+			text += ev.Delta.OfString
+		case "response.completed":
+			final = ev.Response.OutputText()
+		}
+	}
+	if err := s.Err(); err != nil {
+		t.Fatalf("Responses stream (claude-test): %v", err)
+	}
+	if text != "hello from responses" || final != "hello from responses" {
+		t.Errorf("Responses stream (claude-test) deltas = %q, completed = %q; want the echo", text, final)
+	}
+	wantTypes := []string{"response.created", "response.in_progress", "response.output_item.added", "response.content_part.added"}
+	if len(types) < len(wantTypes) || !cmp.Equal(types[:len(wantTypes)], wantTypes) || types[len(types)-1] != "response.completed" {
+		t.Errorf("Responses stream (claude-test) events = %v; want %v ... response.completed", types, wantTypes)
+	}
+
+	// A tool call, then its result sent back as input items.
+	tools := []responses.ToolUnionParam{{OfFunction: &responses.FunctionToolParam{Name: "get_weather",
+		Parameters: map[string]any{"type": "object", "properties": map[string]any{"city": map[string]any{"type": "string"}}}}}}
+	tp := responses.ResponseNewParams{Model: "claude-test", Tools: tools,
+		Input: responses.ResponseNewParamsInputUnion{OfString: openai.String("please use the tool")}}
+	r, err = c.Responses.New(ctx, tp)
+	if err != nil {
+		t.Fatalf("Responses.New(tool call): %v", err)
+	}
+	var call responses.ResponseFunctionToolCall
+	for _, it := range r.Output {
+		if it.Type == "function_call" {
+			call = it.AsFunctionCall()
+		}
+	}
+	if call.Name != "get_weather" || call.CallID == "" || !json.Valid([]byte(call.Arguments)) || !strings.Contains(call.Arguments, "Paris") {
+		t.Fatalf("Responses.New(tool call) output = %+v; want a get_weather function_call", r.Output)
+	}
+	s = c.Responses.NewStreaming(ctx, tp)
+	var streamedArgs string
+	for s.Next() {
+		if ev := s.Current(); ev.Type == "response.function_call_arguments.done" {
+			streamedArgs = ev.Arguments
+		}
+	}
+	if err := s.Err(); err != nil || !strings.Contains(streamedArgs, "Paris") {
+		t.Errorf("Responses stream (tool call) arguments = %q, err %v; want the call's arguments", streamedArgs, err)
+	}
+	follow := responses.ResponseNewParams{Model: "claude-test", Tools: tools, Input: responses.ResponseNewParamsInputUnion{OfInputItemList: responses.ResponseInputParam{
+		responses.ResponseInputItemParamOfMessage("please use the tool", responses.EasyInputMessageRoleUser),
+		responses.ResponseInputItemParamOfFunctionCall(call.Arguments, call.CallID, call.Name),
+		responses.ResponseInputItemParamOfFunctionCallOutput(call.CallID, "sunny, 21C"),
+		responses.ResponseInputItemParamOfMessage("thanks, what now", responses.EasyInputMessageRoleUser),
+	}}}
+	if r, err = c.Responses.New(ctx, follow); err != nil {
+		t.Fatalf("Responses.New(tool result): %v", err)
+	}
+	// The tool result and the next message form one Anthropic user turn,
+	// which the mock echoes.
+	if got := r.OutputText(); !strings.HasSuffix(got, "thanks, what now") {
+		t.Errorf("Responses.New(tool result) = %q; want the echo of the last user turn", got)
+	}
+	_, body = e.upstream.last()
+	if !strings.Contains(body, `"tool_use"`) || !strings.Contains(body, `"tool_result"`) || !strings.Contains(body, "sunny, 21C") {
+		t.Errorf("upstream body = %s; want tool_use and tool_result blocks", body)
+	}
+
+	// A broken upstream stream ends with a Responses error event.
+	s = c.Responses.NewStreaming(ctx, responses.ResponseNewParams{Model: "claude-broken", Input: params.Input})
+	var errMsg string
+	for s.Next() {
+		if ev := s.Current(); ev.Type == "error" {
+			errMsg = ev.Message
+		}
+	}
+	if !strings.Contains(errMsg, "broke off") {
+		t.Errorf("Responses stream (broken upstream) error event message = %q, err %v; want the broken-stream error", errMsg, s.Err())
+	}
+
+	// Unsupported: previous_response_id (the gateway keeps no state).
+	_, err = c.Responses.New(ctx, responses.ResponseNewParams{Model: "claude-test", PreviousResponseID: openai.String("resp_1"), Input: params.Input})
+	if err == nil || !strings.Contains(err.Error(), "400") {
+		t.Errorf("Responses.New(previous_response_id) error = %v; want 400", err)
 	}
 }

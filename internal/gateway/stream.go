@@ -168,9 +168,12 @@ func (x *exchange) stream(resp *http.Response, upWire wire, out *clientOut) {
 	sw := sse.NewWriter(x.w)
 	sw.Flush() // send the headers now; guardrails may hold text back
 	var enc streamEnc
-	if out.wire == wireAnthropic {
+	switch out.wire {
+	case wireAnthropic:
 		enc = &anthropicEnc{w: sw, model: out.model}
-	} else {
+	case wireResponses:
+		enc = newResponsesEnc(sw, out.model)
+	default:
 		enc = &openAIEnc{w: sw, model: out.model, includeUsage: out.includeUsage}
 	}
 	p := &streamProc{x: x, enc: enc, choices: map[int]*choiceState{}, wire: out.wire, model: out.model}
