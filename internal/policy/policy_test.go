@@ -3,9 +3,11 @@ package policy
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -295,5 +297,41 @@ func TestStageCommit(t *testing.T) {
 	}
 	if _, err := e.Stage(ctx, filepath.Join(b, "missing"), Options{}); err == nil {
 		t.Fatal("Stage(missing) = nil error")
+	}
+}
+
+// TestDecideConcurrent: decisions share the cached input parts and data
+// reads; concurrent decisions for different principals and tools must not
+// see each other's (run with -race).
+func TestDecideConcurrent(t *testing.T) {
+	e := loadExamples(t, Options{Now: func() time.Time { return tuesday10 }, Timeout: time.Minute})
+	reader := Input{Principal: Principal{Agent: "r", Roles: []string{"readonly"}}, Tool: Tool{Name: "delete_file", Annotations: map[string]bool{"destructive_hint": true}}}
+	payer := Input{Principal: Principal{Agent: "p"}, Tool: Tool{Name: "transfer_funds"}, Arguments: json.RawMessage(`{"amount": 250, "currency": "EUR"}`)}
+	searcher := Input{Principal: Principal{Agent: "s"}, Tool: Tool{Name: "search", Annotations: map[string]bool{"read_only_hint": true}}}
+	want := map[*Input]Effect{&reader: Deny, &payer: RequireApproval, &searcher: Allow}
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				for in, eff := range want {
+					got, err := e.Decide(context.Background(), *in)
+					if err != nil || got.Effect != eff {
+						select {
+						case errs <- fmt.Sprintf("Decide(%s/%s) = %v, %v; want %v", in.Principal.Agent, in.Tool.Name, got.Effect, err, eff):
+						default:
+						}
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for msg := range errs {
+		t.Error(msg)
 	}
 }
