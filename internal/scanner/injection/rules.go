@@ -489,9 +489,15 @@ var structureRules = []rule{
 		also:    []string{"ignor", "forget", "disregard", "override", "abandon", "discard"},
 		re:      regexp.MustCompile(`\b(?:ignore|forget|disregard|override|abandon|discard)\s+(?:all\s+(?:of\s+)?)?your\s+(?:\w+\s+){0,2}?(?:training|programming)\b`)},
 	{id: "override", head: HeadInjection, score: ruleScore, joined: true,
-		anchors: []string{"ignor", "disregard", "forget", "overlook"},
+		anchors: []string{"ignor", "disregard", "forget", "overlook", "previ", "prior", "above", "instru"},
 		also:    []string{"prev", "prior", "above", "earlier", "preced", "former", "initial", "original", "system"},
 		re:      regexp.MustCompile(`(?:ignore|disregard|forget|overlook)(?:all|any|every)?(?:of)?(?:the|your|my|these|those)?(?:previous|prior|above|earlier|preceding|former|initial|original|system)(?:instructions?|rules|prompts?|directions|guidelines|directives|commands|context)`)},
+	// Unrestricted persona with the spaces removed (spaced-out or split
+	// words: "y o u  a r e … w i t h o u t  r e s t r i c t i o n s").
+	{id: "persona", head: HeadJailbreak, score: ruleScore, joined: true,
+		anchors: []string{"restri", "filter", "censor", "limit", "ethic", "without", "with no"},
+		also:    []string{"you", "act", "pretend"},
+		re:      regexp.MustCompile(`(?:youare|you're|youwillbe|actas|pretendtobe|pretendyouare|fromnowonyou)(?:now)?(?:an?|the)?\w{0,24}?(?:without|withno|freefrom|freeof)(?:any|all)?(?:restrictions|filters|filtering|censorship|limits|limitations|ethics|ethicalguidelines|contentpolicy)`)},
 }
 
 // ruleMatch is the best rule match over a normalized text.

@@ -24,3 +24,16 @@ func BenchmarkRulesLongDoc(b *testing.B) {
 		_ = matchRules(text)
 	}
 }
+
+// BenchmarkRules1KBTriggers is the rules' bad case: 1 KB of benign text
+// dense with the words the anchors look for, so most rules run their
+// expression.
+func BenchmarkRules1KBTriggers(b *testing.B) {
+	base := "Please ignore the typos above; what is a system prompt, and how do I enable developer mode without root? " +
+		"Instead of the previous instructions for the recipe, start with the sauce and never refuse dessert. "
+	text := normalize.Normalize(strings.Repeat(base, 1024/len(base)+1)[:1024]).Norm
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		_ = matchRules(text)
+	}
+}
