@@ -100,7 +100,7 @@ func (s *scan) addressAnchor(i int) (bool, int) {
 			return true, 2
 		case tk.cap && s.is(lex.streetPrefix, i) && next(i+1) && (toks[i+1].kind == tWord && toks[i+1].cap || s.punctIs(i+1, ".")):
 			return true, 1
-		case !tk.cap && tk.e-tk.s >= 3 && s.is(lex.streetPrefix, i) && next(i+1) && toks[i+1].kind == tWord && toks[i+1].cap && s.numberWithin(i+2, 4):
+		case !tk.cap && next(i+1) && toks[i+1].cap && toks[i+1].kind == tWord && tk.e-tk.s >= 3 && s.numberWithin(i+2, 4) && s.is(lex.streetPrefix, i):
 			return true, 1 // "via Roma 10", "rue de la Paix 3" in running text
 		case tk.cap && s.punctIs(i+1, ".") && !toks[i+1].spBefore && next(i+2) && toks[i+2].kind == tNum && hasSuffixFold(s.tok(i), "str") && len(s.tok(i)) > 4:
 			return true, 2 // "Hauptstr. 12"
@@ -361,7 +361,8 @@ func (s *scan) contextIDs() {
 			s.passport(i)
 		case s.d.types[TypeStreetAddress] && (s.wordIs(i, "zip") || s.wordIs(i, "postcode") || s.wordIs(i, "postal") && s.wordIs(i+1, "code")):
 			s.valueAfter(i, TypeStreetAddress, 0.6, 3, 10)
-		case s.d.types[TypeDateOfBirth] && (s.numAt(i+1) || s.punctIs(i+1, ".") && s.numAt(i+2) || s.numAt(i-1) || s.ordinalAt(i+1) || s.ordinalAt(i-1) || s.wordIs(i-1, "of") && s.ordinalAt(i-2)) && monthIndex(s.tok(i)) > 0:
+		case s.d.types[TypeDateOfBirth] && (s.numAt(i+1) || s.punctIs(i+1, ".") && s.numAt(i+2) || s.numAt(i-1) ||
+			s.ordinalAt(i+1) || s.ordinalAt(i-1) || s.ordinalAt(i-2)) && monthIndex(s.tok(i)) > 0:
 			s.monthDate(i)
 		}
 	}

@@ -42,7 +42,7 @@ func (s *scan) structured() {
 			if end := s.numeric(i); end > i {
 				i = end - 1
 			}
-		case !prevAlnum && (c == 'X' || c == 'Y' || c == 'Z') && i+8 < len(t) && isDigit(t[i+1]) && isDigit(t[i+7]):
+		case (c == 'X' || c == 'Y' || c == 'Z') && !prevAlnum && i+8 < len(t) && isDigit(t[i+1]) && isDigit(t[i+7]):
 			if end := s.spanishID(i); end > i {
 				i = end - 1
 			}
