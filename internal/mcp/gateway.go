@@ -90,8 +90,7 @@ type Gateway struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	servers atomic.Pointer[serverSet]
-	// sessions maps each agent session to the *server it belongs to, so a
-	// reload can close the sessions of a removed or changed server.
+	// sessions are the agent sessions watched for the kill switch.
 	sessions sync.Map // *sdk.ServerSession -> *server
 
 	mu     sync.Mutex // serializes Reconfigure and Close
@@ -248,15 +247,16 @@ func (g *Gateway) Reconfigure(cfgs []UpstreamConfig) error {
 	return nil
 }
 
-// retire closes a server that is no longer configured: its agent sessions
-// and its upstream connection.
+// retire closes a server that is no longer configured (or the gateway
+// shuts down): its agent sessions and its upstream connection.
 func (g *Gateway) retire(s *server) {
-	g.sessions.Range(func(k, v any) bool {
-		if v.(*server) == s {
-			_ = k.(*sdk.ServerSession).Close()
-		}
-		return true
-	})
+	var sessions []*sdk.ServerSession
+	for ss := range s.sdk.Sessions() {
+		sessions = append(sessions, ss)
+	}
+	for _, ss := range sessions {
+		_ = ss.Close()
+	}
 	s.up.close()
 }
 
@@ -307,12 +307,8 @@ func (g *Gateway) Close() error {
 	g.closed = true
 	g.mu.Unlock()
 	g.cancel()
-	g.sessions.Range(func(k, _ any) bool {
-		_ = k.(*sdk.ServerSession).Close()
-		return true
-	})
 	for _, s := range g.servers.Load().byName {
-		s.up.close()
+		g.retire(s)
 	}
 	g.wg.Wait()
 	return nil
