@@ -111,6 +111,9 @@ var strongBefore = [][]string{
 	{"follow", "up", "with"}, {"heard"}, {"contacted"}, {"verses", "from"}, {"contact", ":"}, {"manager", ":"},
 	// fr, de, es, it, pt, nl: "je m'appelle", "ich heiße", "mein Name ist", "me llamo", "mi chiamo",
 	// "meu nome é", "mijn naam is", "ik heet".
+	{"talked", "to"}, {"talking", "to"}, {"spoke", "to"}, {"spoke", "with"}, {"speaking", "with"}, {"reach", "out", "to"},
+	{"forward", "it", "to"}, {"forward", "this", "to"}, {"belongs", "to"}, {"assigned", "to"}, {"addressed", "to"},
+	{"on", "behalf", "of"}, {"in", "memory", "of"}, {"introduce", "you", "to"},
 	{"appelle"}, {"m'appelle"}, {"m’appelle"}, {"nom", "est"}, {"heiße"}, {"heisse"}, {"name", "ist"}, {"llamo"}, {"nombre", "es"},
 	{"chiamo"}, {"nome", "è"}, {"nome", "é"}, {"naam", "is"}, {"heet"}, {"querido"}, {"querida"},
 	{"cher"}, {"chère"}, {"liebe"}, {"lieber"}, {"caro"}, {"cara"}, {"beste"},
@@ -213,6 +216,12 @@ func (s *scan) persons() {
 		if parts == 1 && !strong && s.punctIs(i-1, ",") && s.titleCase(i-2) && (s.punctIs(i+1, ",") || s.wordIs(i+1, "and")) && (s.titleCase(i+2) || s.wordIs(i+2, "and") && s.titleCase(i+3)) {
 			continue
 		}
+		// "Ask Siobhan O'Connor", "Yesterday Jamal Brown": a sentence's
+		// first word before a known first name is not part of the name.
+		if parts >= 2 && !strong && (i == 0 || toks[i].nlBefore || s.punctIs(i-1, ".") || s.punctIs(i-1, "!") || s.punctIs(i-1, "?")) &&
+			!s.is(s.d.lex.first, i) && !s.surnameLike(i) && s.is(s.d.lex.first, i+1) && !s.is(s.d.lex.ambiguous, i+1) {
+			continue
+		}
 		score := s.nameScore(i, j, parts, strong, weak)
 		if score >= 0.5 {
 			s.add(tk.s, toks[j].e, TypePerson, min(0.95, 0.45+score/2))
@@ -256,6 +265,12 @@ func (s *scan) surnameLike(i int) bool {
 		return true
 	}
 	w := s.tok(i)
+	// Gaelic and Dutch family-name prefixes: "McAllister", "MacLeod",
+	// "O'Brien", "Vandermeer".
+	if len(w) >= 5 && (w[0] == 'M' && w[1] == 'c' && isUpper(w[2]) || strings.HasPrefix(w, "Mac") && isUpper(w[3]) ||
+		w[0] == 'O' && (w[1] == '\'' || strings.HasPrefix(w[1:], "’")) || strings.HasPrefix(w, "Vander") || strings.HasPrefix(w, "Vanden")) {
+		return true
+	}
 	if len(w) < 5 {
 		return false
 	}
