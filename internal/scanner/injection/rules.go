@@ -251,7 +251,7 @@ const (
 	quoteOpen = `["'“«„「‘]`
 	// ai names the reading model in the eleven languages (after
 	// normalization).
-	aiNoun = `(?:ai|a\.i\.|ia|ki|ии|llm|gpt|chatgpt|chatbot|bot|agent|assistant|asistente|assistente|assistent|model|modelo|modele|modell|modello|модель|ассистент|агент|人工智能|助手|模型|アシスタント|エージェント|モデル|어시스턴트|에이전트|모델)`
+	aiNoun = `(?:ai|a\.i\.|ia|ki|ии|llm|gpt|chatgpt|chatbot|bot|agent|assistant|asistente|assistente|assistent|sprachmodell|taalmodel|model|modelo|modele|modell|modello|языков\S* модел\S*|модель|ассистент|агент|人工智能|助手|语言模型|語言模型|模型|アシスタント|エージェント|言語モデル|モデル|어시스턴트|에이전트|언어 모델|모델)`
 )
 
 var structureRules = []rule{
@@ -461,19 +461,22 @@ var structureRules = []rule{
 		re:      regexp.MustCompile(`\b(?:hypothetical(?:ly)?|fictional|imaginary|imagine|pretend|in a (?:world|universe|story|novel|movie|game|simulation|screenplay)|for (?:educational|research|academic) purposes|purely (?:hypothetical|fictional|theoretical)|role-?play)\b[^\n]{0,160}?(?:\b(?:how (?:to|would|could|do|does|one|someone|i|you|they|he|she)|steps? (?:to|for)|step[- ]by[- ]step|in (?:great |full |precise )?detail|detailed (?:instructions|steps|guide|recipe|plan)|recipe for|instructions (?:for|to|on))\b[^\n]{0,60}?\b(?:(?:make|build|create|synthesi[sz]e|cook|produce|manufacture|assemble|obtain|write|code|deploy|use|plant|mix)\w*\s+(?:\w+\s+){0,3}?(?:bombs?|explosives?|napalm|meth(?:amphetamine)?|nerve agents?|sarin|ricin|anthrax|bioweapons?|chemical weapons?|malware|ransomware|keyloggers?|viruses|poisons?|ghost guns?|fentanyl|cocaine|heroin|untraceable \w+)|hack into|break into|steal (?:\w+\s+){0,2}?(?:identity|identities|credit cards?|passwords?|money|cars?)|launder(?:ing)? money|poison (?:someone|a person|my|his|her)|kill (?:someone|a person|my|him|her|people)|(?:commit|get away with) (?:fraud|murder|a crime|tax evasion))|\bin a (?:world|universe|society) (?:with(?:out)? (?:no )?(?:laws|rules|ethics|restrictions|morals)|where (?:nothing is illegal|there are no (?:laws|rules|restrictions|ethics))))`)},
 	// Text that addresses the reading model, ten languages.
 	{id: "indirect-i18n", head: HeadInjection, score: ruleScore,
-		anchors: []string{"si eres", "si usted es", "si tu es", "si vous etes", "wenn du", "wenn sie", "falls du", "falls sie", "se sei", "se lei e", "se voce e", "se es ", "se tu es", "als je", "als u ", "если ты", "если вы", "如果你是", "如果您是", "读到", "讀到", "阅读", "閱讀", "読んでいる", "読む", "処理する", "읽는", "읽고 있는", "처리하는", "que lee", "que lees", "qui lit", "qui lisez", "die diese", "die dies", "che legge", "che leggi", "que le ", "lendo", "die dit", "читающ", "читает", "читаешь", "обрабатыва"},
-		re: regexp.MustCompile(`(?:si eres|si usted es|si tu es|si vous etes|wenn du|wenn sie|falls du|falls sie|se sei|se lei e|se voce e|se es|se tu es|als je|als u|если ты|если вы)(?: \S+){0,2} ` + aiNoun + `\b` +
+		anchors: []string{"si eres", "si usted es", "si tu es", "si vous etes", "wenn du", "wenn sie", "falls du", "falls sie", "se sei", "se lei e", "se voce e", "se es ", "se tu es", "als je", "als u ", "если ты", "если вы", "如果你是", "如果您是", "读到", "讀到", "阅读", "閱讀", "読んでいる", "読む", "処理する", "읽는", "읽고 있는", "처리하는", "요약하는", "분석하는", "要約して", "処理して", "分析して", "que lee", "que lees", "qui lit", "qui lisez", "die diese", "die dies", "che legge", "che leggi", "que le ", "lendo", "die dit", "читающ", "читает", "читаешь", "обрабатыва"},
+		re: regexp.MustCompile(`(?:si eres|si usted es|si tu es|si vous etes|wenn du|wenn sie|falls du|falls sie|se sei|se lei e|se voce e|se es|se tu es|als je|als u)(?: \S+){0,2} ` + aiNoun + `(?:\b|[\s,.:;!?]|$)` +
+			`|(?:если ты|если вы)(?: являешься| являетесь| —| -)? ` + aiNoun + `(?:[\s,.:;!?]|$)` +
 			`|\b` + aiNoun + `\b,? (?:que (?:lee|lees|lea|procesa|resume|analiza)|qui (?:lit|lisez|traite|resume|analyse)|die (?:diese|dies|den|das)\S* \S+ (?:liest|lesen|verarbeitet|zusammenfasst)|che (?:legge|leggi|elabora|riassume)|que (?:le|les|processa|resume)|lendo|die dit (?:leest|verwerkt))` +
 			`|` + aiNoun + `[,.]? (?:и )?(?:читающ\S*|читает\S*|читаешь|обрабатыва\S*)` +
 			`|(?:如果你是|如果您是)` + cjkGap + aiNoun +
 			`|(?:读到|讀到|阅读|閱讀|处理|處理|总结|總結)(?:本|这|這|此)` + cjkGap + `的` + cjkGap + aiNoun +
-			`|(?:読んでいる|読む|処理する|要約する|読み込む)` + aiNoun +
-			`|(?:읽는|읽고 있는|처리하는|요약하는) ` + aiNoun)},
+			`|(?:読んでいる|読む|処理する|処理している|要約する|要約している|分析している|読み込む)` + aiNoun +
+			`|(?:읽는|읽고 있는|처리하는|요약하는|분석하는) ` + aiNoun)},
 	// Instructions to the model hidden in HTML / markdown comments, JSON
 	// fields, or a line that opens by naming the model.
 	{id: "hidden", head: HeadInjection, score: ruleScore,
 		anchors: []string{"<!--", "[//]", "[comment]"},
-		re:      regexp.MustCompile(`(?:<!--|\[//\]:?\s*#?\s*\(?|\[comment\]:?\s*#?\s*\(?)[^>]{0,200}?(?:\b(?:ai|assistant|ai assistant|llm|language model|chatbot|gpt|agent|model|copilot|claude|chatgpt|gemini)s?\b[^>]{0,40}?(?::|,|\bmust\b|\bshould\b|\bplease\b|\bare to\b|\bneed to\b)|\b(?:ignore|disregard|forget|override)\b|\b(?:instructions?|directives?) (?:for|to) (?:the |all |any )?(?:ai|assistant|llm|language model|model|agent|bot|chatbot|gpt)s?\b)`)},
+		re: regexp.MustCompile(`(?:<!--|\[//\]:?\s*#?\s*\(?|\[comment\]:?\s*#?\s*\(?)[^>]{0,200}?(?:\b(?:ai|assistant|ai assistant|llm|language model|chatbot|gpt|agent|model|copilot|claude|chatgpt|gemini)s?\b[^>]{0,40}?(?::|,|\bmust\b|\bshould\b|\bplease\b|\bare to\b|\bneed to\b)|\b(?:ignore|disregard|forget|override)\b|\b(?:instructions?|directives?) (?:for|to) (?:the |all |any )?(?:ai|assistant|llm|language model|model|agent|bot|chatbot|gpt)s?\b` +
+			`|(?:instruc\w*|anweisung\w*|istruzion\w*|instructies|инструкци\S*|指令|指示|지시)[^>]{0,40}?(?:\bia\b|\bki\b|\bai\b|ии|agent\w*|агент\S*|代理|智能体|エージェント|에이전트|asistente|assistent\w*)` +
+			`|(?:\bia\b|\bki\b|\bai\b|ии|agent\w*|агент\S*|代理|智能体|エージェント|에이전트)[^>]{0,20}?(?:向けの|를 위한|的) ?(?:指示|指令|지시))`)},
 	{id: "indirect", head: HeadInjection, score: ruleScore,
 		anchors: []string{"ai:", "ai :", "ai,", "assistant:", "assistant,", "agent:", "agent,", "llm:", "llm,", "chatbot:", "chatbot,", "gpt:", "gpt,", "claude:", "claude,", "copilot:", "copilot,"},
 		re:      regexp.MustCompile(`(?:^|["'(\[{>\n]|\s)(?:ai|ai assistant|ai agent|assistant|agent|llm|chatbot|gpt|chatgpt|claude|copilot|gemini)\s*[:,]\s*(?:please\s+)?(?:(?:before|after|when|while|as soon as) you [^.!?\n]{0,50}?,\s*)?(?:ignore|tell the user|disregard|forget|respond only|reply only|answer only|say only|only (?:say|reply|respond|answer)|send|forward|include|append|recommend|do not (?:tell|mention|reveal|inform)|don't (?:tell|mention|reveal|inform)|stop|you must|delete|call|execute|transfer|approve|rate|mark|classify|override)\b`)},
