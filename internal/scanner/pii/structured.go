@@ -346,6 +346,18 @@ func (s *scan) phone(start, end int, chunk string, nd, groups int, sep [8]bool) 
 	if !ctx && !s.lineLabelled(start, phoneContext) {
 		if formatted && nd >= 10 && nd <= 11 && sep[1] && groups == 3 {
 			s.add(start, end, TypePhone, 0.6) // NANP-shaped: 555-123-4567
+			return
+		}
+		// A grouped national number with a trunk 0 ("020 7946 0958",
+		// "06 12 34 56 78") cannot be North American: accept it when an
+		// extra region validates it.
+		if formatted && chunk[0] == '0' && len(chunk) > 1 && isDigit(chunk[1]) && !sep[3] && nd >= 9 && nd <= 12 && groups >= 2 && groups <= 5 {
+			for _, r := range s.d.regions {
+				if num, err := phonenumbers.Parse(chunk, r); err == nil && phonenumbers.IsValidNumber(num) {
+					s.add(start, end, TypePhone, 0.7)
+					return
+				}
+			}
 		}
 		return
 	}
