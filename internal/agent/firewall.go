@@ -451,3 +451,23 @@ func (f *Firewall) CheckArguments(schema, args json.RawMessage) error {
 	}
 	return f.schemas.validate(schema, args)
 }
+
+// RecordAccess audits an agent's access to MCP content that is not a tool
+// call — a prompt get or a resource read (kind decision, Action the method,
+// Target "server/name") — with its outcome (allow, deny, block) and the
+// guard findings that decided a block. The error is the audit log's; the
+// caller refuses the access then (fail closed), as for tool calls.
+func (f *Firewall) RecordAccess(ctx context.Context, p auth.Principal, action, target, outcome, reason string, findings []guard.Finding) error {
+	if f.opts.Auditor == nil {
+		return nil
+	}
+	ev := &audit.Event{
+		Time: time.Now().UTC(), Kind: audit.KindDecision,
+		KeyID: p.KeyID, App: p.App, Tenant: p.Tenant, Agent: p.Agent, EndUser: p.EndUser,
+		Action: action, Target: target, Decision: outcome, Reason: reason, Findings: findings,
+	}
+	if err := f.opts.Auditor.Record(ctx, ev); err != nil {
+		return fmt.Errorf("firewall: audit: %w", err)
+	}
+	return nil
+}

@@ -149,6 +149,7 @@ type envOptions struct {
 	approvalTimeout time.Duration
 	pinPath         string
 	poisonAction    string
+	auditor         agent.Auditor
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -172,6 +173,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 		Kill:       kill,
 		Approvals:  approvals,
 		AllowLists: map[string][]string{"assistant": {"*/*"}, "reader": {"*/echo", "*/read_page"}},
+		Auditor:    o.auditor,
 	})
 	pins, err := OpenPinStore(o.pinPath, nil)
 	if err != nil {

@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/bulwark-ai/bulwark/internal/agent"
+	"github.com/bulwark-ai/bulwark/internal/audit"
 	"github.com/bulwark-ai/bulwark/internal/auth"
 	"github.com/google/go-cmp/cmp"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
@@ -63,7 +65,8 @@ func TestE2EPromptsAndResources(t *testing.T) {
 	var gets atomic.Int64
 	addPromptsAndResources(up.server, &gets)
 	url, _ := serveUpstream(t, up.server)
-	e := newEnv(t, envOptions{upstreams: []UpstreamConfig{{Name: "up", Transport: "http", URL: url}}})
+	aud := &memAuditor{}
+	e := newEnv(t, envOptions{upstreams: []UpstreamConfig{{Name: "up", Transport: "http", URL: url}}, auditor: aud})
 	ctx := context.Background()
 	assistant := connect(t, e.url+"up", "k-assistant")
 	outsider := connect(t, e.url+"up", "k-outsider")
@@ -128,6 +131,30 @@ func TestE2EPromptsAndResources(t *testing.T) {
 		}
 		if n := gets.Load() - before; n != 0 {
 			t.Errorf("upstream saw %d gets/reads from an agent without access; want 0", n)
+		}
+	})
+	t.Run("gets and reads audited", func(t *testing.T) {
+		// Audited before the agent gets its answer: no waiting needed.
+		got := map[string]string{}
+		for _, ev := range aud.events() {
+			if ev.Kind == audit.KindDecision && ev.Action != "" {
+				got[ev.Agent+" "+ev.Action+" "+ev.Target] = ev.Decision
+				if ev.Decision == "block" && (len(ev.Findings) == 0 || ev.Findings[0].Type != "INDIRECT_INJECTION") {
+					t.Errorf("blocked access event without its finding: %+v", ev)
+				}
+			}
+		}
+		want := map[string]string{
+			"assistant prompts/get up/greet":                 "allow",
+			"assistant prompts/get up/summarize":             "block",
+			"assistant resources/read up/file:///readme.txt": "allow",
+			"assistant resources/read up/file:///docs/intro": "allow",
+			"assistant resources/read up/file:///page.html":  "block",
+			"outsider prompts/get up/greet":                  "deny",
+			"outsider resources/read up/file:///readme.txt":  "deny",
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("audited accesses (-want +got):\n%s", diff)
 		}
 	})
 	t.Run("subscribe not offered", func(t *testing.T) {
@@ -321,4 +348,22 @@ func TestReconfigure(t *testing.T) {
 	if res, err := call(sb, "b_echo", map[string]any{"text": "5"}); err != nil || resultText(res) != "b: 5" {
 		t.Errorf("remaining server after removal: %v, %v", res, err)
 	}
+}
+
+type memAuditor struct {
+	mu  sync.Mutex
+	evs []audit.Event
+}
+
+func (m *memAuditor) Record(_ context.Context, ev *audit.Event) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.evs = append(m.evs, *ev)
+	return nil
+}
+
+func (m *memAuditor) events() []audit.Event {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]audit.Event(nil), m.evs...)
 }

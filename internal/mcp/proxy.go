@@ -64,23 +64,41 @@ func (g *Gateway) keep(ctx context.Context, s *server, kind, name string, texts 
 	return true
 }
 
-// withhold scans the content of a prompt or resource; a non-nil error is
-// the agent's refusal.
-func (g *Gateway) withhold(ctx context.Context, s *server, what string, texts []*string) error {
-	pipe := g.pipeline()
-	if pipe == nil {
-		return nil
+// withhold scans the content of a prompt or resource and audits the
+// access (action, target "server/name"); a non-nil error is the agent's
+// refusal.
+func (g *Gateway) withhold(ctx context.Context, s *server, p auth.Principal, action, name, what string, texts []*string) error {
+	target := s.name + "/" + name
+	var refusal error
+	outcome, reason := "allow", ""
+	var findings []guard.Finding
+	if pipe := g.pipeline(); pipe != nil {
+		err := scanTexts(ctx, pipe, texts)
+		var blocked *guard.BlockedError
+		switch {
+		case errors.As(err, &blocked):
+			outcome, reason, findings = "block", blocked.Error(), blocked.Verdict.Findings
+			refusal = rpcError(CodeWithheld, blocked.Error()+" ("+what+" withheld)", nil)
+		case err != nil:
+			g.opts.Logger.Warn("mcp content scan failed", "server", s.name, "what", what, "err", err)
+			outcome, reason = "block", "content could not be scanned"
+			refusal = rpcError(CodeWithheld, "bulwark could not scan the "+what+"; it was withheld", nil)
+		}
 	}
-	err := scanTexts(ctx, pipe, texts)
-	var blocked *guard.BlockedError
-	switch {
-	case errors.As(err, &blocked):
-		return rpcError(CodeWithheld, blocked.Error()+" ("+what+" withheld)", nil)
-	case err != nil:
-		g.opts.Logger.Warn("mcp content scan failed", "server", s.name, "what", what, "err", err)
-		return rpcError(CodeWithheld, "bulwark could not scan the "+what+"; it was withheld", nil)
+	if err := g.opts.Firewall.RecordAccess(ctx, p, action, target, outcome, reason, findings); err != nil {
+		g.opts.Logger.Error("mcp access could not be audited", "target", target, "err", err)
+		return rpcError(CodeDenied, "bulwark denied "+target+": the access could not be audited", nil)
 	}
-	return nil
+	return refusal
+}
+
+// denied audits a refused get or read and returns the refusal.
+func (g *Gateway) denied(ctx context.Context, s *server, p auth.Principal, action, name string) error {
+	target := s.name + "/" + name
+	if err := g.opts.Firewall.RecordAccess(ctx, p, action, target, "deny", "no access to the server's prompts and resources", nil); err != nil {
+		g.opts.Logger.Error("mcp access could not be audited", "target", target, "err", err)
+	}
+	return denyServer(s)
 }
 
 // watch cancels ctx when a kill switch for the agent or server turns on.
@@ -127,7 +145,7 @@ func (g *Gateway) getPrompt(ctx context.Context, s *server, p auth.Principal, pa
 		return nil, rpcError(jsonrpc.CodeInvalidParams, "prompts/get needs a name", nil)
 	}
 	if !g.permitsServer(p, s) {
-		return nil, denyServer(s)
+		return nil, g.denied(ctx, s, p, "prompts/get", params.Name)
 	}
 	if ok, err := g.supports(ctx, s, "prompts"); err != nil || !ok {
 		if err == nil {
@@ -149,7 +167,7 @@ func (g *Gateway) getPrompt(ctx context.Context, s *server, p auth.Principal, pa
 			texts = contentTexts(texts, m.Content)
 		}
 	}
-	if err := g.withhold(ctx, s, "prompt", texts); err != nil {
+	if err := g.withhold(ctx, s, p, "prompts/get", params.Name, "prompt", texts); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -214,7 +232,7 @@ func (g *Gateway) readResource(ctx context.Context, s *server, p auth.Principal,
 		return nil, rpcError(jsonrpc.CodeInvalidParams, "resources/read needs a uri", nil)
 	}
 	if !g.permitsServer(p, s) {
-		return nil, denyServer(s)
+		return nil, g.denied(ctx, s, p, "resources/read", params.URI)
 	}
 	if ok, err := g.supports(ctx, s, "resources"); err != nil || !ok {
 		if err == nil {
@@ -236,7 +254,7 @@ func (g *Gateway) readResource(ctx context.Context, s *server, p auth.Principal,
 			texts = append(texts, &c.Text)
 		}
 	}
-	if err := g.withhold(ctx, s, "resource", texts); err != nil {
+	if err := g.withhold(ctx, s, p, "resources/read", params.URI, "resource", texts); err != nil {
 		return nil, err
 	}
 	return res, nil
