@@ -56,6 +56,7 @@ tanaka suzuki sato takahashi watanabe ito yamamoto nakamura kobayashi kato yoshi
 // Nordic, Greek, Romanian, Japanese, German compounds).
 var nameSuffixes = []string{
 	"sson", "ssen", "dottir", "dóttir", "ová", "ova", "ovich", "ovic", "ović", "evic", "ević", "ski", "ska", "sky", "cki", "cka", "enko", "chuk", "poulos", "opoulos", "akis", "idis", "escu", "eanu", "mann", "stein", "berg", "feld", "hausen", "moto", "mura", "kawa", "yama", "guchi", "shita", "saki", "zaki", "hara", "naga", "rov", "lov", "nov", "kov", "yev", "ev", "eva", "ina", "sen", "son", "ez", "ini", "elli", "etti", "ucci", "sch", "ler", "ner", "mer", "ert", "ič", "ák", "ík",
+	"inen", "anen", "kkonen", "honen", "wicz", "czyk", "oglu", "oğlu", "zadeh", "shvili", "dze", "yan",
 }
 
 // honorifics precede names.

@@ -450,7 +450,7 @@ func (s *scan) nameScore(i, j, parts int, strong, weak bool) float64 {
 }
 
 // commonSuffixed are common words that end like surnames ("-son").
-var commonSuffixed = []string{"person", "reason", "season", "lesson", "prison", "poison", "comparison", "liaison", "venison", "unison", "treason", "caparison", "dinner", "banner", "manner", "corner", "partner", "owner", "winner", "runner", "planner", "scanner", "scheduler", "handler", "controller", "seller", "dealer", "ruler", "boiler", "trailer", "thriller", "keller", "alert", "expert", "concert", "desert", "insert", "convert", "summer", "customer", "farmer", "hammer", "timer", "former", "pinterest"}
+var commonSuffixed = []string{"person", "reason", "season", "lesson", "prison", "poison", "comparison", "liaison", "venison", "unison", "treason", "caparison", "dinner", "banner", "manner", "corner", "partner", "owner", "winner", "runner", "planner", "scanner", "scheduler", "handler", "controller", "seller", "dealer", "ruler", "boiler", "trailer", "thriller", "keller", "alert", "expert", "concert", "desert", "insert", "convert", "summer", "customer", "farmer", "hammer", "timer", "former", "pinterest", "linen", "banyan"}
 
 // lineStart reports whether token i starts its line (after quote or
 // bullet marks).
