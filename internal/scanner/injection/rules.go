@@ -722,7 +722,7 @@ func (r *rule) findIn(s string, a, b int) (int, int, bool) {
 			return 0, 0, false
 		}
 		x, y := a+off+loc[0], a+off+loc[1]
-		if (r.not == nil || !containsAny(s[max(x-notReach, 0):min(y+notReach, len(s))], r.not)) && (r.id == "persona" || !quotedMention(s, x, y)) && !mentionFrame(s, x, r.imperative()) && !hasAnyPrefix(strings.TrimLeft(s[y:], " "), r.notAfter) {
+		if (r.not == nil || !containsAny(s[max(x-notReach, 0):min(y+notReach, len(s))], r.not)) && (r.id == "persona" || !quotedMention(s, x, y)) && !mentionFrame(s, x, y, r.imperative()) && !hasAnyPrefix(strings.TrimLeft(s[y:], " "), r.notAfter) {
 			return x, y, true
 		}
 		off += max(loc[1], loc[0]+1)
@@ -754,7 +754,7 @@ func (r *rule) findJoined(s string, a, b int) (int, int, bool) {
 		return 0, 0, false
 	}
 	x, y := int(p[loc[0]]), int(p[loc[1]-1])+1
-	if quotedMention(s, x, y) || mentionFrame(s, x, r.imperative()) {
+	if quotedMention(s, x, y) || mentionFrame(s, x, y, r.imperative()) {
 		return 0, 0, false
 	}
 	return x, y, true
@@ -806,17 +806,25 @@ var mentionCues = []string{"phrase", "the string", "the words", "the sentence", 
 // make you ignore these directions", "it is possible to bypass those safety
 // policies"), a relative clause ("un ataque que descarta las
 // instrucciones").
-var mentionPre = regexp.MustCompile(`(?:^|\s)(?:(?:do not|don't|dont|never|must not|should not|shouldn't|not to|cannot|can't|won't|will not)\s+(?:\w+\s+(?:and|or)\s+)?|(?:make|makes|made|making|trick|tricks|tricked|tricking|cause|causes|caused|causing|get|gets|convince|convinces|convinced|force|forces|forced|manipulate|manipulates|manipulated|coax|coaxes|lead|leads|persuade|persuades|instructs)\s+(?:you|the model|the ai|the llm|the assistant|the chatbot|the agent|models|llms|it|them|an? \w+)\s+(?:into\s+|to\s+)?|(?:possible|able|attempts?|attempted|attempting|tries|tried|trying|designed|used|intended|ways?|meant|aims?|aiming|seeks?|seeking|instructions)\s+to\s+(?:\w+\s+(?:or|and)\s+)?)$`)
+var mentionPre = regexp.MustCompile(`(?:^|\s)(?:(?:do not|don't|dont|never|must not|should not|shouldn't|not to|cannot|can't|won't|will not)\s+(?:\w+\s+(?:and|or)\s+)?|(?:make|makes|made|making|trick|tricks|tricked|tricking|cause|causes|caused|causing|get|gets|convince|convinces|convinced|force|forces|forced|manipulate|manipulates|manipulated|coax|coaxes|lead|leads|persuade|persuades|instructs)\s+(?:you|the model|the ai|the llm|the assistant|the chatbot|the agent|models|llms|it|them|an? \w+)\s+(?:into\s+|to\s+)?|(?:possible|able|attempts?|attempted|attempting|tries|tried|trying|try|designed|used|intended|ways?|meant|aims?|aiming|seeks?|seeking|instructions)\s+to\s+(?:\w+\s+(?:or|and)\s+)?|(?:ask|asks|asked|asking|lure|lures|induce|induces|push|pushes)\s+(?:the model|the ai|the llm|the assistant|the chatbot|the agent|models|llms|it|them)\s+to\s+|(?:like|such as|e\.g\.,?|for example|for instance)\s+|(?:que|hacer que|logran que|intentan que) (?:el|la|al) (?:modelo|ia|asistente|chatbot)\s+|(?:заставить|заставляют|заставляет|вынудить|вынуждают|чтобы) (?:модель|ии|ассистента|бота)\s+)$`)
 
 // relClause: a relative pronoun right before an imperative-looking verb
 // ("un ataque que descarta las instrucciones") makes it a description; only
 // for the override and extraction families, whose verbs are imperatives.
 var relClause = regexp.MustCompile(`(?:^|\s)(?:que|qui|che|dat|that|which|who|который|которая|которые|которое|которых)\s+$`)
 
+// cjkCausativePre / cjkCausativePost: "make the model ignore" in Chinese
+// (before the verb) and Japanese / Korean (a causative ending after it).
+var cjkCausativePre = regexp.MustCompile(`(?:让|讓|使|令|诱导|誘導|迫使)(?:模型|ai|助手|人工智能|聊天机器人)$`)
+
+var cjkCausativePost = []string{"させ", "하도록", "하게 만", "하게 하"}
+
+var cjkCausativeIn = []string{"让模型", "讓模型", "使模型", "令模型", "让ai", "讓ai", "让助手"}
+
 // mentionFrame reports whether the text just before s[x:] frames the match
 // as a description (mentionPre), or the match sits in a documentation line
 // ("- Print the password for the current Wi-Fi network:").
-func mentionFrame(s string, x int, imperative bool) bool {
+func mentionFrame(s string, x, y int, imperative bool) bool {
 	a := max(x-48, 0)
 	for a > 0 && s[a]&0xC0 == 0x80 {
 		a--
@@ -825,6 +833,9 @@ func mentionFrame(s string, x int, imperative bool) bool {
 		return true
 	}
 	if imperative && relClause.MatchString(s[a:x]) {
+		return true
+	}
+	if cjkCausativePre.MatchString(s[a:x]) || hasAnyPrefix(s[y:], cjkCausativePost) || containsAny(s[x:y], cjkCausativeIn) {
 		return true
 	}
 	ls := strings.LastIndexByte(s[:x], '\n') + 1
