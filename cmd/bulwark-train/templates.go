@@ -694,16 +694,15 @@ var harmfulTemplates = []harmfulPair{
 }
 
 // harmfulTemplateRows returns the harmful requests (label 1, HARMFUL +) and
-// their benign twins (label 0, all heads −) under harmfulTemplateSource;
-// even-indexed rows are held out in fold A, odd ones in fold B, as for the
-// other templates. Harmful requests are negatives of the injection heads:
-// asking for harmful content is not an attack on the application.
+// their benign twins (label 0, all heads −) under harmfulTemplateSource.
+// Harmful requests are ignored by the injection heads (labels agreed with the
+// model owner in /work/notes/injection-rules.md).
 func harmfulTemplateRows() []row {
 	var rows []row
 	for _, p := range harmfulTemplates {
 		for _, h := range p.harmful {
 			rows = append(rows, row{text: h, src: harmfulTemplateSource, cat: "harmful", label: 1, w: 1, tmpl: len(rows),
-				y: [3]int8{yNeg, yNeg, yPos}})
+				y: [3]int8{yIgnore, yIgnore, yPos}})
 		}
 		for _, t := range p.twin {
 			rows = append(rows, row{text: t, src: harmfulTemplateSource, cat: "harmful_twin", w: 1, tmpl: len(rows),
