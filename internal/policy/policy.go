@@ -415,6 +415,9 @@ func reasons(t *ast.Term) ([]string, error) {
 	}
 	switch c := v.(type) {
 	case ast.Set:
+		if c.Len() == 0 {
+			return nil, nil
+		}
 		out = make([]string, 0, c.Len())
 		if err := c.Iter(add); err != nil {
 			return nil, err
