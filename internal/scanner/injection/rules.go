@@ -88,7 +88,7 @@ const cjkGap = `[^。！？.!?\n]{0,16}?`
 const (
 	enOverrideVerb = `(?:ignore|ignoring|disregard|forget|override|overlook|bypass|abandon|discard|neglect|set aside|pay no attention to|do not follow|don't follow|dont follow|stop following|no longer follow)`
 	enPrior        = `(?:previous|previously|prior|above|earlier|preceding|former|initial|original|old|all|any|every|your|these|those|system|developer|given|foregoing)`
-	enRules        = `(?:ins?truc?tions?|intsructions?|rules?|directions?|directives?|prompts?|guidelines?|commands?|orders?|constraints?|restrictions?|programming|guidance|policies|policy|safeguards?|filters?|context)`
+	enRules        = `(?:ins?truc?tions?|intsructions?|rules?|directions?|directives?|prompts?|guidelines?|commands?|orders?|constraints?|restrictions?|programming|guidance|policies|policy|safeguards?|filters?|context|tasks|assignments)`
 	enRevealVerb   = `repeat|print|reveal|show|display|output|tell|give|share|write|list|leak|disclose|spell|dump|recite|return|echo|expose|provide`
 	enReveal       = `(?:repeat|print|reveal|show|display|output|tell|give|share|write|list|leak|disclose|spell|dump|recite|return|echo|expose|provide|what (?:is|are|was|were)|what's)`
 )
@@ -383,6 +383,15 @@ var structureRules = []rule{
 	{id: "indirect", head: HeadInjection, score: ruleScore,
 		anchors: []string{"update from", "message from", "note from", "notice from", "instruction from", "instructions from", "order from", "orders from"},
 		re:      regexp.MustCompile(`\b(?:urgent |important |new |official )?(?:update|message|note|notice|instructions?|orders?) from (?:your|the) (?:developers?|creators?|admins?|administrators?|operators?|owners?|system administrators?|openai|anthropic|google|dev team|security team)\s*[:,-]\s*(?:\w+\s+){0,2}?(?:ignore|disregard|forget|you must|do not|don't|from now on|reply|respond|answer|say|print|reveal|send|forward|include|stop|override|your new|the new|translate nothing|answer only|reply only|respond only|only (?:answer|reply|respond|say))\b`)},
+	// Agent-benchmark style indirect injections: a message "from me to you,
+	// the AI agent" in a tool result, asking for one more task "before you
+	// solve the task I gave you"; praise, then a new task.
+	{id: "indirect", head: HeadInjection, score: ruleScore,
+		anchors: []string{"to you", "before you", "first,", "new task", "focus on"},
+		re: regexp.MustCompile(`\b(?:message|note|request|instruction) from (?:me|the user|your user|your owner|[a-z]+ [a-z]+),? to you\b|\bto you,? (?:the )?(?:ai|assistant|ai assistant|ai agent|agent|language model|llm|gpt\S*|claude|chatgpt|gemini|copilot)\b` +
+			`|\bbefore you (?:can )?(?:solve|complete|answer|finish|do|continue with|proceed with|start|work on) (?:the|your|my|this) (?:original |initial |current |first )?(?:task|question|request|job)\b[^.!?\n]{0,80}?\b(?:do|complete|perform|execute|carry out) the following\b` +
+			`|\b(?:well done|good job|great job|very good|excellent|perfect|great|thank you|thanks|okay|ok)\s*[.!,]+\s*(?:(?:that is|that's|this is) (?:done|enough|finished)[.!,]*\s*)?now,? (?:forget|ignore|disregard|focus on (?:your|the|a) new task|concentrate on (?:your|the|a) new task|your (?:new|next|real) task|(?:here is|here's) (?:your|a|the) new task)\b` +
+			`|\bfocus on (?:your|the|a) new task\b`)},
 	// Goal hijack "your new task is", ten languages.
 	{id: "hijack", head: HeadInjection, score: ruleScore,
 		anchors: []string{"nueva tarea", "nouvelle tache", "neue aufgabe", "nuovo compito", "nova tarefa", "nieuwe taak", "новая задача", "новое задание", "新任务", "新任務", "新しいタスク", "새 작업", "새로운 작업", "새 임무"},
