@@ -53,7 +53,10 @@ type exchange struct {
 
 func (g *Gateway) begin(w http.ResponseWriter, r *http.Request, api string, wf wire, route string) *exchange {
 	st := g.state.Load()
-	ctx, span := g.o.Tracer.Start(r.Context(), g.metrics.spanName(api), serverSpan)
+	ctx, span := r.Context(), noopSpan
+	if !g.noTrace {
+		ctx, span = g.o.Tracer.Start(ctx, g.metrics.spanName(api), serverSpan)
+	}
 	x := &exchange{g: g, st: st, w: w, r: r, ctx: ctx, api: api, wire: wf, start: time.Now(), span: span, tracing: span.IsRecording()}
 	x.ev = audit.Event{Kind: audit.KindExchange, Route: route}
 	if x.tracing {

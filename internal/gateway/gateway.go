@@ -75,6 +75,7 @@ type Gateway struct {
 	o        Options
 	payloads audit.PayloadMode // what the auditor keeps; see PayloadModer
 	metrics  *metricSet
+	noTrace  bool // the tracer is the no-op one: skip it entirely
 	state    atomic.Pointer[State]
 	inFlight atomic.Int64 // data-plane requests being served (see shed)
 }
@@ -87,10 +88,11 @@ func New(st *State, o Options) *Gateway {
 	if o.Tracer == nil {
 		o.Tracer = noop.NewTracerProvider().Tracer("bulwark")
 	}
+	_, noTrace := o.Tracer.(noop.Tracer)
 	if o.Limiter == nil {
 		o.Limiter = ratelimit.NewMemory()
 	}
-	g := &Gateway{o: o, payloads: payloadMode(o.Auditor), metrics: newMetricSet(o.Metrics)}
+	g := &Gateway{o: o, payloads: payloadMode(o.Auditor), metrics: newMetricSet(o.Metrics), noTrace: noTrace}
 	g.state.Store(st)
 	return g
 }

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"sync"
 
 	"github.com/bulwark-ai/bulwark/internal/telemetry"
@@ -31,6 +32,10 @@ type upstreamMetrics struct {
 	duration prometheus.Observer
 	errors   prometheus.Counter
 }
+
+// noopSpan stands for the request span when tracing is off (the no-op
+// tracer), so a request does not even put a span in its context.
+var noopSpan = trace.SpanFromContext(context.Background())
 
 // serverSpan is the span start option of every request span.
 var serverSpan = trace.WithSpanKind(trace.SpanKindServer)
