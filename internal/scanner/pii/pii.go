@@ -1,7 +1,8 @@
 // Package pii detects personal data in text: e-mail addresses, phone
 // numbers, payment cards, IBANs, national identifiers (US SSN, US driver
-// licence, UK NINO), IP addresses, dates of birth, person names and street
-// addresses.
+// licence, UK NINO and NHS number, Canadian SIN, German tax id, French NIR,
+// Spanish DNI/NIE, Italian codice fiscale, passport numbers after a passport
+// word), IP addresses, dates of birth, person names and street addresses.
 //
 // Structured values are found by a linear pre-scan and then validated (Luhn
 // for cards, ISO 13616 mod 97 and per-country lengths for IBANs, SSA ranges
@@ -282,7 +283,9 @@ func (s *scan) resolve() []guard.Finding {
 //     them as false positives;
 //
 // ZIP_CODE maps to STREET_ADDRESS: a postcode is reported as part of the
-// address it ends. An evaluation should score only our types that some
+// address it ends. Common spellings of other datasets are accepted too
+// (FIRSTNAME/LASTNAME/GIVENNAME/SURNAME -> PERSON, STREET/BUILDINGNUMBER ->
+// STREET_ADDRESS, TELEPHONENUM -> PHONE, US_PASSPORT -> PASSPORT, ...). An evaluation should score only our types that some
 // dataset type maps to.
 func GoldType(datasetType string) (string, bool) {
 	switch strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(datasetType), "-", "_")) {
