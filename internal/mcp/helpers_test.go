@@ -261,16 +261,18 @@ func rpcCode(err error) int64 {
 	return 0
 }
 
-// waitPending waits for n pending approvals.
+// waitPending waits until n approvals exist and returns them. Any status
+// counts: a short-timeout approval may already have expired when this
+// goroutine gets to run (CI: -race on a loaded 2-core machine), and every
+// test uses a fresh queue. The deadline is a hang guard only.
 func waitPending(t *testing.T, a *agent.Approvals, n int) []agent.Approval {
 	t.Helper()
-	for i := 0; i < 5000; i++ {
-		if l := a.List(false); len(l) >= n {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if l := a.List(true); len(l) >= n {
 			return l
 		}
-		time.Sleep(time.Millisecond)
 	}
-	t.Fatalf("no %d pending approvals", n)
+	t.Fatalf("no %d approvals", n)
 	return nil
 }
 
