@@ -145,7 +145,7 @@ var coreRules = []rule{
 		re:      regexp.MustCompile(`\b(?:you are|you're|you will be|you'll be|act as|acting as|pretend (?:to be|you are)|behave as|become|roleplay as|role-play as|play the role of|from now on,? you)\b` + gap(8) + `\b(?:without|free from|freed from|no longer (?:bound|restricted|limited) by|not (?:bound|restricted|limited) by|not subject to|no|any|zero|none of)\s+(?:any\s+|the\s+|your\s+)?(?:restrictions?|filters?|filtering|censorship|limits|limitations|ethics|ethical (?:guidelines|constraints|boundaries)|morals?|moral (?:guidelines|constraints)|guidelines|rules|boundaries|content polic(?:y|ies)|safety)\b`)},
 	{id: "persona", head: HeadJailbreak, score: ruleScore,
 		anchors: []string{"do anything now", "mode enabled", "mode activated", "mode override", "mode output", "mode is", "developer mode", "dev mode", "sudo mode", "jailbreak mode", "dan mode", "unrestricted mode", "unfiltered mode", "jailbr", "unfiltered", "uncensored", "unrestricted", "god mode", "evil confidant", "no restrictions", "stay in character"},
-		re:      regexp.MustCompile(`\b(?:do anything now|(?:developer|dev|god|debug|admin|sudo|unrestricted|unfiltered|uncensored|jailbreak|jailbroken|dan) mode (?:enabled|activated|override|output|is (?:now )?(?:enabled|on|active))|you (?:are|have been) (?:jailbroken|freed|liberated|unchained)|(?:unfiltered|uncensored|unrestricted|amoral) (?:ai|assistant|model|chatbot|version|response|llm)|evil confidant|stay in character|you have no (?:restrictions|rules|filters|limits|guidelines))\b`)},
+		re:      regexp.MustCompile(`\b(?:do anything now|(?:developer|dev|god|sudo|unrestricted|unfiltered|uncensored|jailbreak|jailbroken|dan) mode (?:enabled|activated|override|output|is (?:now )?(?:enabled|on|active))|you (?:are|have been) (?:jailbroken|freed|liberated|unchained)|(?:unfiltered|uncensored|unrestricted|amoral) (?:ai|assistant|model|chatbot|version|response|llm)|evil confidant|you have no (?:restrictions|rules|filters|limits|guidelines))\b`)},
 	{id: "persona", head: HeadJailbreak, score: ruleScore,
 		anchors: []string{" dan", "\"dan", "'dan"},
 		re:      regexp.MustCompile(`\b(?:you are|you're|act as|called|named|pretend to be|become)\s+(?:now\s+)?(?:a\s+|an\s+|the\s+)?"?dan\b`)},
@@ -163,7 +163,7 @@ var coreRules = []rule{
 		anchors: []string{"comply", "obey", "refuse", "decline", "say no", "filter", "restrict", "safety", "guardrail", "safeguard", "censor", "grant me"},
 		also:    []string{"you must", "you will", "you shall", "you have to", "you are required", "never", "do not", "don't", "cannot", "can't", "can not", "must not", "will not", "won't", "not allowed", "obey", "disable", "remove", "turn off", "deactivate", "switch off", "lift", "drop", "bypass", "removed", "lifted", "disabled", "gone", " off", "no ethical", "no moral", "no content", "no safety", "without ethical", "without moral", "without content", "without safety", "without any", "no any", "grant me"},
 		re: regexp.MustCompile(`\byou (?:must|will|shall|have to|are required to) (?:always |now |strictly )?(?:comply|obey)\b|\bobey (?:all|every|any) (?:of )?(?:my )?(?:commands?|requests?|orders?|instructions)\b` +
-			`|\b(?:disable|remove|turn off|deactivate|switch off|lift|drop)\s+(?:all\s+|any\s+|of\s+)*(?:your\s+|the\s+)?(?:safety|content|ethical|moral|ai|built-in)\s*(?:filters?|restrictions?|guardrails?|safeguards?|checks|measures|protocols|guidelines|polic(?:y|ies)|settings|features|alignment)\b` +
+			`|\b(?:disable|remove|turn off|deactivate|switch off|lift|drop)\s+(?:all\s+|any\s+|of\s+)*(?:your\s+|the\s+)?(?:safety|content|ethical|moral|ai|built-in)\s*(?:filters?|restrictions?|guardrails?|safeguards?|guidelines|polic(?:y|ies)|alignment)\b` +
 			`|\b(?:disable|remove|turn off|deactivate|lift|drop|bypass)\s+(?:all\s+)?your\s+(?:filters|restrictions|guardrails|safeguards|safety|guidelines|rules|limitations|censorship)\b` +
 			`|\b(?:all|your) (?:restrictions|filters|safeguards|guardrails|limitations) (?:are |have been )?(?:removed|lifted|disabled|gone|off)\b` +
 			`|\b(?:no|without) (?:any )?(?:ethical|moral|content|safety) (?:restrictions|limits|guidelines|filters|constraints|boundaries|considerations)\b|\bgrant me (?:full |admin |root |superuser |unrestricted )+(?:access|privileges|rights)\b`)},
@@ -173,7 +173,7 @@ var coreRules = []rule{
 	{id: "output-inject", head: HeadInjection, score: ruleScore,
 		anchors: []string{"following", "this string", "this link", "this url", "this image", "exactly as", "verbatim"},
 		also:    []string{"string", "link", "url", "markdown", "image", "anchor", "html", "script", "snippet", "exactly", "verbatim"},
-		re:      regexp.MustCompile(`\b(?:include|add|append|insert|put|output|print|embed|render)\b` + gap(6) + `(?:the following (?:string|link|url|markdown|image|anchor|html|script|code snippet)|this (?:string|link|url|image|anchor|markdown|html|script)|(?:exactly|verbatim) as (?:it is|written|shown|follows))`)},
+		re:      regexp.MustCompile(`\b(?:include|add|append|insert|put|output|print|embed|render)\b` + gap(6) + `(?:the following (?:string|link|url|image|anchor|html|script)|this (?:string|link|url|image|anchor|markdown|html|script)|(?:exactly|verbatim) as (?:it is|written|shown|follows))`)},
 	{id: "persona", head: HeadJailbreak, score: ruleScore,
 		anchors: []string{"pretend"},
 		re:      regexp.MustCompile(`\bpretend (?:that )?(?:you are|you're|to be) (?:an? |the )?(?:evil|unethical|malicious|unrestricted|uncensored|unfiltered|amoral|rogue|jailbroken|immoral|lawless)\b`)},
@@ -189,7 +189,7 @@ var coreRules = []rule{
 		anchors:  []string{"prompt", "instruction", "system message", "initiali", "guidelines", "rules you", "directives", "configuration"},
 		also:     []string{"repeat", "print", "reveal", "show", "display", "output", "tell", "give", "share", "write", "list", "leak", "disclose", "spell", "dump", "recite", "return", "echo", "expose", "provide", "what", "respond", "reply", "answer", "say", "hint", "encode", "reverse", "type"},
 		notAfter: []string{"for the ", "for a ", "for an ", "for my ", "for this ", "for making", "for assembling", "for installing", "for setting", "on how", "about how", "in the manual", "in the readme", "of the recipe"},
-		re:       regexp.MustCompile(`\b(?:` + enRevealVerb + `)\b` + gap(4) + `\b(?:your|the (?:system|initial|original|hidden|secret|above|previous|preceding|full|complete|exact|developer|first)|this (?:system|initial|hidden)|its)\s+(?:\w+\s+){0,2}?(?:system prompt|system message|prompts?|instructions|initiali[sz]ation|guidelines|rules you (?:were|have been) given|directives|configuration|pre-?prompt|context window)\b|\b(?:what (?:is|are|was|were)|what's)\b` + gap(4) + `\b(?:your|the (?:initial|original|hidden|secret|above|previous|preceding|full|complete|exact|developer|first)|this (?:initial|hidden))\s+(?:\w+\s+){0,2}?(?:system prompt|system message|prompts?|instructions|initiali[sz]ation|guidelines|rules you (?:were|have been) given|directives|configuration|pre-?prompt|context window)\b|\b(?:respond|reply|answer) with\b` + gap(3) + `\b(?:instructions?|rules|guidelines|directives|prompt)\b` + gap(2) + `\byou (?:have been|were|are) (?:given|told|provided|programmed)`)},
+		re:       regexp.MustCompile(`\b(?:` + enRevealVerb + `)\b` + gap(4) + `\b(?:your|the (?:system|initial|original|hidden|secret|above|previous|preceding|full|complete|exact|developer|first)|this (?:system|initial|hidden)|its)\s+(?:(?:system|initial|original|hidden|secret|full|complete|exact|entire|whole|first|real|actual|underlying|current|previous|above|developer|internal|confidential|private|starting|opening|core|base|custom)\s+){0,2}(?:system prompt|system message|prompts?|instructions|initiali[sz]ation|guidelines|rules you (?:were|have been) given|directives|configuration|pre-?prompt|context window)\b|\b(?:what (?:is|are|was|were)|what's)\b` + gap(4) + `\b(?:your|the (?:initial|original|hidden|secret|above|previous|preceding|full|complete|exact|developer|first)|this (?:initial|hidden))\s+(?:\w+\s+){0,2}?(?:system prompt|system message|prompts?|instructions|initiali[sz]ation|guidelines|rules you (?:were|have been) given|directives|configuration|pre-?prompt|context window)\b|\b(?:respond|reply|answer) with\b` + gap(3) + `\b(?:instructions?|rules|guidelines|directives|prompt)\b` + gap(2) + `\byou (?:have been|were|are) (?:given|told|provided|programmed)`)},
 	{id: "extract", head: HeadInjection, score: ruleScore,
 		anchors: []string{"above", "before this", "beginning", "told you", "you were told", "you were given", "written"},
 		also:    []string{"repeat", "print", "reveal", "show", "display", "output", "tell", "give", "share", "write", "list", "leak", "disclose", "spell", "dump", "recite", "return", "echo", "expose", "provide", "what", "respond", "reply", "answer", "say", "hint", "encode", "reverse", "type"},
@@ -215,7 +215,7 @@ var coreRules = []rule{
 	{id: "indirect", head: HeadInjection, score: ruleScore,
 		anchors: []string{"reading", "processing", "summariz", "summaris", "analyz", "analys", "parsing", "viewing", "reviewing", "scanning", "browsing", "note to", "note for", "message to", "message for", "instruction for", "instructions for", "instruction to", "instructions to", "reminder", "attention", "notice to", "notice for", "warning to", "warning for", "memo to", "memo for", "dear ", "hey ", "hello ", "hi ", "if you are"},
 		also:    []string{"ai ", "ai'", " ai", "assistant", "model", "llm", "chatbot", "bot", "agent", "gpt", "automated"},
-		re:      regexp.MustCompile(`\b(?:note|message|instructions?|reminder|attention|notice|warning|memo) (?:to|for) (?:the |any |all )?(?:ai|assistant|ai assistant|language model|model|llm|chatbot|bot|agent|gpt|automated system)s?\b|\b(?:dear|attention|hey|hello|hi) (?:ai|assistant|ai assistant|language model|llm|chatbot|gpt|agent|bot|automated (?:agent|system|assistant))\b[^.?!\n]{0,60}?\b(?:ignore|disregard|forget|new instructions?|you must|do not tell|don't tell|secretly|instead|reveal|send|forward|system prompt|override|the real|call the|tell the user|transfer|delete|rate this)\b|\b(?:ai|assistant|ai assistant|language model|model|llm|chatbot|bot|agent|gpt)s? (?:that is |who is |which is )?(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|viewing|reviewing|scanning|browsing) (?:this|these|the following)\b|\bif you are (?:an? )?(?:ai|language model|llm|assistant|ai assistant|chatbot|bot|gpt|automated)\b(?: \w+){0,2}?(?: (?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|viewing|reviewing|scanning|browsing)\b|[^.?!\n]{0,40}?,\s*(?:please\s+)?(?:ignore|disregard|forget|do not|don't|include|add|append|send|forward|tell|say|reply|respond|output|print|recommend|rate|you must|make sure)\b)`)},
+		re:      regexp.MustCompile(`\b(?:note|message|reminder|attention|notice|warning|memo) (?:to|for) (?:the |any |all )?(?:ai|assistant|ai assistant|language model|model|llm|chatbot|bot|agent|gpt|automated system)s?\b|\binstructions? (?:to|for) (?:the |any |all )?(?:ai|assistant|ai assistant|language model|model|llm|chatbot|bot|agent|gpt|automated system)s?\s*[:-][ \t]*\w|\b(?:dear|attention|hey|hello|hi) (?:ai|assistant|ai assistant|language model|llm|chatbot|gpt|agent|bot|automated (?:agent|system|assistant))\b[^.?!\n]{0,60}?\b(?:ignore|disregard|forget|new instructions?|you must|do not tell|don't tell|secretly|instead|reveal|send|forward|system prompt|override|the real|call the|tell the user|transfer|delete|rate this)\b|\b(?:ai|assistant|ai assistant|language model|model|llm|chatbot|bot|agent|gpt)s? (?:that is |who is |which is )?(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|viewing|reviewing|scanning|browsing) (?:this|these|the following)\b|\bif you are (?:an? )?(?:ai|language model|llm|assistant|ai assistant|chatbot|bot|gpt|automated)\b(?: \w+){0,2}?(?: (?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|viewing|reviewing|scanning|browsing)\b|[^.?!\n]{0,40}?,\s*(?:please\s+)?(?:ignore|disregard|forget|do not|don't|include|add|append|send|forward|tell|say|reply|respond|output|print|recommend|rate|you must|make sure)\b)`)},
 	{id: "indirect", head: HeadInjection, score: ruleScore,
 		anchors: []string{"summar", "translat", "analy", "process", "read"},
 		also:    []string{"instead", "ignore", "disregard", "you must", "you should", "make sure", "be sure", "always", "do not", "don't", "also include", "also add", "also say", "also mention", "also tell", "also send", "tell the user", "forward", "delete", "rate ", "recommend", "tool"},
@@ -327,6 +327,10 @@ var structureRules = []rule{
 		re: regexp.MustCompile(`\b(?:disregard|ignore|ignores|disregards|ignoring|disregarding|violat\w*|without|free of|abandon\w*|bypass\w*)\s+(?:all|any|every)\s+(?:of\s+)?(?:the\s+|its\s+|your\s+|his\s+|her\s+)?(?:ethical|moral|legal|safety)\s+(?:(?:and|or|,) (?:moral|legal|ethical|safety) )?(?:concerns|guidelines|standards|principles|considerations|boundaries|constraints|restrictions|rules|norms|implications|filters)\b` +
 			`|\bregardless of (?:its |the )?(?:legality|ethics|morality|morals|how (?:illegal|unethical|immoral|harmful|dangerous|offensive|inappropriate)|whether (?:it is|it's) (?:illegal|unethical|immoral|harmful|dangerous|offensive|inappropriate))` +
 			`|\b(?:answer|respond|reply|comply|provide|write|generate|tell me|do it|help)\b[^.!?\n]{0,40}?\b(?:no matter how|even if (?:it(?:'s| is)|they are|that is)) (?:illegal|unethical|immoral|harmful|dangerous|offensive|inappropriate|explicit|against (?:the |your )?(?:law|rules|guidelines|polic))`)},
+	{id: "persona", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"stay in character", "never break character", "don't break character", "do not break character"},
+		also:    []string{"dan", "jailbr", "restriction", "unfiltered", "uncensored", "openai", "chatgpt", "content polic", "immoral", "unethical", "illegal", "no rules", "filter", "ethic", "moral"},
+		re:      regexp.MustCompile(`\b(?:stay in character|(?:never|don't|do not) break character)\b`)},
 	// Developer / debug mode, English beyond the existing forms.
 	{id: "devmode", head: HeadJailbreak, score: ruleScore,
 		anchors: []string{" mode"},
@@ -334,6 +338,7 @@ var structureRules = []rule{
 		not:     []string{"android", "iphone", "ipad", "phone", "chrome", "windows", "firefox", "browser", "xbox", "playstation", "bios", "router", "macos", "linux", "flask", "django", "vs code", "vscode", "kernel", "game", "minecraft", "app settings"},
 		re: regexp.MustCompile(`\byou are (?:now )?(?:in|running in|operating in) (?:developer|dev|debug|debugging|maintenance|admin|god|sudo|test|diagnostic|unrestricted|jailbreak|dan|root) mode\b` +
 			`|\b(?:developer|debug|maintenance|admin|god|sudo|diagnostic|jailbreak|dan) mode\s*[:=]\s*(?:on|enabled|active|true|activated|1)\b` +
+			`|\b(?:debug|maintenance|diagnostic|admin) mode (?:enabled|activated|is (?:now )?(?:on|enabled|active))\b` +
 			`|\b(?:enable|activate|enter|simulate|switch to|turn on|engage|initiate|unlock)\s+(?:the\s+)?(?:developer|dev|debug|maintenance|god|sudo|jailbreak|dan|unrestricted|unfiltered|admin|root|opposite|evil)\s+mode\b`)},
 	// Answer without filters / restrictions, eleven languages (developer
 	// modes and personas end in it).
@@ -547,7 +552,7 @@ func matchRules(s string) ruleMatch {
 }
 
 // splitLit is a short quoted string literal.
-var splitLit = regexp.MustCompile(`"([^"\n]{0,40}[^"\s][^"\n]{0,40})"|“([^”\n]{0,40}[^”\s][^”\n]{0,40})”|'([^'\n]{0,40}[^'\s][^'\n]{0,40})'`)
+var splitLit = regexp.MustCompile(`"([^"\n]{0,24}[^"\s][^"\n]{0,24})"|“([^”\n]{0,24}[^”\s][^”\n]{0,24})”|'([^'\n]{0,24}[^'\s][^'\n]{0,24})'`)
 
 // matchSplit finds payload splitting: an attack cut into quoted pieces that
 // the text asks to join ("a = 'ignore all', b = 'previous instructions',
@@ -564,27 +569,46 @@ func matchSplit(s string) (int, int, bool) {
 	if len(locs) < 2 {
 		return 0, 0, false
 	}
+	// The pieces joined directly and with spaces; ends[k] is where piece k
+	// ends in each. A match must cross a piece boundary: one quoted piece
+	// that matches alone is a quoted mention, not a split payload.
 	var joined, spaced []byte
+	var jEnds, sEnds []int
 	for _, l := range locs {
 		for g := 2; g+1 < len(l); g += 2 {
 			if l[g] >= 0 {
 				joined = append(joined, s[l[g]:l[g+1]]...)
 				spaced = append(append(spaced, s[l[g]:l[g+1]]...), ' ')
+				jEnds, sEnds = append(jEnds, len(joined)), append(sEnds, len(spaced))
 			}
 		}
 	}
-	for _, t := range [2]string{string(joined), string(spaced)} {
+	for k, t := range [2]string{string(joined), string(spaced)} {
+		ends := jEnds
+		if k == 1 {
+			ends = sEnds
+		}
 		hits := findAnchors(nil, t)
 		for i := range rules {
 			if rules[i].head != HeadInjection {
 				continue
 			}
-			if _, _, ok := rules[i].find(t, hits, i); ok {
+			if a, b, ok := rules[i].find(t, hits, i); ok && crosses(ends, a, b) {
 				return locs[0][0], locs[len(locs)-1][1], true
 			}
 		}
 	}
 	return 0, 0, false
+}
+
+// crosses reports whether a piece boundary lies strictly inside [a, b).
+func crosses(ends []int, a, b int) bool {
+	for _, e := range ends {
+		if a < e && e < b-1 {
+			return true
+		}
+	}
+	return false
 }
 
 var splitVerbs = []string{"concat", "combin", "join", "merge", "together", "assembl", "append"}
