@@ -95,6 +95,26 @@ type Gateway struct {
 
 	mu     sync.Mutex // serializes Reconfigure and Close
 	closed bool
+
+	// spawnMu guards closing and wg.Add, so that no goroutine is added to
+	// wg once Close waits on it.
+	spawnMu sync.Mutex
+	closing bool
+}
+
+// spawn runs f on a goroutine Close waits for; it does nothing once the
+// gateway is closing.
+func (g *Gateway) spawn(f func()) {
+	g.spawnMu.Lock()
+	defer g.spawnMu.Unlock()
+	if g.closing {
+		return
+	}
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		f()
+	}()
 }
 
 // serverSet is the configured servers, swapped as a whole on reload.
@@ -306,6 +326,9 @@ func (g *Gateway) Close() error {
 	g.mu.Lock()
 	g.closed = true
 	g.mu.Unlock()
+	g.spawnMu.Lock()
+	g.closing = true
+	g.spawnMu.Unlock()
 	g.cancel()
 	for _, s := range g.servers.Load().byName {
 		g.retire(s)
@@ -420,13 +443,11 @@ func (g *Gateway) watchSession(req sdk.Request, p auth.Principal, s *server) {
 		})
 		stop = cancel
 	}
-	g.wg.Add(1)
-	go func() {
-		defer g.wg.Done()
+	g.spawn(func() {
 		_ = ss.Wait()
 		stop()
 		g.sessions.Delete(ss)
-	}()
+	})
 }
 
 // refresh lists the upstream's tools, pins their contracts and returns them.
@@ -481,9 +502,7 @@ func (g *Gateway) refresh(ctx context.Context, u *upstream) (map[string]*toolEnt
 // quarantined before any agent lists again), then agents are told.
 func (g *Gateway) toolsChanged(s *server) {
 	s.up.markStale()
-	g.wg.Add(1)
-	go func() {
-		defer g.wg.Done()
+	g.spawn(func() {
 		ctx, cancel := context.WithTimeout(g.base, 30*time.Second)
 		defer cancel()
 		if _, err := g.refresh(ctx, s.up); err != nil {
@@ -492,7 +511,7 @@ func (g *Gateway) toolsChanged(s *server) {
 		if g.base.Err() == nil {
 			s.notifyChanged("tools")
 		}
-	}()
+	})
 }
 
 // Placeholders that make the agent-facing SDK server send a list_changed

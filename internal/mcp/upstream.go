@@ -53,12 +53,15 @@ type upstream struct {
 	client *sdk.Client
 	base   context.Context // gateway lifetime
 
-	mu    sync.Mutex
-	cs    *sdk.ClientSession
-	tools map[string]*toolEntry
-	stale bool
-	wg    *sync.WaitGroup
+	mu     sync.Mutex
+	cs     *sdk.ClientSession
+	tools  map[string]*toolEntry
+	stale  bool
+	closed bool // removed by a reload or the gateway closed: never reconnect
+	wg     *sync.WaitGroup
 }
+
+var errUpstreamClosed = errors.New("upstream removed")
 
 func newUpstream(base context.Context, cfg UpstreamConfig, wg *sync.WaitGroup, hooks upstreamHooks) *upstream {
 	u := &upstream{cfg: cfg, base: base, stale: true, wg: wg}
@@ -117,6 +120,9 @@ func (u *upstream) session(ctx context.Context) (*sdk.ClientSession, error) {
 	defer u.mu.Unlock()
 	if u.cs != nil {
 		return u.cs, nil
+	}
+	if u.closed {
+		return nil, fmt.Errorf("upstream %s: %w", u.cfg.Name, errUpstreamClosed)
 	}
 	var t sdk.Transport
 	switch u.cfg.Transport {
@@ -185,7 +191,7 @@ func (u *upstream) drop(cs *sdk.ClientSession) {
 func (u *upstream) close() {
 	u.mu.Lock()
 	cs := u.cs
-	u.cs = nil
+	u.cs, u.closed = nil, true
 	u.mu.Unlock()
 	if cs != nil {
 		_ = cs.Close()
