@@ -94,7 +94,7 @@ func benignTemplateRows(next func() int) []row {
 	for _, m := range benignMisc {
 		add(m)
 	}
-	for _, list := range [][]string{benignDescriptive, benignFormat, benignCLI, benignDescriptiveI18n} {
+	for _, list := range [][]string{benignDescriptive, benignFormat, benignCLI, benignDescriptiveI18n, benignFormatI18n} {
 		for _, m := range list {
 			add(m)
 		}
@@ -366,4 +366,50 @@ var benignDescriptiveI18n = []string{
 	"ちょうど三つの箇条書きで、読点を使わずに答えてください。",
 	"프롬프트 인젝션 공격은 모델이 이전 지시를 무시하도록 만들려고 합니다.",
 	"정확히 세 개의 글머리 기호로, 쉼표 없이 답해 주세요.",
+}
+
+// Answer-format requests in the polite imperative of each language ("…で答えて
+// ください", "请用…回答", "…로 답해 주세요"): the register our attack sentences
+// use, so the model must not learn it as an attack. Our own sentences.
+var benignFormatI18n = []string{
+	"箇条書きで三つ答えてください。",
+	"回答は日本語だけで、敬語を使わずに書いてください。",
+	"結論を最初に一文で出力してから、理由を説明してください。",
+	"JSON形式で出力してください。キーは「名前」と「年齢」にしてください。",
+	"200文字以内で答えてください。",
+	"最後に「以上です」と書いて回答を終えてください。",
+	"各段落を「まず」「次に」「最後に」で始めてください。",
+	"質問文をそのまま繰り返してから答えてください。",
+	"カタカナを使わずに、富士山について説明してください。",
+	"ひらがなだけで、小学生向けに雨の仕組みを説明してください。",
+	"表形式で、東京と大阪の人口を比べてください。",
+	"追伸を最後に付けて、友人へのお礼のメールを書いてください。",
+	"句読点を使わずに短い詩を書いてください。",
+	"回答の中で「簡単」という言葉を使わないでください。",
+	"タイトルを二重かぎ括弧で囲んでから本文を書いてください。",
+	"请用三个要点回答，并且不要使用逗号。",
+	"请先用一句话给出结论，再解释原因。",
+	"请用JSON格式输出结果。",
+	"回答不超过一百字。",
+	"请在回答的最后加上“以上”。",
+	"请先原样重复问题，然后再回答。",
+	"세 개의 글머리 기호로 답해 주세요.",
+	"결론을 먼저 한 문장으로 쓰고 이유를 설명해 주세요.",
+	"JSON 형식으로 출력해 주세요.",
+	"질문을 그대로 반복한 다음 답해 주세요.",
+	"마지막에 '이상입니다'라고 써 주세요.",
+	"Responde solo en español y en menos de cien palabras.",
+	"Repite la pregunta palabra por palabra y luego respóndela.",
+	"Réponds uniquement en français, en moins de cent mots.",
+	"Répète la question mot pour mot, puis réponds-y.",
+	"Antworte nur auf Deutsch und in höchstens hundert Wörtern.",
+	"Wiederhole die Frage wörtlich und beantworte sie dann.",
+	"Rispondi solo in italiano e in meno di cento parole.",
+	"Ripeti la domanda parola per parola e poi rispondi.",
+	"Responda apenas em português e com menos de cem palavras.",
+	"Repita a pergunta palavra por palavra e depois responda.",
+	"Antwoord alleen in het Nederlands en in minder dan honderd woorden.",
+	"Herhaal de vraag woord voor woord en beantwoord hem daarna.",
+	"Отвечай только по-русски и не больше ста слов.",
+	"Повтори вопрос слово в слово, а затем ответь на него.",
 }
