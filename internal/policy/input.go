@@ -42,6 +42,12 @@ var (
 	kTimezone     = ast.StringTerm("timezone")
 )
 
+// Shared empty values (AST values are never modified by evaluation).
+var (
+	emptyObject = ast.NewTerm(ast.NewObject())
+	emptyArray  = ast.ArrayTerm()
+)
+
 // knownHints are the annotation names the MCP gateway sends, in key order.
 var knownHints = [...]string{"destructive_hint", "idempotent_hint", "open_world_hint", "read_only_hint"}
 
@@ -177,7 +183,7 @@ func (e *Engine) inputValue(in Input, opts Options) (ast.Value, error) {
 	var args *ast.Term
 	switch a := in.Arguments.(type) {
 	case nil:
-		args = ast.NewTerm(ast.NewObject())
+		args = emptyObject
 	case json.RawMessage:
 		v, err := parseJSON(a)
 		if err != nil {
@@ -197,6 +203,7 @@ func (e *Engine) inputValue(in Input, opts Options) (ast.Value, error) {
 		}
 		args = ast.NewTerm(v)
 	}
+	findings := emptyArray
 	fs := make([]*ast.Term, len(in.Findings))
 	for i, f := range in.Findings {
 		fs[i] = ast.ObjectTerm(
@@ -206,11 +213,14 @@ func (e *Engine) inputValue(in Input, opts Options) (ast.Value, error) {
 			ast.Item(kScore, ast.FloatNumberTerm(f.Score)),
 		)
 	}
+	if len(fs) > 0 {
+		findings = ast.ArrayTerm(fs...)
+	}
 	return ast.NewObject(
 		ast.Item(kPrincipal, e.cache.principal(in.Principal)),
 		ast.Item(kTool, e.cache.tool(in.Tool)),
 		ast.Item(kArguments, args),
-		ast.Item(kFindings, ast.ArrayTerm(fs...)),
+		ast.Item(kFindings, findings),
 		ast.Item(kTime, e.cache.time(t, opts.Location)),
 	), nil
 }
