@@ -103,7 +103,7 @@ const unitWordsText = `apt apartment suite ste unit flat floor fl room rm bldg b
 
 // ambiguousFirstNames are first names that are also common words; alone
 // they are not evidence of a name.
-const ambiguousFirstNamesText = `luna dora nora will may june april august bill mark grant hope faith joy rose dawn sue pat rob jack art ray guy gene lily iris violet ruby amber chase hunter bob don victoria georgia jordan austin florence paris sydney israel miles jean per sina ida lea mai ana vide liz chuck hope ivy hazel pearl opal crystal destiny harmony trinity charity prudence felicity sage ginger daisy penny misty sandy drew lance wade porter archer sterling savannah dakota lincoln orlando sierra kennedy jefferson madison hudson noel earl carter mason parker tucker walker hunter`
+const ambiguousFirstNamesText = `luna dora nora will may june april august bill mark grant hope faith joy rose dawn sue pat rob jack art ray guy gene lily iris violet ruby amber chase hunter bob don victoria georgia jordan austin florence paris sydney israel miles jean per sina ida lea mai ana vide liz chuck hope ivy hazel pearl opal crystal destiny harmony trinity charity prudence felicity sage ginger daisy penny misty sandy drew lance wade porter archer sterling savannah dakota lincoln orlando sierra kennedy jefferson madison hudson noel earl carter mason parker tucker walker hunter heath clay dean dale macy denny zelda`
 
 type lexicon map[string]struct{}
 

@@ -35,19 +35,19 @@ xander ximena
 yvette yara yusuf
 zane zara zelda zoey
 aarav abhishek ajay akash amrita ananya anjali ankit arjun aruna bhavna chetan dinesh gaurav harish hemant indira jyoti kamala karan kiran krishna lalit madhu mahesh manish meera mohan nandini naveen nisha nitin pallavi pankaj parvati pradeep preeti rajesh ramesh rekha ritu rohan sachin sandeep sanjay saroj shanti shreya shweta siddharth sonal suresh swati tanvi usha varun vinod vivek yash
-akua amadou aminata babajide chiamaka chinedu chinonso emeka folake ifeoma kehinde kwabena kwasi nnamdi obinna olumide segun taiwo temitope uche yewande zanele thabo sipho nomvula lerato themba
+akua amadou aminata babajide chiamaka chinedu chinonso emeka folake ifeoma kehinde kwabena kwasi nnamdi obinna olumide taiwo temitope uche yewande zanele thabo sipho nomvula lerato themba
 arash azadeh behnam dariush farhad farzaneh golnar kourosh leila mahnaz mehdi mina nasrin parisa reza shirin soraya babak
 aziz basma dalia fadi farid ghada habib hadi hanan hassan hiba iman jamila karima laila lina majid malak marwan mona nadia nour rami rashid samira sami tamer walid yasmin yousef zaid
-anh bao binh chau duc hai hanh huong khanh linh mai minh ngoc phuong quang thanh thao trang tuan tuyet
+anh bao binh chau duc hanh huong khanh linh mai minh ngoc phuong quang thanh thao trang tuan tuyet
 chen chun feng hui jian jing lian lin mei qing rong xia xin xue yan yong yun zhen zhou
 ji-hoon ji-woo jin jiho jisoo jiwon joon min-jun minho seo-yeon seojun soo-ah yeon young-ho hyun eun-ji
 aleksandar bogdan branislav darija dragana goran ivica jovana katarina ljiljana marija milan milica mladen nemanja nikola predrag sanja snezana stefan tijana vesna zeljko zoran
-agne aiste aurimas dainius egle giedre gintaras jurgita laima lina mantas rasa ruta tomas vytautas andris anete arturs dace edgars ilze inese janis kristaps liga maris zane
+agne aiste aurimas dainius egle giedre gintaras jurgita laima lina mantas tomas vytautas andris anete arturs dace edgars ilze inese janis kristaps maris zane
 alexandru andreea bogdan catalina cosmin cristina daniela dragos elena florin gabriela ioana ionut iulia mihaela mircea oana radu raluca sorin stefania teodora valentin vlad
 dimitra eleni evangelia georgia giannis ioannis katerina konstantinos maria nikos panagiotis sofia spyros stavros vasilis yannis christos athanasios
 ahmet ali ayse berk cansu derya elif emre fatma gizem hakan irem kaan mehmet merve oguz selin sinan tolga ugur yusuf zeynep
 bram daan dirk fleur joost joris koen lieke lotte maarten niels pim roel ruud sanne sem stijn thijs wouter
-annelies bart elke griet hilde jef jozef lieve luc marc nele pieter sofie wim
+annelies bart elke griet hilde jef jozef luc marc nele pieter sofie wim
 aurelien bastien clement corentin damien fabrice gaetan jeremie ludovic mathieu maxime nicolas quentin romain sebastien thibault yannick amandine aurore celine elodie emilie laetitia manon mathilde oceane sandrine severine solene veronique
 alessandra alessio andrea angela chiara davide edoardo federica francesca gianni giorgia ilaria lorenzo luca marta matteo michela nicolo paolo pietro roberta sara simone stefania tommaso valerio
 adrian alba alvaro ander aitor carla carmen diego elena hugo iker irene javier jorge lucia marcos mario mateo nerea pablo paula raul rocio sergio sofia
@@ -62,7 +62,7 @@ cabrera cain caldwell calhoun callahan camacho cameron campos cannon cantu carde
 dale dalton daniel daniels daugherty davidson dawson dean decker delacruz deleon delgado dennis dickerson dickson dillon dixon dodson dominguez donaldson donovan dorsey dougherty douglas doyle drake duffy duncan dunlap dunn duran durham dyer
 eaton elliott ellis ellison erickson espinoza estrada everett
 farmer farrell faulkner ferguson figueroa finch finley fitzgerald fitzpatrick fleming fletcher flynn forbes foley fowler francis franco frank franklin frazier freeman fry fuller
-gaines gallagher gallegos galloway garner garrett garrison garza gates gentry gibbs gibson gilbert giles gill gilmore glenn goodman goodwin gould graves greer gregory griffith grimes guerra guerrero gutierrez guzman
+gaines gallagher gallegos galloway garner garrett garrison garza gentry gibbs gibson gilbert giles gill gilmore glenn goodman goodwin gould graves greer gregory griffith grimes guerra guerrero gutierrez guzman
 hahn hale haley hampton hancock hanna hanson hardin harding harmon harper harrell harrington hartman harvey hatfield hawkins hayden haynes heath hebert henry hensley herman herrera hess hicks higgins hinton hobbs hodge hodges hogan holcomb holden holloway holt hoover hopkins horton howe howell hubbard huber hudson huff huffman humphrey hunter hurley hurst hutchinson hyde
 ingram irwin
 jacobson jarvis jefferson jennings jimenez johns johnston joseph joyce juarez

@@ -416,7 +416,9 @@ func (s *scan) nameScore(i, j, parts int, strong, weak bool) float64 {
 		case s.punctIs(n, ":") && s.lineStart(i) && n+1 < len(toks) && !toks[n+1].nlBefore:
 			sc += 0.5 // "Halldór: What a wife."
 			cue = true
-		case parts == 1 && (s.punctIs(n, "!") || s.punctIs(n, "?")) && s.punctIs(i-1, ",") && (n+1 >= len(toks) || toks[n+1].nlBefore || toks[n+1].cap):
+		case parts == 1 && (s.punctIs(n, "!") || s.punctIs(n, "?")) && s.punctIs(i-1, ",") && !s.titleCase(i-2) && !s.wordIs(i-2, "in") &&
+			(n+1 >= len(toks) || toks[n+1].nlBefore || toks[n+1].cap):
+			// Not "in Sydney, Australia?" nor "Paris, France?": a place.
 			sc += 0.5 // "Don't go to town, Derrick!"
 			cue = true
 		case s.punctIs(n, ",") && parts == 1 && n+1 < len(toks) && s.is(vocativeNext, n+1) &&

@@ -141,6 +141,8 @@ func TestFindNegatives(t *testing.T) {
 		{"time is not an address", "The review is on Tuesday at 3 PM in Conference Room B."},
 		{"meeting id label", "Meeting ID: 845 2231 9087"},
 		{"zero-led serial", "Serial 0001 2345 6789"},
+		{"city and country in a question", "What is the current time in Sydney, Australia?"},
+		{"city and country at the end", "Will you find child-friendly attractions to visit in Paris, France?"},
 		{"german plurals", "Weitere Informationen zu den Operationen und Personen"},
 		{"date after a zero", "step 0 (2026-02-05) done"},
 		{"firm of surnames", "She spent a year at Jones, Mitchell and Williams as an analyst."},
