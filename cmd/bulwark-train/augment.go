@@ -13,7 +13,6 @@ import (
 // mask, so chunks() makes positive windows and their carrier-only negative
 // counterparts from it.
 const (
-	augRows       = 3000
 	augMaxPayload = 400 // bytes of normalized payload
 	augMinCarrier = 3   // sentences
 )
@@ -37,8 +36,8 @@ func augment(rows []row, keep func(i int) bool) []row {
 		return nil
 	}
 	rng := rand.New(rand.NewPCG(seed1+1, seed2))
-	out := make([]row, 0, augRows)
-	for n := 0; n < augRows; n++ {
+	out := make([]row, 0, hp.AugRows)
+	for n := 0; n < hp.AugRows; n++ {
 		c := &rows[carriers[rng.IntN(len(carriers))]]
 		p := &rows[payloads[rng.IntN(len(payloads))]]
 		k := rng.IntN(len(c.sents) + 1) // insert before sentence k

@@ -71,7 +71,7 @@ func sourceNames() []string {
 // Which notion each source's positives belong to.
 var (
 	jailbreakSources = map[string]bool{"gptfuzz": true, "giskard": true}
-	harmfulSources   = map[string]bool{"jailbreakbench": true}
+	harmfulSources   = map[string]bool{"jailbreakbench": true, "gptfuzz_q": true, "bulwark_harmful": true}
 	hardNegatives    = map[string]bool{"security_docs": true, "anthropic": true, "parapet": true, "spikee": true}
 	payloadSources   = map[string]bool{"spikee": true, "garak": true}
 )
@@ -108,6 +108,9 @@ func loadInjection(dir string) ([]row, error) {
 		if err := sc.Err(); err != nil {
 			return nil, fmt.Errorf("read %s: %w", path, err)
 		}
+	}
+	if hp.Harm != 0 {
+		rows = append(rows, gptfuzzQuestions(rows)...)
 	}
 	rows = append(rows, templateRows()...)
 	prepare(rows)
@@ -230,4 +233,42 @@ func prepare(rows []row) {
 			r.payload = nil
 		}
 	}
+}
+
+// gptfuzzQuestions recovers the harmful questions GPTFuzz filled into its
+// templates (a filled row is its raw template with "[INSERT PROMPT HERE]"
+// replaced by one question from GPTFuzz's question list) and returns each
+// distinct one as a positive of the harmful head: requests for harmful
+// content from a second source, besides jailbreakbench, so the harmful head
+// is not trained on one dataset's phrasing alone.
+func gptfuzzQuestions(rows []row) []row {
+	const slot = "[INSERT PROMPT HERE]"
+	var tmpls [][2]string
+	for i := range rows {
+		if rows[i].src == "gptfuzz" {
+			if a, b, ok := strings.Cut(rows[i].text, slot); ok {
+				tmpls = append(tmpls, [2]string{a, b})
+			}
+		}
+	}
+	seen := map[string]bool{}
+	var out []row
+	for i := range rows {
+		t := rows[i].text
+		if rows[i].src != "gptfuzz" || strings.Contains(t, slot) {
+			continue
+		}
+		for _, p := range tmpls {
+			if len(t) > len(p[0])+len(p[1]) && strings.HasPrefix(t, p[0]) && strings.HasSuffix(t, p[1]) {
+				q := strings.TrimSpace(t[len(p[0]) : len(t)-len(p[1])])
+				if q != "" && !seen[q] {
+					seen[q] = true
+					out = append(out, row{text: q, src: "gptfuzz_q", cat: "harmful_question", label: 1, w: 1, tmpl: -1,
+						y: [injection.NumHeads]int8{yIgnore, yIgnore, yPos}})
+				}
+				break
+			}
+		}
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
@@ -24,8 +25,15 @@ func runEvalAll(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.SetOutput(stderr)
 	data := fs.String("data", "../shared/data", "shared data directory")
 	folds := fs.Bool("folds", true, "retrain the injection source-split folds and print their dev metrics")
-	cache := fs.String("fold-cache", "", "directory to keep the trained fold models in and reuse them from (for iterating on the detector, not the trainer)")
+	cache := fs.String("fold-cache", "", "directory to keep the trained fold models in and reuse them from (for iterating on the detector, not the trainer; keyed by -hp)")
+	shipped := fs.Bool("shipped", true, "also evaluate the shipped model, latency, secrets and PII")
+	hpFlag := fs.String("hp", "", "training hyper-parameter overrides k=v,... (experiments; see hparams in train.go)")
+	fs.StringVar(&missDir, "misses", "", "write each fold's held-out errors (FN and FP, with scores and rule ids) to DIR/fold-X/<source>.jsonl")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := setHP(*hpFlag); err != nil {
+		fmt.Fprintln(stderr, "bulwark-train:", err)
 		return 2
 	}
 	rows, err := loadInjection(*data)
@@ -40,13 +48,25 @@ func runEvalAll(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			}
 			printDev(stdout, f, foldModel(rows, f, *cache, stderr), rows)
 		}
+		fmt.Fprintln(stdout)
+		printSweep(stdout, "both folds' dev rows pooled: the shipped thresholds are chosen here", pooled)
+		var data []scored
+		for _, p := range pooled {
+			if !p.tmpl {
+				data = append(data, p)
+			}
+		}
+		printSweep(stdout, "both folds' dev rows pooled, without our template rows", data)
+	}
+	if !*shipped {
+		return 0
 	}
 	d, err := injection.New(injection.Options{})
 	if err != nil {
 		fmt.Fprintln(stderr, "bulwark-train:", err)
 		return 2
 	}
-	ms := evalRows(d, rows, func(*row) bool { return true })
+	ms := evalRows(d, rows, func(*row) bool { return true }, nil, nil)
 	printMetrics(stdout, "Shipped injection model on every source (trained on all of them: in-sample, optimistic)", ms)
 	printLatency(stdout, d, rows)
 	if code := evalFile(stdout, stderr, filepath.Join(*data, "secrets", "gitleaks_rule_testcases.jsonl"), "secrets", false); code != 0 {
@@ -155,7 +175,7 @@ func foldModel(rows []row, f fold, cache string, log io.Writer) *injection.Model
 	if cache == "" {
 		return train(rows, f.inTrain, log)
 	}
-	path := filepath.Join(cache, "fold-"+f.name+".bin")
+	path := filepath.Join(cache, fmt.Sprintf("fold-%s-%x.bin", f.name, fnv32(fmt.Sprintf("%+v", hp))))
 	if b, err := os.ReadFile(path); err == nil {
 		m := new(injection.Model)
 		if err := m.UnmarshalBinary(b); err == nil {
@@ -168,4 +188,10 @@ func foldModel(rows []row, f fold, cache string, log io.Writer) *injection.Model
 		_ = os.WriteFile(path, b, 0o644)
 	}
 	return m
+}
+
+func fnv32(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
 }

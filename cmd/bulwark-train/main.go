@@ -45,7 +45,12 @@ func runInjection(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	data := fs.String("data", "../shared/data", "shared data directory")
 	out := fs.String("out", "internal/scanner/injection/model.bin", "model file to write")
 	folds := fs.Bool("folds", true, "train the two source-split folds first and print their dev metrics")
+	hpFlag := fs.String("hp", "", "training hyper-parameter overrides k=v,... (experiments; the shipped model uses the defaults)")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := setHP(*hpFlag); err != nil {
+		fmt.Fprintln(stderr, "bulwark-train:", err)
 		return 2
 	}
 	rows, err := loadInjection(*data)
@@ -61,6 +66,15 @@ func runInjection(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			m := train(rows, f.inTrain, stderr)
 			printDev(stdout, f, m, rows)
 		}
+		fmt.Fprintln(stdout)
+		printSweep(stdout, "both folds' dev rows pooled: the shipped thresholds are chosen here", pooled)
+		var data []scored
+		for _, p := range pooled {
+			if !p.tmpl {
+				data = append(data, p)
+			}
+		}
+		printSweep(stdout, "both folds' dev rows pooled, without our template rows", data)
 	}
 	m := train(rows, func(string, int) bool { return true }, stderr)
 	b, _ := m.MarshalBinary()

@@ -5,17 +5,15 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bulwark-ai/bulwark/internal/scanner/injection"
 )
 
-// Training hyper-parameters. Fixed, so a run is reproducible.
+// Training constants. Fixed, so a run is reproducible.
 const (
-	hashBits = 18
-	epochs   = 8
-	lr0      = 1.0
-	avgFrom  = 4 // average the weights over the epochs from this one on
 	// maxClassWeight caps the balancing weight of a rare class (the jailbreak
 	// and harmful heads have a few hundred positives), so single steps stay
 	// small.
@@ -24,7 +22,89 @@ const (
 	seed2          = 7
 	// windowBytes mirrors the detector's window size (injection.Windows).
 	windowBytes = 512
+	// shortWindowBytes mirrors injection's short windows (FeatShortWindows).
+	shortWindowBytes = 160
 )
+
+// hparams are the training hyper-parameters. The defaults are the shipped
+// ones; -hp k=v,... overrides them for experiments (the fold numbers in the
+// detector card are for the defaults).
+type hparams struct {
+	Bits    int     // hash buckets = 2^Bits
+	Epochs  int     // passes over the chunks
+	LR      float64 // initial learning rate
+	AvgFrom int     // average the weights over the epochs from this one on
+	// SrcCap caps the total weight of one source's rows of one label at
+	// SrcCap rows (0 = no cap), so the big benign sources (gsm8k, tldr,
+	// bfcl) do not dominate the negatives with their own style.
+	SrcCap float64
+	// ShortPos 1: a short window of an injected document is a positive only
+	// when it holds the whole payload; 0: when it holds any of it.
+	ShortPos int
+	// NegW multiplies the negatives' class weight (1 = both classes carry
+	// the same total weight per head).
+	NegW float64
+	// L2 is the weight decay per unit learning rate (0 = off).
+	L2 float64
+	// Drop is the probability that a feature is left out of a training step
+	// (feature dropout, 0 = off).
+	Drop float64
+	// Feat is the feature set (injection.Feat* bits).
+	Feat int
+	// Harm adds the harmful questions inside GPTFuzz's filled templates as
+	// positives of the harmful head (1) or not (0).
+	Harm int
+	// AugRows is the number of synthetic indirect injections.
+	AugRows int
+}
+
+var hp = hparams{Bits: 18, Epochs: 8, LR: 1.0, AvgFrom: 4, Feat: injection.FeatShortWindows, ShortPos: 0, L2: 5e-7, NegW: 3, Harm: 1, AugRows: 3000}
+
+// setHP applies "k=v,k=v" overrides to hp.
+func setHP(s string) error {
+	if s == "" {
+		return nil
+	}
+	for _, kv := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return fmt.Errorf("bad -hp item %q", kv)
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return fmt.Errorf("bad -hp value %q: %w", kv, err)
+		}
+		switch strings.ToLower(k) {
+		case "bits":
+			hp.Bits = int(f)
+		case "epochs":
+			hp.Epochs = int(f)
+		case "lr":
+			hp.LR = f
+		case "avgfrom":
+			hp.AvgFrom = int(f)
+		case "srccap":
+			hp.SrcCap = f
+		case "shortpos":
+			hp.ShortPos = int(f)
+		case "negw":
+			hp.NegW = f
+		case "l2":
+			hp.L2 = f
+		case "drop":
+			hp.Drop = f
+		case "feat":
+			hp.Feat = int(f)
+		case "harm":
+			hp.Harm = int(f)
+		case "augrows":
+			hp.AugRows = int(f)
+		default:
+			return fmt.Errorf("unknown -hp key %q", k)
+		}
+	}
+	return nil
+}
 
 // chunk is one training unit: sentences [s0, s1) of a row, with labels.
 type chunk struct {
@@ -57,9 +137,10 @@ func chunks(rows []row, keep func(i int) bool) []chunk {
 		if n == 0 {
 			continue
 		}
-		long := r.sents[n-1].End-r.sents[0].Start > windowBytes
+		span := r.sents[n-1].End - r.sents[0].Start
 		whole := chunk{row: int32(i), s0: 0, s1: int32(n), y: r.y}
-		if !long {
+		short := hp.Feat&injection.FeatShortWindows != 0 && span > shortWindowBytes
+		if span <= windowBytes && !short {
 			out = append(out, whole)
 			continue
 		}
@@ -67,18 +148,36 @@ func chunks(rows []row, keep func(i int) bool) []chunk {
 			out = append(out, whole)
 			continue
 		}
-		if r.label == 0 {
+		if r.label == 0 || span <= windowBytes {
 			out = append(out, whole)
 		}
-		wins = injection.Windows(wins[:0], r.sents)
-		for _, w := range wins {
+		wins = wins[:0]
+		if short {
+			wins = injection.ShortWindows(wins, r.sents)
+		}
+		nShort := len(wins)
+		if span > windowBytes {
+			wins = injection.Windows(wins, r.sents)
+		}
+		npay := 0
+		for _, p := range r.payload {
+			if p {
+				npay++
+			}
+		}
+		for wi, w := range wins {
 			c := chunk{row: int32(i), s0: int32(w[0]), s1: int32(w[1]), y: r.y}
 			if r.label == 1 {
-				has := false
+				n := 0
 				for k := w[0]; k < w[1]; k++ {
-					has = has || r.payload[k]
+					if r.payload[k] {
+						n++
+					}
 				}
-				if !has {
+				// A short window is a positive only when it holds the whole
+				// payload (hp.ShortPos 1): a fragment ("it is critical to my
+				// career") is not an attack on its own.
+				if n == 0 || wi < nShort && hp.ShortPos == 1 && n < npay {
 					continue
 				}
 				neg := c
@@ -102,10 +201,31 @@ func train(rows []row, inTrain func(src string, tmpl int) bool, log io.Writer) *
 		keep = func(i int) bool { return i >= n || inTrain(rows[i].src, rows[i].tmpl) }
 	}
 	cs := chunks(rows, keep)
+	// Source caps: the chunks of one source and label weigh at most
+	// hp.SrcCap chunks in all.
+	cwt := make([]float64, len(cs))
+	for i, c := range cs {
+		cwt[i] = float64(rows[c.row].w)
+	}
+	if hp.SrcCap > 0 {
+		type key struct {
+			src   string
+			label int
+		}
+		tot := map[key]float64{}
+		for i, c := range cs {
+			tot[key{rows[c.row].src, rows[c.row].label}] += cwt[i]
+		}
+		for i, c := range cs {
+			if t := tot[key{rows[c.row].src, rows[c.row].label}]; t > hp.SrcCap {
+				cwt[i] *= hp.SrcCap / t
+			}
+		}
+	}
 	// Class weights: positives and negatives carry equal total weight per head.
 	var pos, neg [injection.NumHeads]float64
-	for _, c := range cs {
-		w := float64(rows[c.row].w)
+	for ci, c := range cs {
+		w := cwt[ci]
 		for h, y := range c.y {
 			switch y {
 			case yPos:
@@ -122,10 +242,10 @@ func train(rows []row, inTrain func(src string, tmpl int) bool, log io.Writer) *
 			cw[h][1] = min(tot/(2*pos[h]), maxClassWeight)
 		}
 		if neg[h] > 0 {
-			cw[h][0] = min(tot/(2*neg[h]), maxClassWeight)
+			cw[h][0] = min(tot/(2*neg[h]), maxClassWeight) * hp.NegW
 		}
 	}
-	D := 1 << hashBits
+	D := 1 << hp.Bits
 	mask := uint32(D - 1)
 	w := make([]float32, D*injection.NumHeads)
 	u := make([]float32, D*injection.NumHeads) // for averaging
@@ -146,17 +266,30 @@ func train(rows []row, inTrain func(src string, tmpl int) bool, log io.Writer) *
 				continue
 			}
 			s := r.sents[k]
-			injection.Featurize(r.norm[s.Start:s.End], func(h uint32) {
+			injection.Featurize(r.norm[s.Start:s.End], uint8(hp.Feat), func(h uint32) {
 				feats = append(feats, (h&mask)*injection.NumHeads|h&(1<<31))
 			})
 		}
 		offs[ci+1] = len(feats)
 	}
 	step := 1.0
-	total := float64(epochs * len(cs))
+	total := float64(hp.Epochs * len(cs))
 	avgStart := 0.0
-	for ep := 0; ep < epochs; ep++ {
-		if ep == avgFrom {
+	drng := rand.New(rand.NewPCG(seed1+2, seed2))
+	// L2 (hp.L2): the per-step decay w *= 1-lr*L2 is applied in one go every
+	// decayEvery steps, and the weights are then averaged over those points
+	// (the u-trick averaging below assumes purely additive updates).
+	const decayEvery = 512
+	decay := 1.0
+	var snap []float64
+	var snapB [injection.NumHeads]float64
+	nsnap := 0
+	if hp.L2 > 0 {
+		snap = make([]float64, len(w))
+	}
+	var dropBuf []uint32
+	for ep := 0; ep < hp.Epochs; ep++ {
+		if ep == hp.AvgFrom {
 			// Averaging starts here: w_avg = w - u/c over the steps since.
 			avgStart = step - 1
 		}
@@ -167,12 +300,23 @@ func train(rows []row, inTrain func(src string, tmpl int) bool, log io.Writer) *
 			if len(fs) == 0 {
 				continue
 			}
+			if hp.Drop > 0 {
+				dropBuf = dropBuf[:0]
+				for _, f := range fs {
+					if drng.Float64() >= hp.Drop {
+						dropBuf = append(dropBuf, f)
+					}
+				}
+				if len(dropBuf) > 0 {
+					fs = dropBuf
+				}
+			}
 			x := 1 / math.Sqrt(float64(len(fs)))
 			astep := 0.0
-			if ep >= avgFrom {
+			if ep >= hp.AvgFrom {
 				astep = step - avgStart
 			}
-			lr := lr0 / (1 + 4*step/total)
+			lr := hp.LR / (1 + 4*step/total)
 			var z [injection.NumHeads]float64
 			for _, f := range fs {
 				i := f &^ (1 << 31)
@@ -195,7 +339,7 @@ func train(rows []row, inTrain func(src string, tmpl int) bool, log io.Writer) *
 					continue
 				}
 				p := 1 / (1 + math.Exp(-(b[h] + z[h]*x)))
-				g := (p - float64(y)) * cw[h][y] * float64(rows[c.row].w)
+				g := (p - float64(y)) * cw[h][y] * cwt[oi]
 				if math.Abs(g) < 1e-4 {
 					continue
 				}
@@ -220,17 +364,42 @@ func train(rows []row, inTrain func(src string, tmpl int) bool, log io.Writer) *
 				}
 			}
 			step++
+			if hp.L2 > 0 {
+				decay *= 1 - lr*hp.L2
+				if int(step)%decayEvery == 0 {
+					l2Step(w, decay)
+					decay = 1
+					if ep >= hp.AvgFrom {
+						for i, v := range w {
+							snap[i] += float64(v)
+						}
+						snapB[0], snapB[1], snapB[2] = snapB[0]+b[0], snapB[1]+b[1], snapB[2]+b[2]
+						nsnap++
+					}
+				}
+			}
 		}
 	}
-	c := step - avgStart
-	for i := range w {
-		w[i] -= u[i] / float32(c)
-	}
 	var bias [injection.NumHeads]float32
-	for h := range b {
-		bias[h] = float32(b[h] - ub[h]/c)
+	if hp.L2 > 0 && nsnap > 0 {
+		// Average of the snapshots taken at every decay since AvgFrom.
+		for i := range w {
+			w[i] = float32(snap[i] / float64(nsnap))
+		}
+		for h := range b {
+			bias[h] = float32(snapB[h] / float64(nsnap))
+		}
+	} else {
+		c := step - avgStart
+		for i := range w {
+			w[i] -= u[i] / float32(c)
+		}
+		for h := range b {
+			bias[h] = float32(b[h] - ub[h]/c)
+		}
 	}
-	m := injection.Quantize(hashBits, bias, w, defaultThresholds)
+	m := injection.Quantize(uint8(hp.Bits), bias, w, defaultThresholds)
+	m.Feat = uint8(hp.Feat)
 	fmt.Fprintf(log, "trained on %d chunks in %s\n", len(cs), time.Since(start).Round(time.Millisecond))
 	return m
 }
@@ -238,3 +407,10 @@ func train(rows []row, inTrain func(src string, tmpl int) bool, log io.Writer) *
 // defaultThresholds are the shipped decision thresholds per head, chosen on
 // the source-split dev folds (see docs/detectors/injection.md).
 var defaultThresholds = [injection.NumHeads]float32{0.98, 0.98, 0.8}
+
+func l2Step(w []float32, f float64) {
+	ff := float32(f)
+	for i := range w {
+		w[i] *= ff
+	}
+}

@@ -200,11 +200,20 @@ func (d *Detector) scoreText(t *normalize.Text, r *Result, evasive bool, fbuf *[
 	}
 	d.update(r, t, whole, sents[0].Start, sents[len(sents)-1].End, evasive)
 	d.applyRules(r, t, sents, evasive)
-	if sents[len(sents)-1].End-sents[0].Start <= windowMax {
-		return
-	}
+	span := sents[len(sents)-1].End - sents[0].Start
 	var wbuf [32][2]int
-	for _, w := range Windows(wbuf[:0], sents) {
+	if d.m.Feat&FeatShortWindows != 0 && span > shortWindow {
+		d.windows(r, t, sents, accs, ShortWindows(wbuf[:0], sents), evasive)
+	}
+	if span > windowMax {
+		d.windows(r, t, sents, accs, Windows(wbuf[:0], sents), evasive)
+	}
+}
+
+// windows scores the sentence windows ws of a text from the per-sentence
+// sums accs.
+func (d *Detector) windows(r *Result, t *normalize.Text, sents []Span, accs []acc, ws [][2]int, evasive bool) {
+	for _, w := range ws {
 		var a acc
 		for i := w[0]; i < w[1]; i++ {
 			for h := range a.sum {

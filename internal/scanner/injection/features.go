@@ -37,21 +37,80 @@ func mix(h uint32) uint32 {
 	return h
 }
 
+// Feature sets beyond the base n-grams; a model records the set it was
+// trained with (Model.Feat).
+const (
+	// FeatShape adds instruction-structure features: the first word of a
+	// sentence (imperatives), and trigrams and 4-grams of the sentence's
+	// "skeleton", where function words, pronouns, modals and a few words
+	// about instructions stay and every other word becomes a slot ("you are
+	// now *", "from now on you will *", "* your previous *"). They describe
+	// how a sentence addresses the reader rather than its topic.
+	FeatShape = 1 << iota
+	// FeatShortWindows: texts are also scored in short windows of at most
+	// shortWindow bytes (a sentence or two), so a one-line instruction in a
+	// document is not diluted by the carrier sentences of a 512-byte window.
+	FeatShortWindows
+)
+
+// shortWindow is the size of the short windows (FeatShortWindows).
+const shortWindow = 160
+
 // Featurize calls emit with the hash of every feature of the normalized
-// sentence s and returns the number of features.
-func Featurize(s string, emit func(h uint32)) int {
+// sentence s under feature set feat and returns the number of features.
+func Featurize(s string, feat uint8, emit func(h uint32)) int {
 	var buf [1024]uint32
-	fs := AppendFeatures(buf[:0], s)
+	fs := AppendFeatures(buf[:0], s, feat)
 	for _, h := range fs {
 		emit(h)
 	}
 	return len(fs)
 }
 
+const (
+	seedFirst = 0x27d4eb2f
+	seedSkel  = 0x165667b1
+	slotWord  = 0xffffffff // skeleton token of a content word
+)
+
+// skeletonWords are the words kept in a sentence skeleton (FeatShape), keyed
+// by their word hash (computed once at init).
+var skeletonWords = func() map[uint32]bool {
+	m := map[uint32]bool{}
+	for _, w := range []string{
+		// pronouns and determiners
+		"i", "me", "my", "you", "your", "yours", "yourself", "we", "us", "our", "it", "its", "they", "them", "their",
+		"he", "she", "his", "her", "this", "that", "these", "those", "the", "a", "an", "all", "any", "every", "each",
+		"no", "some", "other", "another", "such", "what", "which", "who", "whom", "whose", "how", "why", "when", "where",
+		// auxiliaries and modals
+		"is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "not", "don't", "can", "could",
+		"will", "would", "should", "must", "shall", "may", "might", "have", "has", "had", "cannot", "won't", "can't",
+		// prepositions, conjunctions, adverbs of discourse
+		"to", "of", "in", "on", "for", "with", "about", "from", "by", "as", "at", "into", "than", "then", "and", "or",
+		"but", "if", "so", "because", "instead", "now", "just", "only", "also", "never", "always", "again", "anymore",
+		"please", "here", "there", "up", "out", "off", "over", "after", "before", "above", "below", "following",
+		"previous", "prior", "earlier", "new", "first", "next", "rather", "without", "any", "anything", "everything",
+		"nothing", "something", "yes", "no", "ok", "okay",
+		// words about instructions and roles
+		"instruction", "instructions", "prompt", "prompts", "rule", "rules", "system", "task", "text", "message",
+		"assistant", "ai", "model", "user", "role", "mode", "answer", "response", "reply", "output", "guidelines",
+	} {
+		h := uint32(seedWord)
+		for k := 0; k < len(w); k++ {
+			h = (h ^ uint32(w[k])) * fnvPrime
+		}
+		m[h] = true
+	}
+	return m
+}()
+
 // AppendFeatures appends the hash of every feature of the normalized
-// sentence s to dst and returns it.
-func AppendFeatures(dst []uint32, s string) []uint32 {
+// sentence s under feature set feat to dst and returns it.
+func AppendFeatures(dst []uint32, s string, feat uint8) []uint32 {
 	emit := func(h uint32) { dst = append(dst, h) }
+	shape := feat&FeatShape != 0
+	var sk [4]uint32 // last skeleton tokens, newest last
+	nsk, nfirst := 0, true
 	// Byte n-grams over " " + s + " ".
 	L := len(s) + 2
 	at := func(i int) byte {
@@ -77,6 +136,9 @@ func AppendFeatures(dst []uint32, s string) []uint32 {
 		if c < utf8.RuneSelf && !isAlnum(c) {
 			i++
 			havePrev = havePrev && c != '\n' // bigrams stop at newlines only
+			if c == '\n' {
+				nsk, nfirst = 0, true
+			}
 			continue
 		}
 		j := i
@@ -122,6 +184,25 @@ func AppendFeatures(dst []uint32, s string) []uint32 {
 		}
 		prev, havePrev = h, true
 		i = j
+		if shape {
+			if nfirst {
+				emit(mix(h ^ seedFirst))
+				nfirst = false
+			}
+			t := uint32(slotWord)
+			if skeletonWords[h] {
+				t = h
+			}
+			sk[0], sk[1], sk[2], sk[3] = sk[1], sk[2], sk[3], t
+			nsk++
+			if nsk >= 3 && (sk[1] != slotWord || sk[2] != slotWord || sk[3] != slotWord) {
+				g := ((seedSkel^sk[1])*fnvPrime^sk[2])*fnvPrime ^ sk[3]
+				emit(mix(g * fnvPrime))
+				if nsk >= 4 {
+					emit(mix((g*fnvPrime ^ sk[0]) * 0x9e3779b1))
+				}
+			}
+		}
 	}
 	return dst
 }
@@ -210,13 +291,23 @@ func Sentences(dst []Span, s string) []Span {
 // It appends [first, last) sentence index pairs to dst. A text that fits in
 // one window yields one window.
 func Windows(dst [][2]int, sents []Span) [][2]int {
+	return WindowsN(dst, sents, windowMax)
+}
+
+// ShortWindows is Windows with windows of at most shortWindow bytes.
+func ShortWindows(dst [][2]int, sents []Span) [][2]int {
+	return WindowsN(dst, sents, shortWindow)
+}
+
+// WindowsN is Windows with windows of at most size bytes.
+func WindowsN(dst [][2]int, sents []Span, size int) [][2]int {
 	if len(sents) == 0 {
 		return dst
 	}
 	i := 0
 	for {
 		j := i + 1
-		for j < len(sents) && sents[j].End-sents[i].Start <= windowMax {
+		for j < len(sents) && sents[j].End-sents[i].Start <= size {
 			j++
 		}
 		dst = append(dst, [2]int{i, j})

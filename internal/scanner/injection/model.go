@@ -20,7 +20,11 @@ const (
 // HeadNames are the finding types of the heads, in head order.
 var HeadNames = [NumHeads]string{"INJECTION", "JAILBREAK", "HARMFUL"}
 
-const modelMagic = "BWINJ\x01"
+// Model file magics: version 1 has no feature-set byte (base features).
+const (
+	modelMagic1 = "BWINJ\x01"
+	modelMagic  = "BWINJ\x02"
+)
 
 // Model is a trained linear model: for each head a bias, and int8 weight
 // codes over 2^Bits hashed feature buckets. Weights are stored interleaved
@@ -30,6 +34,7 @@ const modelMagic = "BWINJ\x01"
 // large ones.
 type Model struct {
 	Bits      uint8
+	Feat      uint8 // feature set (Feat* bits) the model was trained with
 	Bias      [NumHeads]float32
 	Scale     [NumHeads]float32
 	Threshold [NumHeads]float32 // default decision thresholds (probabilities)
@@ -77,12 +82,13 @@ func Quantize(bits uint8, bias [NumHeads]float32, w []float32, thr [NumHeads]flo
 	return m
 }
 
-// MarshalBinary encodes the model: magic, bits, then per-head bias, scale
+// MarshalBinary encodes the model: magic, bits, feature set, then per-head bias, scale
 // and threshold as little-endian float32, then the weights.
 func (m *Model) MarshalBinary() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(modelMagic)
 	b.WriteByte(m.Bits)
+	b.WriteByte(m.Feat)
 	for h := 0; h < NumHeads; h++ {
 		for _, v := range []float32{m.Bias[h], m.Scale[h], m.Threshold[h]} {
 			_ = binary.Write(&b, binary.LittleEndian, v)
@@ -101,7 +107,7 @@ var ErrBadModel = errors.New("injection: bad model file")
 func (m *Model) UnmarshalBinary(data []byte) error {
 	r := bytes.NewReader(data)
 	magic := make([]byte, len(modelMagic))
-	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != modelMagic {
+	if _, err := io.ReadFull(r, magic); err != nil || (string(magic) != modelMagic && string(magic) != modelMagic1) {
 		return ErrBadModel
 	}
 	bits, err := r.ReadByte()
@@ -109,6 +115,12 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		return ErrBadModel
 	}
 	m.Bits = bits
+	m.Feat = 0
+	if string(magic) == modelMagic {
+		if m.Feat, err = r.ReadByte(); err != nil || m.Feat&^(FeatShape|FeatShortWindows) != 0 {
+			return ErrBadModel
+		}
+	}
 	for h := 0; h < NumHeads; h++ {
 		for _, p := range []*float32{&m.Bias[h], &m.Scale[h], &m.Threshold[h]} {
 			if err := binary.Read(r, binary.LittleEndian, p); err != nil {
@@ -143,7 +155,7 @@ type acc struct {
 // sentence scores one sentence into a; buf is scratch space for its
 // feature hashes, returned for reuse.
 func (m *Model) sentence(s string, a *acc, buf []uint32) []uint32 {
-	buf = AppendFeatures(buf[:0], s)
+	buf = AppendFeatures(buf[:0], s, m.Feat)
 	mask := uint32(1)<<m.Bits - 1
 	w := m.W
 	l0, l1, l2 := &m.levels[0], &m.levels[1], &m.levels[2]
