@@ -18,7 +18,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime/debug"
 	"sync"
 
 	"github.com/bulwark-ai/bulwark/internal/auth"
@@ -224,20 +223,6 @@ func (s *Server) handlers() (data, admin http.Handler) {
 	return dm, am
 }
 
-// gcPercent is the GOGC the server runs with unless GOGC is set; see
-// docs/decisions.md ("Gateway GC target").
-const gcPercent = 200
-
-// setGCDefaults raises the GC target for serving, unless the operator set
-// GOGC: every request allocates tens of KB over a small live heap (~12 MB
-// with the demo guardrails), so GOGC=100 runs a collection every few hundred
-// requests, and on two cores each mark phase takes a core from requests.
-func setGCDefaults() {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(gcPercent)
-	}
-}
-
 // Reload builds a new state from cfg and swaps it in atomically. On error
 // the running state is kept.
 func (s *Server) Reload(cfg *config.Config) error {
@@ -260,7 +245,6 @@ func (s *Server) Reload(cfg *config.Config) error {
 // documented order. It returns the first listener error, or nil after a
 // clean shutdown.
 func (s *Server) Run(ctx context.Context) error {
-	setGCDefaults()
 	cfg := s.gw.State().Config
 	dl, al := s.o.DataListener, s.o.AdminListener
 	var err error
