@@ -336,6 +336,14 @@ func (s *scan) passport(i int) {
 
 // isPassportWord reports a passport word at token i.
 func (s *scan) isPassportWord(i int) bool {
+	tk := s.toks[i]
+	if n := tk.e - tk.s; n < 8 || n > 10 {
+		return false
+	}
+	c0, c1 := lower(s.text[tk.s]), lower(s.text[tk.s+1])
+	if !(c0 == 'p' && c1 == 'a' || c0 == 'r' && c1 == 'e') {
+		return false
+	}
 	for _, w := range passportWords {
 		if s.wordIs(i, w) {
 			return true
