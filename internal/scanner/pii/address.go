@@ -85,6 +85,10 @@ func (s *scan) addressAnchor(i int) (bool, int) {
 		if toks[k].cap || s.noCaps && toks[k].kind == tWord && toks[k].e-toks[k].s > 2 || s.is(lex.streetPrefix, k) || s.is(lex.unit, k) {
 			return true, strength
 		}
+		// "350 5th Ave", "12 W 34th Street": an ordinal street name.
+		if s.ordinalAt(k) && next(k+1) && (s.is(lex.streetType, k+1) || toks[k+1].cap && toks[k+1].kind == tWord) {
+			return true, strength
+		}
 		return false, 0
 	case tWord:
 		switch {
@@ -98,8 +102,9 @@ func (s *scan) addressAnchor(i int) (bool, int) {
 			return true, 2
 		case s.wordIs(i, "unit") && next(i+1) && toks[i+1].kind == tNum && s.wordIs(i+2, "box"):
 			return true, 2
-		case tk.cap && s.is(lex.streetPrefix, i) && next(i+1) && (toks[i+1].kind == tWord && toks[i+1].cap || s.punctIs(i+1, ".")):
-			return true, 1
+		case tk.cap && s.is(lex.streetPrefix, i) && next(i+1) && (toks[i+1].kind == tWord && toks[i+1].cap || s.punctIs(i+1, ".") ||
+			s.is(nameParticles, i+1) && next(i+2) && toks[i+2].kind == tWord && toks[i+2].cap):
+			return true, 1 // "Rue Oberkampf", "Calle de Alcalá"
 		case !tk.cap && next(i+1) && toks[i+1].cap && toks[i+1].kind == tWord && tk.e-tk.s >= 3 && s.numberWithin(i+2, 4) && s.is(lex.streetPrefix, i):
 			return true, 1 // "via Roma 10", "rue de la Paix 3" in running text
 		case tk.cap && s.punctIs(i+1, ".") && !toks[i+1].spBefore && next(i+2) && toks[i+2].kind == tNum && hasSuffixFold(s.tok(i), "str") && len(s.tok(i)) > 4:
@@ -383,6 +388,13 @@ func (s *scan) numberWithin(k, n int) bool {
 	return false
 }
 
+// ukInward reports a UK postcode's inward code at token i: a digit and two
+// letters ("1AA").
+func (s *scan) ukInward(i int) bool {
+	w := s.tok(i)
+	return s.toks[i].kind == tMixed && len(w) == 3 && isDigit(w[0]) && isAlpha(w[1]) && isAlpha(w[2])
+}
+
 // ordinalAt reports a day written as an ordinal at token i: "3rd", "21st".
 func (s *scan) ordinalAt(i int) bool {
 	if i < 0 || i >= len(s.toks) || s.toks[i].kind != tMixed {
@@ -415,6 +427,10 @@ func (s *scan) valueAfter(i int, typ string, score float64, minLen, maxLen int) 
 				e += 2
 			}
 			for e+1 < len(toks) && !toks[e+1].spBefore && (toks[e+1].kind == tNum || toks[e+1].kind == tMixed) {
+				e++
+			}
+			// The inward half of a UK postcode: "SW1A 1AA".
+			if typ == TypeStreetAddress && e == k && tk.kind == tMixed && e+1 < len(toks) && !toks[e+1].nlBefore && s.ukInward(e+1) {
 				e++
 			}
 			n := toks[e].e - tk.s

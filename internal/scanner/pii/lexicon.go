@@ -86,6 +86,7 @@ hiring manager team customer customers valued sir madam colleagues colleague fri
 i'm i've i'll i'd
 patient doctor nurse agent assistant guest host interviewer interviewee speaker operator caller moderator teacher student system human ai model chatbot meeting id ref order invoice ticket tracking reference
 statement mission vision summary overview introduction conclusion report policy terms conditions privacy notice agreement contract section appendix table figure warning important notes product project plan strategy goals objectives results analysis review feedback request response status priority deadline budget receipt payment profile settings dashboard login password welcome pricing features faq blog events careers jobs markets transit lines flats salesperson salespeople employee employees staff month year week quarter annual monthly
+dirección direccion indirizzo endereço endereco adresse anschrift adres adresa osoite cím
 `
 
 // streetTypesText are street designators written after the street name.
