@@ -363,3 +363,147 @@ func memberText(body []byte, at int, key string, val []byte) []byte {
 	}
 	return out
 }
+
+// oaStreamChunk is the part of an OpenAI chat completion chunk the stream
+// relay reads, decoded in one pass (jreader). Reused across the chunks of a
+// stream.
+type oaStreamChunk struct {
+	choices  []oaStreamChoice
+	hasUsage bool
+	in, out  int
+	hasError bool // a non-null "error" member
+}
+
+type oaStreamChoice struct {
+	index   int
+	content string
+	finish  string
+	tools   []oaStreamTool
+}
+
+type oaStreamTool struct {
+	index          int
+	id, name, args string
+}
+
+func (c *oaStreamChunk) decode(b []byte) error {
+	for i := range c.choices {
+		c.choices[i].tools = c.choices[i].tools[:0]
+	}
+	c.choices, c.hasUsage, c.in, c.out, c.hasError = c.choices[:0], false, 0, 0, false
+	r := jreader{b: b}
+	if r.openObject("") {
+		for first := true; r.more('}', &first); {
+			switch string(r.key()) {
+			case "choices":
+				r.streamChoices(c)
+			case "usage":
+				if r.openObject("usage") {
+					c.hasUsage = true
+					for first := true; r.more('}', &first); {
+						switch string(r.key()) {
+						case "prompt_tokens":
+							r.intVal("usage.prompt_tokens", &c.in)
+						case "completion_tokens":
+							r.intVal("usage.completion_tokens", &c.out)
+						default:
+							r.skip()
+						}
+					}
+				}
+			case "error":
+				c.hasError = !r.null()
+				if c.hasError {
+					r.skip()
+				}
+			default:
+				r.skip()
+			}
+		}
+	}
+	r.end()
+	return r.result()
+}
+
+func (r *jreader) streamChoices(c *oaStreamChunk) {
+	c.choices = c.choices[:0]
+	if !r.openArray("choices") {
+		return
+	}
+	for first := true; r.more(']', &first); {
+		n := len(c.choices)
+		if n < cap(c.choices) {
+			c.choices = c.choices[:n+1]
+			tools := c.choices[n].tools[:0]
+			c.choices[n] = oaStreamChoice{tools: tools}
+		} else {
+			c.choices = append(c.choices, oaStreamChoice{})
+		}
+		ch := &c.choices[n]
+		if !r.openObject("choices") {
+			continue
+		}
+		for first := true; r.more('}', &first); {
+			switch string(r.key()) {
+			case "index":
+				r.intVal("choices.index", &ch.index)
+			case "finish_reason":
+				r.str("choices.finish_reason", &ch.finish)
+			case "delta":
+				if !r.openObject("choices.delta") {
+					continue
+				}
+				for first := true; r.more('}', &first); {
+					switch string(r.key()) {
+					case "content":
+						ch.content = ""
+						r.str("choices.delta.content", &ch.content)
+					case "tool_calls":
+						r.streamTools(ch)
+					default:
+						r.skip()
+					}
+				}
+			default:
+				r.skip()
+			}
+		}
+	}
+}
+
+func (r *jreader) streamTools(ch *oaStreamChoice) {
+	ch.tools = ch.tools[:0]
+	if !r.openArray("choices.delta.tool_calls") {
+		return
+	}
+	for first := true; r.more(']', &first); {
+		var t oaStreamTool
+		if r.openObject("choices.delta.tool_calls") {
+			for first := true; r.more('}', &first); {
+				switch string(r.key()) {
+				case "index":
+					r.intVal("tool_calls.index", &t.index)
+				case "id":
+					r.str("tool_calls.id", &t.id)
+				case "function":
+					if !r.openObject("tool_calls.function") {
+						continue
+					}
+					for first := true; r.more('}', &first); {
+						switch string(r.key()) {
+						case "name":
+							r.str("tool_calls.function.name", &t.name)
+						case "arguments":
+							r.str("tool_calls.function.arguments", &t.args)
+						default:
+							r.skip()
+						}
+					}
+				default:
+					r.skip()
+				}
+			}
+		}
+		ch.tools = append(ch.tools, t)
+	}
+}

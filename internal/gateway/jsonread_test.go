@@ -274,3 +274,70 @@ func TestDecodeOpenAI(t *testing.T) {
 		}
 	}
 }
+
+func TestOAStreamChunkDecode(t *testing.T) {
+	var c oaStreamChunk
+	// Decode twice into the same value: reused slices must not leak state.
+	for _, in := range []string{
+		`{"id":"x","choices":[{"index":1,"delta":{"content":"a","tool_calls":[{"index":0,"id":"t","function":{"name":"f","arguments":"{"}},{"index":1}]},"finish_reason":null}],"usage":null}`,
+		`{"choices":[{"index":0,"delta":{"role":"assistant"},"finish_reason":"stop"}],"usage":{"prompt_tokens":2,"completion_tokens":3}}`,
+	} {
+		if err := c.decode([]byte(in)); err != nil {
+			t.Fatalf("decode(%s) = %v", in, err)
+		}
+	}
+	want := oaStreamChunk{choices: []oaStreamChoice{{index: 0, finish: "stop", tools: []oaStreamTool{}}}, hasUsage: true, in: 2, out: 3}
+	if diff := cmp.Diff(want, c, cmp.AllowUnexported(oaStreamChunk{}, oaStreamChoice{}, oaStreamTool{})); diff != "" {
+		t.Errorf("decode mismatch (-want +got):\n%s", diff)
+	}
+	for _, bad := range []string{`{"error":{"message":"x"}}`, `{"choices":{}}`, `{"choices":[{"delta":{"content":5}}]}`, `{`} {
+		err := c.decode([]byte(bad))
+		if err == nil && !c.hasError {
+			t.Errorf("decode(%s) = nil error, no error member; want a failure", bad)
+		}
+	}
+}
+
+// FuzzOAStreamChunk checks the stream chunk decoder against encoding/json:
+// the same documents are valid JSON for both, and the text deltas agree.
+func FuzzOAStreamChunk(f *testing.F) {
+	f.Add([]byte(`{"choices":[{"index":0,"delta":{"content":"h\u00e9"},"finish_reason":null}]}`))
+	f.Add([]byte(`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"t","function":{"name":"f","arguments":"{}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":1,"completion_tokens":2}}`))
+	f.Add([]byte(`{"error":{"message":"x"}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !plainKeys(b) {
+			return
+		}
+		var c oaStreamChunk
+		err := c.decode(b)
+		var want struct {
+			Choices []struct {
+				Index int `json:"index"`
+				Delta struct {
+					Content *string `json:"content"`
+				} `json:"delta"`
+			} `json:"choices"`
+		}
+		werr := json.Unmarshal(b, &want)
+		var de *jsonDecodeError
+		syntaxErr := asErr(err, &de) && de.syntax
+		if valid := json.Valid(b); valid == syntaxErr {
+			t.Fatalf("decode(%q) error = %v; json.Valid = %v", b, err, valid)
+		}
+		if err != nil || werr != nil {
+			return
+		}
+		if len(want.Choices) != len(c.choices) {
+			t.Fatalf("decode(%q) = %d choices; encoding/json %d", b, len(c.choices), len(want.Choices))
+		}
+		for i, ch := range want.Choices {
+			text := ""
+			if ch.Delta.Content != nil {
+				text = *ch.Delta.Content
+			}
+			if c.choices[i].content != text || c.choices[i].index != ch.Index {
+				t.Fatalf("decode(%q) choice %d = %q/%d; encoding/json %q/%d", b, i, c.choices[i].content, c.choices[i].index, text, ch.Index)
+			}
+		}
+	})
+}

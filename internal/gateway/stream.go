@@ -225,25 +225,7 @@ var errClientWrite = errors.New("client write failed")
 
 // relayOpenAI reads OpenAI chat completion chunks.
 func (x *exchange) relayOpenAI(rd *sse.Reader, p *streamProc, enc streamEnc) error {
-	type chunk struct {
-		Choices []struct {
-			Index int `json:"index"`
-			Delta struct {
-				Content   *string `json:"content"`
-				ToolCalls []struct {
-					Index    int    `json:"index"`
-					ID       string `json:"id"`
-					Function struct {
-						Name      string `json:"name"`
-						Arguments string `json:"arguments"`
-					} `json:"function"`
-				} `json:"tool_calls"`
-			} `json:"delta"`
-			FinishReason *string `json:"finish_reason"`
-		} `json:"choices"`
-		Usage *oaUsage        `json:"usage"`
-		Error json.RawMessage `json:"error"`
-	}
+	var c oaStreamChunk // reused: its slices keep their capacity
 	for {
 		ev, err := rd.Next()
 		if err != nil {
@@ -255,27 +237,27 @@ func (x *exchange) relayOpenAI(rd *sse.Reader, p *streamProc, enc streamEnc) err
 		if ev.Event == "error" {
 			return errBrokenStream
 		}
-		var c chunk
-		if err := json.Unmarshal(ev.Data, &c); err != nil || !isNull(c.Error) {
+		if err := c.decode(ev.Data); err != nil || c.hasError {
 			return errBrokenStream
 		}
-		for _, ch := range c.Choices {
-			if d := ch.Delta.Content; d != nil && *d != "" {
-				if err := p.onText(x.ctx, ch.Index, *d); err != nil {
+		for i := range c.choices {
+			ch := &c.choices[i]
+			if ch.content != "" {
+				if err := p.onText(x.ctx, ch.index, ch.content); err != nil {
 					return err
 				}
 			}
-			for _, t := range ch.Delta.ToolCalls {
-				p.onTool(ch.Index, t.Index, t.ID, t.Function.Name, t.Function.Arguments)
+			for _, t := range ch.tools {
+				p.onTool(ch.index, t.index, t.id, t.name, t.args)
 			}
-			if ch.FinishReason != nil && *ch.FinishReason != "" {
-				if err := p.onFinish(x.ctx, ch.Index, *ch.FinishReason); err != nil {
+			if ch.finish != "" {
+				if err := p.onFinish(x.ctx, ch.index, ch.finish); err != nil {
 					return err
 				}
 			}
 		}
-		if c.Usage != nil {
-			p.in, p.out = c.Usage.PromptTokens, c.Usage.CompletionTokens
+		if c.hasUsage {
+			p.in, p.out = c.in, c.out
 		}
 	}
 }

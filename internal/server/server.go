@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/bulwark-ai/bulwark/internal/auth"
 	"github.com/bulwark-ai/bulwark/internal/config"
@@ -223,6 +224,9 @@ func (s *Server) handlers() (data, admin http.Handler) {
 	return dm, am
 }
 
+// idleTimeout closes client keep-alive connections idle this long.
+const idleTimeout = 2 * time.Minute
+
 // Reload builds a new state from cfg and swaps it in atomically. On error
 // the running state is kept.
 func (s *Server) Reload(cfg *config.Config) error {
@@ -260,9 +264,12 @@ func (s *Server) Run(ctx context.Context) error {
 		}
 	}
 	rht := cfg.Server.ReadHeaderTimeout.D()
+	// Client connections are kept alive between requests (a new TCP
+	// connection per request would cost more than the gateway itself), but
+	// not forever: an idle one is closed after idleTimeout.
 	servers := []*http.Server{
-		{Handler: s.data, ReadHeaderTimeout: rht, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)},
-		{Handler: s.admin, ReadHeaderTimeout: rht, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)},
+		{Handler: s.data, ReadHeaderTimeout: rht, IdleTimeout: idleTimeout, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)},
+		{Handler: s.admin, ReadHeaderTimeout: rht, IdleTimeout: idleTimeout, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)},
 	}
 	lns := []net.Listener{dl, al}
 	errc := make(chan error, 2)
