@@ -94,7 +94,7 @@ func (e *msgEdit) dirty() bool {
 // guardMessages runs the input checks over contents (each with its source)
 // and returns the edits. contents[i] is message i's content.
 func (x *exchange) guardMessages(contents []json.RawMessage, sources []guard.Source) (*msgEdit, *apiError) {
-	var refs []textRef
+	refs := make([]textRef, 0, len(contents))
 	bounds := make([]int, len(contents)+1)
 	for i, c := range contents {
 		var err error

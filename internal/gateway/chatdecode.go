@@ -102,6 +102,11 @@ func (r *jreader) peekPos() int {
 }
 
 func (r *jreader) chatMessages(req *chatReq, sp *chatSpans) {
+	if sp.msgObj == nil {
+		// One allocation for the three offset lists of a typical request.
+		buf := make([]int, 12)
+		sp.msgObj, sp.msgContent, sp.msgContentEnd = buf[0:0:4], buf[4:4:8], buf[8:8:12]
+	}
 	sp.msgObj, sp.msgContent, sp.msgContentEnd = sp.msgObj[:0], sp.msgContent[:0], sp.msgContentEnd[:0]
 	sp.messagesOpen = -1
 	if r.peek() == 'n' {
@@ -129,7 +134,7 @@ func (r *jreader) chatMessages(req *chatReq, sp *chatSpans) {
 				}
 				switch string(k) {
 				case "role":
-					r.str("messages.role", &m.Role)
+					r.role(&m.Role)
 				case "content":
 					cs = r.peekPos()
 					m.Content = r.raw()
@@ -505,5 +510,28 @@ func (r *jreader) streamTools(ch *oaStreamChoice) {
 			}
 		}
 		ch.tools = append(ch.tools, t)
+	}
+}
+
+// role reads a message role, without allocating for the usual ones.
+func (r *jreader) role(dst *string) {
+	if r.peek() != '"' {
+		r.str("messages.role", dst)
+		return
+	}
+	b, _ := r.strBytes()
+	switch string(b) {
+	case "system":
+		*dst = "system"
+	case "user":
+		*dst = "user"
+	case "assistant":
+		*dst = "assistant"
+	case "tool":
+		*dst = "tool"
+	case "developer":
+		*dst = "developer"
+	default:
+		*dst = string(b)
 	}
 }

@@ -252,7 +252,7 @@ func system(kind string) string {
 // verdictHeader sets x-bulwark-verdict from the session.
 func (x *exchange) verdictHeader() {
 	if x.sess != nil {
-		x.w.Header().Set("x-bulwark-verdict", x.sess.Verdict().Header())
+		x.w.Header()["X-Bulwark-Verdict"] = []string{x.sess.Verdict().Header()}
 	}
 }
 
