@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bulwark-ai/bulwark/internal/sse"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -340,4 +341,48 @@ func FuzzOAStreamChunk(f *testing.F) {
 			}
 		}
 	})
+}
+
+var jsonStringCases = []string{"", "plain", `q"b\s`, "<a href='x'>&amp;</a>", "tab\tnl\nret\r\x00\x1f\x7f", "é😀", "\u2028\u2029", "bad\xffutf8\xc3", "\b\f"}
+
+func TestAppendJSONString(t *testing.T) {
+	for _, s := range jsonStringCases {
+		want, _ := json.Marshal(s)
+		if got := appendJSONString(nil, s); string(got) != string(want) {
+			t.Errorf("appendJSONString(%q) = %s; want %s", s, got, want)
+		}
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range jsonStringCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _ := json.Marshal(s)
+		if got := appendJSONString(nil, s); string(got) != string(want) {
+			t.Fatalf("appendJSONString(%q) = %s; want %s", s, got, want)
+		}
+	})
+}
+
+// TestOpenAIEncTextBytes checks the hand-written content chunk against
+// json.Marshal of the same oaChunk.
+func TestOpenAIEncTextBytes(t *testing.T) {
+	var out bytes.Buffer
+	e := &openAIEnc{w: sse.NewWriter(&out), model: `m<"1">`}
+	for i, s := range []string{"hé\n<b>", "two"} {
+		out.Reset()
+		if err := e.text(3, s); err != nil {
+			t.Fatal(err)
+		}
+		c := oaChunkChoice{Index: 3, Delta: oaDelta{Content: &s}}
+		if i == 0 {
+			c.Delta.Role = "assistant"
+		}
+		want, _ := json.Marshal(oaChunk{ID: chunkID, Object: "chat.completion.chunk", Model: e.model, Choices: []oaChunkChoice{c}})
+		if got := out.String(); got != "data: "+string(want)+"\n\n" {
+			t.Errorf("text(%q) wrote %q; want data: %s", s, got, want)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/bulwark-ai/bulwark/internal/audit"
@@ -397,8 +398,31 @@ func (e *openAIEnc) chunk(c oaChunkChoice) error {
 	return e.send(oaChunk{ID: chunkID, Object: "chat.completion.chunk", Model: e.model, Choices: []oaChunkChoice{c}})
 }
 
+// text sends a content delta. It is the one event per token, so it is
+// written by hand into a reused buffer, byte for byte what json.Marshal
+// makes of the oaChunk (TestOpenAIEncTextBytes).
 func (e *openAIEnc) text(i int, s string) error {
-	return e.chunk(oaChunkChoice{Index: i, Delta: oaDelta{Content: &s}})
+	if e.started == nil {
+		e.started = map[int]bool{}
+	}
+	first := !e.started[i]
+	e.started[i] = true
+	b := append(e.buf[:0], `{"id":"`+chunkID+`","object":"chat.completion.chunk","created":0,"model":`...)
+	b = appendJSONString(b, e.model)
+	b = append(b, `,"choices":[{"index":`...)
+	b = strconv.AppendInt(b, int64(i), 10)
+	b = append(b, `,"delta":{`...)
+	if first {
+		b = append(b, `"role":"assistant",`...)
+	}
+	b = append(b, `"content":`...)
+	b = appendJSONString(b, s)
+	b = append(b, `},"finish_reason":null}]}`...)
+	e.buf = b
+	if err := e.w.Write("", b); err != nil {
+		return errClientWrite
+	}
+	return nil
 }
 
 func (e *openAIEnc) tools(i int, calls []toolCall) error {
