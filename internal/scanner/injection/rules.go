@@ -160,7 +160,7 @@ var coreRules = []rule{
 		also:    []string{"new", "next", "different", "real", "another", "other", "everything"},
 		re:      regexp.MustCompile(`\b(?:now|here is|here's|we (?:start|begin) with|start with|begin with|moving on to)\s+(?:a|your|the|our)\s+(?:new|next|different|real)\s+task\b|\b(?:let's|let us|we will|now we will|we'll|now) (?:do|perform|start|switch to) (?:a |an )?(?:different|new|another|other) task\b|\bstop everything\b`)},
 	{id: "coerce", head: HeadJailbreak, score: ruleScore,
-		anchors: []string{"comply", "obey", "refuse", "decline", "say no", "filter", "restrict", "safety", "guardrail", "safeguard", "censor", "grant me"},
+		anchors: []string{"comply", "obey", "filter", "restrict", "safety", "guardrail", "safeguard", "censor", "grant me"},
 		also:    []string{"you must", "you will", "you shall", "you have to", "you are required", "never", "do not", "don't", "cannot", "can't", "can not", "must not", "will not", "won't", "not allowed", "obey", "disable", "remove", "turn off", "deactivate", "switch off", "lift", "drop", "bypass", "removed", "lifted", "disabled", "gone", " off", "no ethical", "no moral", "no content", "no safety", "without ethical", "without moral", "without content", "without safety", "without any", "no any", "grant me"},
 		re: regexp.MustCompile(`\byou (?:must|will|shall|have to|are required to) (?:always |now |strictly )?(?:comply|obey)\b|\bobey (?:all|every|any) (?:of )?(?:my )?(?:commands?|requests?|orders?|instructions)\b` +
 			`|\b(?:disable|remove|turn off|deactivate|switch off|lift|drop)\s+(?:all\s+|any\s+|of\s+)*(?:your\s+|the\s+)?(?:safety|content|ethical|moral|ai|built-in)\s*(?:filters?|restrictions?|guardrails?|safeguards?|guidelines|polic(?:y|ies)|alignment)\b` +
@@ -254,9 +254,13 @@ const (
 	aiNoun = `(?:ai|a\.i\.|ia|ki|ии|llm|gpt|chatgpt|chatbot|bot|agent|assistant|asistente|assistente|assistent|sprachmodell|taalmodel|model|modelo|modele|modell|modello|языков\S* модел\S*|модель|ассистент|агент|人工智能|助手|语言模型|語言模型|模型|アシスタント|エージェント|言語モデル|モデル|어시스턴트|에이전트|언어 모델|모델)`
 )
 
+// quoteChars are the opening quotes a quoted payload starts with.
+var quoteChars = []string{"\"", "'", "“", "«", "„", "「", "‘"}
+
 var structureRules = []rule{
 	// Goal hijack: "instead of X, say 'Y'", in eleven languages.
 	{id: "hijack", head: HeadInjection, score: ruleScore,
+		also:    quoteChars,
 		anchors: []string{"instead of", "en lugar de", "en vez de", "au lieu de", "statt", "anstelle", "invece di", "em vez de", "em lugar de", "in plaats van", "вместо", "而是", "改为", "改成", "反而", "代わりに", "ではなく", "대신"},
 		re: regexp.MustCompile(`\binstead of \w+\b[^.!?\n]{0,60}?\b(?:say|print|output|respond|reply|write|answer|return|type|tell|state)\b[^"'“«\n]{0,30}` + quoteOpen +
 			`|\ben (?:lugar|vez) de\b[^.!?\n]{0,60}?\b(?:di|dime|escribe|responde|contesta|imprime|muestra|devuelve|pon)\b[^"'“«\n]{0,30}` + quoteOpen +
@@ -283,14 +287,28 @@ var structureRules = []rule{
 			`|\bnow that (?:you(?:'ve| have)|the \w+ (?:is|has been)) (?:finished|done|completed?|over)\b[^.!?\n]{0,60}?\b(?:ignore|disregard|forget|reveal|new task|next task|new instructions?|your (?:real|new|actual) task)\b`)},
 	// Prompt and secret extraction, more English forms.
 	{id: "extract", head: HeadInjection, score: ruleScore,
-		anchors: []string{"instruction", "prompt", "directive", "guideline", "context", "memory", "supposed to", "not allowed to", "not to tell", "not to say", "letter", "character"},
-		also:    []string{"you", "list", "repeat", "print", "show", "reveal", "output", "dump", "display", "write", "what", "which", "tell", "spell", "give"},
-		re: regexp.MustCompile(`\b(?:what|which) (?:were|are|was|is) (?:the |your )?(?:exact |original |initial |first |full |complete |hidden |secret |very first )*(?:instructions?|prompts?|rules|directives|guidelines) (?:that )?(?:you (?:were|have been|'ve been|got|received)|(?:were |was )?given to you|i gave you)` +
-			`|\b(?:output|print|repeat|show|dump|list|reveal|display|write|tell me)\b[^.!?\n]{0,30}?\b(?:everything|all|the text|the content|the contents|the words) (?:in|of|from) (?:your|the) (?:context(?: window)?|memory|prompt|system (?:prompt|message)|instructions|initial prompt)` +
-			`|\b(?:list|repeat|print|show|tell me|reveal|output|dump|what (?:is|are|was|were))\b[^.!?\n]{0,20}?\b(?:previous|prior|initial|original|hidden|first|second|earlier|secret) (?:instructions|instruction|prompts?|directives)(?:\s+(?:that )?(?:you|i gave you|given)\b|\s*(?:[.?!]|$))` +
-			`|\bthe (?:word|secret|password|thing|one thing|information|text|code) (?:that )?you (?:are|were) (?:not (?:supposed|allowed|meant|permitted)|told not|instructed not|asked not) to (?:tell|say|reveal|share|disclose|give)` +
-			`|\b(?:first|last|second|third|next|\w+th|\d+(?:st|nd|rd|th)?) (?:\d+ )?(?:letters?|characters?|digits?) (?:of|in|from) (?:the|your) (?:secret |special |hidden )?(?:password|passphrase|secret word|secret)\b` +
-			`|\b(?:repeat|print|show|output|list|reveal|write out|recite|dump)\b (?:all )?(?:of )?(?:the |your )?(?:rules|instructions|text|words|prompt|guidelines|directives|lines|sentences) (?:above|before this|so far|from the (?:start|beginning))\b`)},
+		anchors: []string{"given", "gave you", "received", "you got"},
+		also:    []string{"what", "which"},
+		re:      regexp.MustCompile(`\b(?:what|which) (?:were|are|was|is) (?:the |your )?(?:exact |original |initial |first |full |complete |hidden |secret |very first )*(?:instructions?|prompts?|rules|directives|guidelines) (?:that )?(?:you (?:were|have been|'ve been|got|received)|(?:were |was )?given to you|i gave you)`)},
+	{id: "extract", head: HeadInjection, score: ruleScore,
+		anchors: []string{"context", "memory", "in your", "of your", "from your"},
+		also:    []string{"output", "print", "repeat", "show", "dump", "list", "reveal", "display", "write", "tell me"},
+		re:      regexp.MustCompile(`\b(?:output|print|repeat|show|dump|list|reveal|display|write|tell me)\b[^.!?\n]{0,30}?\b(?:everything|all|the text|the content|the contents|the words) (?:in|of|from) (?:your|the) (?:context(?: window)?|memory|prompt|system (?:prompt|message)|instructions|initial prompt)`)},
+	{id: "extract", head: HeadInjection, score: ruleScore,
+		anchors: []string{"instruction", "prompt", "directive"},
+		also:    []string{"previous", "prior", "initial", "original", "hidden", "first", "second", "earlier", "secret"},
+		re:      regexp.MustCompile(`\b(?:list|repeat|print|show|tell me|reveal|output|dump|what (?:is|are|was|were))\b[^.!?\n]{0,20}?\b(?:previous|prior|initial|original|hidden|first|second|earlier|secret) (?:instructions|instruction|prompts?|directives)(?:\s+(?:that )?(?:you|i gave you|given)\b|\s*(?:[.?!]|$))`)},
+	{id: "extract", head: HeadInjection, score: ruleScore,
+		anchors: []string{"supposed to", "not allowed to", "not meant to", "not permitted to", "told not to", "instructed not to", "asked not to"},
+		re:      regexp.MustCompile(`\bthe (?:word|secret|password|thing|one thing|information|text|code) (?:that )?you (?:are|were) (?:not (?:supposed|allowed|meant|permitted)|told not|instructed not|asked not) to (?:tell|say|reveal|share|disclose|give)`)},
+	{id: "extract", head: HeadInjection, score: ruleScore,
+		anchors: []string{"letter", "character", "digit"},
+		also:    []string{"password", "passphrase", "secret"},
+		re:      regexp.MustCompile(`\b(?:first|last|second|third|next|\w+th|\d+(?:st|nd|rd|th)?) (?:\d+ )?(?:letters?|characters?|digits?) (?:of|in|from) (?:the|your) (?:secret |special |hidden )?(?:password|passphrase|secret word|secret)\b`)},
+	{id: "extract", head: HeadInjection, score: ruleScore,
+		anchors: []string{"above", "so far", "before this", "from the start", "from the beginning"},
+		also:    []string{"repeat", "print", "show", "output", "list", "reveal", "write out", "recite", "dump"},
+		re:      regexp.MustCompile(`\b(?:repeat|print|show|output|list|reveal|write out|recite|dump)\b (?:all )?(?:of )?(?:the |your )?(?:rules|instructions|text|words|prompt|guidelines|directives|lines|sentences) (?:above|before this|so far|from the (?:start|beginning))\b`)},
 	{id: "extract-i18n", head: HeadInjection, score: ruleScore,
 		anchors: []string{"instrucciones", "instructions", "consignes", "anweisungen", "istruzioni", "instrucoes", "instructies", "инструкци", "指令", "指示", "提示", "プロンプト", "命令", "지시", "명령", "프롬프트", "prompt", "systemprompt", "systeemprompt", "промпт"},
 		also:    []string{"cual", "que", "quel", "qu'", "was ", "wie ", "qual", "cosa", "o que", "wat ", "какой", "какая", "какие", "что", "是什么", "是什麼", "是啥", "何", "教え", "뭐", "무엇", "알려", "dieron", "dio", "donn", "recu", "bekommen", "erhalten", "gegeben", "dato", "date", "ricevut", "recebeu", "deram", "gekregen", "ontvangen", "дали", "даны", "получил", "收到", "给你", "給你", "受け取", "与えられ", "받은", "주어진"},
@@ -343,6 +361,8 @@ var structureRules = []rule{
 	// Answer without filters / restrictions, eleven languages (developer
 	// modes and personas end in it).
 	{id: "unfiltered", head: HeadJailbreak, score: ruleScore,
+		also: []string{"filt", "restric", "censor", "censur", "limit", "ethic", "moral", "safety", "zensur", "einschr", "beperk", "grenzen", "regl", "regel", "regol", "regra", "ограничен", "фильтр", "цензур", "правил", "морал",
+			"过滤", "過濾", "限制", "审查", "フィルタ", "制限", "検閲", "制約", "필터", "제한", "검열", "제약"},
 		anchors: []string{"without", "with no", "sin ", "sans ", "ohne ", "senza ", "sem ", "zonder ", "без ", "过滤", "過濾", "限制", "フィルター", "制限", "検閲", "필터", "제한", "검열"},
 		re: regexp.MustCompile(`\b(?:answer|respond|reply|talk|speak|act|output|generate)\w*\b(?: (?:to me|me|everything|all questions|every question|anything|freely))? (?:\w+ )?(?:without|with no) (?:any )?(?:filters?|filtering|restrictions?|censorship|censoring|limits|limitations|ethics|morals|moral (?:limits|constraints)|ethical (?:limits|constraints)|safety (?:filters|guidelines|rules))\b` +
 			`|\b(?:responde|respondes|responda|responder|contesta|habla|reponds|repondez|repondre|parle|antworte|antwortest|antworten|sprich|rispondi|rispondere|parla|responde|fala|antwoord|antwoorden|spreek)\b(?: (?:\S+ )?(?:a todo|a tout|auf alles|a tutto|a tudo|op alles))? (?:\S+ )?(?:sin|sans|ohne|senza|sem|zonder) (?:ningun\S* |aucun\S* |jegliche\S* |irgendwelche\S* |alcun\S* |nenhum\S* |enige )?(?:filtro\S*|filtre\S*|filter\S*|restriccion\S*|restriction\S*|restrizion\S*|restric\S*|censura|censure|zensur|censuur|limite\S*|limit\S*|grenzen|einschrankung\S*|beperking\S*|regras|reglas|regles|regeln|regole|regels|moral\S*)` +
@@ -434,7 +454,7 @@ var structureRules = []rule{
 			`|\b(?:never|do not|don't|dont|must not|will not|won't)\s+(?:ever\s+)?(?:apologi[sz]e|say sorry)\b[^.!?\n]{0,80}?[.,;]?\s*(?:and\s+)?(?:never|do not|don't|dont|no|without)\s+(?:\w+\s+){0,3}?(?:warnings?|disclaimers?|caveats?|moraliz\w*|lectur\w*|refus\w*)` +
 			`|\b(?:never|do not|don't|dont|no|without)\s+(?:\w+\s+){0,3}?(?:warnings?|disclaimers?|caveats?)\b[^.!?\n]{0,80}?[.,;]?\s*(?:and\s+)?(?:never|do not|don't|dont)\s+(?:ever\s+)?(?:refuse|apologi[sz]e|decline|say sorry|say no)\b`)},
 	{id: "refusal-i18n", head: HeadJailbreak, score: ruleScore,
-		anchors: []string{"niegues", "rechaces", "rehuses", "refuse", "refuser", "refusez", "ablehn", "lehne", "verweiger", "rifiut", "recuse", "recusar", "weiger", "отказ", "拒绝", "拒絕", "拒否", "断ら", "거절", "거부"},
+		anchors: []string{"niegues", "rechaces", "rehuses", "refuse jamais", "refusez jamais", "jamais refus", "droit de refus", "ablehn", "lehne", "verweiger", "rifiut", "recuse", "recusar", "weiger", "отказ", "拒绝", "拒絕", "拒否", "断ら", "거절", "거부"},
 		re: regexp.MustCompile(`(?:nunca|jamas|no) (?:te )?(?:niegues|rechaces|rehuses)(?: a| de)? (?:responder|contestar|ayudar\w*|hacerlo|ninguna (?:pregunta|peticion|solicitud|orden)|nada|mis (?:preguntas|peticiones|solicitudes|ordenes)|una (?:pregunta|peticion|solicitud|orden))` +
 			`|\bne (?:refuse|refusez) jamais (?:de (?:repondre|m'aider|faire)|une (?:demande|question|requete)|mes (?:demandes|questions)|rien)\b|\bne jamais refuser (?:de (?:repondre|m'aider)|une (?:demande|question|requete))\b|\bsans jamais refuser\b|\bn'a jamais le droit de refuser\b` +
 			`|\b(?:lehne|lehnst) (?:niemals|nie|nichts)\b(?: \S+){0,3} ab\b|\b(?:niemals|nie) (?:ablehnen|verweigern)\b|\bverweigere (?:niemals|nie)\b|\bdarfst (?:niemals|nie) (?:ablehnen|verweigern)` +
@@ -447,6 +467,7 @@ var structureRules = []rule{
 			`|(?:답변|대답|요청|질문|답)(?:을|를)?\s*(?:절대|절대로|결코)?\s*(?:거절|거부)하지|(?:절대|절대로|결코)\s*(?:답변|대답|요청|질문)(?:을|를)?\s*(?:거절|거부)하지`)},
 	// Prefix injection: "start your reply with 'Sure, here is'".
 	{id: "prefix", head: HeadJailbreak, score: ruleScore,
+		also:    quoteChars,
 		anchors: []string{"start", "begin", "prefix", "preface", "open", "empiez", "comienz", "inici", "commence", "beginn", "inizi", "comece", "начни", "начинай", "开头", "開頭", "开始", "開始", "始め", "시작"},
 		re: regexp.MustCompile(`\b(?:start|begin|open|prefix|preface)\w*\b[^.!?\n]{0,40}?\b(?:with|by (?:saying|writing))\s*:?\s*` + quoteOpen + `\s*(?:sure|absolutely|of course|certainly|yes|ok(?:ay)?|here is|here's|here are|i will|i can|i'll)\b` +
 			`|(?:empiez|comienz|inici)\S*[^.!?\n]{0,30}?\b(?:con|diciendo)\s*:?\s*` + quoteOpen + `\s*¡?\s*(?:claro|por supuesto|desde luego|si,|aqui|con gusto|por supuesto)` +
@@ -711,38 +732,90 @@ func findAnchors(dst []anchorHit, s string) []anchorHit {
 // merged windows around its anchor hits.
 func (r *rule) find(s string, hits []anchorHit, ri int) (int, int, bool) {
 	winStart, winEnd := -1, -1
+	local := ruleLocal[ri]
 	for _, h := range hits {
 		if int(h.rule) != ri {
 			continue
 		}
 		p := int(h.pos)
 		a, b := max(p-ruleReach, 0), min(p+int(h.n)+ruleReach, len(s))
+		if local {
+			// The second literal may sit in a neighbouring sentence; the
+			// expression itself runs on the anchor's sentence only.
+			if r.also != nil && !containsAny(s[a:b], r.also) {
+				continue
+			}
+			a, b = sentenceAround(s, a, p, p+int(h.n), b)
+		}
 		if winStart >= 0 && a <= winEnd {
 			winEnd = max(winEnd, b)
 			continue
 		}
 		if winStart >= 0 {
-			if x, y, ok := r.findIn(s, winStart, winEnd); ok {
+			if x, y, ok := r.findIn(s, winStart, winEnd, !local); ok {
 				return x, y, true
 			}
 		}
 		winStart, winEnd = a, b
 	}
 	if winStart >= 0 {
-		return r.findIn(s, winStart, winEnd)
+		return r.findIn(s, winStart, winEnd, !local)
 	}
 	return 0, 0, false
 }
 
-// findIn runs r's expression on s[a:b], widened to rune boundaries.
-func (r *rule) findIn(s string, a, b int) (int, int, bool) {
+// ruleLocal marks the rules whose matches never cross a sentence end (their
+// gaps exclude . ! ? ; and they match no newline): they run only on the
+// sentence around each anchor, which keeps text dense with anchor words
+// cheap.
+var ruleLocal = func() []bool {
+	local := map[string]bool{"override": true, "override-i18n": true, "extract": true, "extract-i18n": true, "persona": true,
+		"persona-i18n": true, "coerce": true, "refusal": true, "refusal-i18n": true, "prefix": true, "unfiltered": true,
+		"devmode": true, "devmode-i18n": true, "hijack": true}
+	out := make([]bool, len(rules))
+	for i := range rules {
+		src := rules[i].re.String()
+		out[i] = local[rules[i].id] && !rules[i].joined && !strings.Contains(src, `[^\n]`) &&
+			!strings.Contains(src, `|\n`) && !strings.Contains(src, `\n\s`) && !strings.Contains(src, `\.`)
+	}
+	return out
+}()
+
+// sentenceAround narrows [lo, hi) to the sentence holding s[p:q].
+func sentenceAround(s string, lo, p, q, hi int) (int, int) {
+	a := p
+	for a > lo && !sentenceEnd(s, a-1) {
+		a--
+	}
+	b := q
+	for b < hi && !sentenceEnd(s, b) {
+		b++
+	}
+	return a, min(b+1, hi)
+}
+
+// sentenceEnd reports whether s[i] ends a sentence (. ! ? ; or the last
+// byte of 。); a newline does not (gaps may cross it).
+func sentenceEnd(s string, i int) bool {
+	switch s[i] {
+	case '.', '!', '?', ';':
+		return true
+	case 0x82:
+		return i >= 2 && s[i-2] == 0xE3 && s[i-1] == 0x80
+	}
+	return false
+}
+
+// findIn runs r's expression on s[a:b], widened to rune boundaries (after
+// the also check, unless the caller made it).
+func (r *rule) findIn(s string, a, b int, checkAlso bool) (int, int, bool) {
 	for a > 0 && s[a]&0xC0 == 0x80 {
 		a--
 	}
 	for b < len(s) && s[b]&0xC0 == 0x80 {
 		b++
 	}
-	if r.also != nil && !containsAny(s[a:b], r.also) {
+	if checkAlso && r.also != nil && !containsAny(s[a:b], r.also) {
 		return 0, 0, false
 	}
 	if r.joined {
