@@ -535,3 +535,233 @@ func (r *jreader) role(dst *string) {
 		*dst = string(b)
 	}
 }
+
+// msgSpans are byte offsets into an Anthropic messages request body, for
+// editAnthropicBody; -1 means absent.
+type msgSpans struct {
+	top          int    // offset of the top-level '{'
+	model        [2]int // "model" value
+	system       [2]int // "system" value
+	messagesOpen int    // just after the messages '['
+	msgObj       []int  // per message: just after its '{' (-1: not an object)
+	msgContent   []int  // per message: start of its content value (-1: absent)
+	msgContentTo []int  // per message: end of its content value
+}
+
+// decodeMsgReq decodes an Anthropic messages request in one pass (see
+// jreader) into req and records the spans editAnthropicBody needs.
+func decodeMsgReq(body []byte, req *msgReq) error {
+	r := jreader{b: body}
+	sp := &req.spans
+	*sp = msgSpans{model: [2]int{-1, -1}, system: [2]int{-1, -1}, messagesOpen: -1}
+	sp.top = r.peekPos()
+	if r.openObject("") {
+		for first := true; r.more('}', &first); {
+			k := r.key()
+			if r.failed() {
+				break
+			}
+			switch string(k) {
+			case "model":
+				sp.model[0] = r.peekPos()
+				r.str("model", &req.Model)
+				sp.model[1] = r.i
+			case "max_tokens":
+				r.intVal("max_tokens", &req.MaxTokens)
+			case "system":
+				sp.system[0] = r.peekPos()
+				req.System = r.raw()
+				sp.system[1] = r.i
+			case "messages":
+				r.anMessages(req, sp)
+			case "stream":
+				r.boolean("stream", &req.Stream)
+			case "temperature":
+				r.floatPtr("temperature", &req.Temperature)
+			case "top_p":
+				r.floatPtr("top_p", &req.TopP)
+			case "stop_sequences":
+				if r.peek() == 'n' {
+					r.null()
+					req.StopSequences = nil
+					continue
+				}
+				if r.openArray("stop_sequences") {
+					req.StopSequences = req.StopSequences[:0]
+					if req.StopSequences == nil {
+						req.StopSequences = []string{}
+					}
+					for first := true; r.more(']', &first); {
+						var s string
+						r.str("stop_sequences", &s)
+						req.StopSequences = append(req.StopSequences, s)
+					}
+				}
+			case "tools":
+				r.anTools(req)
+			case "tool_choice":
+				if r.openObject("tool_choice") {
+					if req.ToolChoice == nil {
+						req.ToolChoice = &struct {
+							Type string `json:"type"`
+							Name string `json:"name"`
+						}{}
+					}
+					for first := true; r.more('}', &first); {
+						switch string(r.key()) {
+						case "type":
+							r.str("tool_choice.type", &req.ToolChoice.Type)
+						case "name":
+							r.str("tool_choice.name", &req.ToolChoice.Name)
+						default:
+							r.skip()
+						}
+					}
+				}
+			case "metadata":
+				if r.openObject("metadata") {
+					if req.Metadata == nil {
+						req.Metadata = &struct {
+							UserID string `json:"user_id"`
+						}{}
+					}
+					for first := true; r.more('}', &first); {
+						if string(r.key()) == "user_id" {
+							r.str("metadata.user_id", &req.Metadata.UserID)
+							continue
+						}
+						r.skip()
+					}
+				}
+			default:
+				r.skip()
+			}
+		}
+	}
+	r.end()
+	return r.result()
+}
+
+func (r *jreader) anMessages(req *msgReq, sp *msgSpans) {
+	sp.messagesOpen = -1
+	if sp.msgObj == nil {
+		buf := make([]int, 12)
+		sp.msgObj, sp.msgContent, sp.msgContentTo = buf[0:0:4], buf[4:4:8], buf[8:8:12]
+	}
+	sp.msgObj, sp.msgContent, sp.msgContentTo = sp.msgObj[:0], sp.msgContent[:0], sp.msgContentTo[:0]
+	if r.peek() == 'n' {
+		r.null()
+		req.Messages = nil
+		return
+	}
+	if !r.openArray("messages") {
+		return
+	}
+	sp.messagesOpen = r.i
+	msgs := make([]anMsg, 0, 4)
+	for first := true; r.more(']', &first); {
+		var m anMsg
+		objAt, cs, ce := -1, -1, -1
+		if r.openObject("messages") {
+			objAt = r.i
+			for first := true; r.more('}', &first); {
+				k := r.key()
+				if r.failed() {
+					break
+				}
+				switch string(k) {
+				case "role":
+					r.role(&m.Role)
+				case "content":
+					cs = r.peekPos()
+					m.Content = r.raw()
+					ce = r.i
+				default:
+					r.skip()
+				}
+			}
+		}
+		msgs = append(msgs, m)
+		sp.msgObj = append(sp.msgObj, objAt)
+		sp.msgContent = append(sp.msgContent, cs)
+		sp.msgContentTo = append(sp.msgContentTo, ce)
+	}
+	req.Messages = msgs
+}
+
+func (r *jreader) anTools(req *msgReq) {
+	if r.peek() == 'n' {
+		r.null()
+		req.Tools = nil
+		return
+	}
+	if !r.openArray("tools") {
+		return
+	}
+	tools := req.Tools[:0]
+	if tools == nil {
+		tools = make([]struct {
+			Name        string          `json:"name"`
+			Description string          `json:"description"`
+			InputSchema json.RawMessage `json:"input_schema"`
+		}, 0, 2)
+	}
+	for first := true; r.more(']', &first); {
+		var t struct {
+			Name        string          `json:"name"`
+			Description string          `json:"description"`
+			InputSchema json.RawMessage `json:"input_schema"`
+		}
+		if r.openObject("tools") {
+			for first := true; r.more('}', &first); {
+				switch string(r.key()) {
+				case "name":
+					r.str("tools.name", &t.Name)
+				case "description":
+					r.str("tools.description", &t.Description)
+				case "input_schema":
+					t.InputSchema = r.raw()
+				default:
+					r.skip()
+				}
+			}
+		}
+		tools = append(tools, t)
+	}
+	req.Tools = tools
+}
+
+// editAnthropicBody returns body with the model renamed and guard edits
+// applied (spliced at the offsets recorded while decoding), keeping every
+// other byte. With nothing to change it returns body itself.
+func editAnthropicBody(body []byte, sp *msgSpans, upstreamModel, clientModel string, e *msgEdit) ([]byte, error) {
+	if upstreamModel == clientModel && !e.dirty() {
+		return body, nil
+	}
+	ss := make([]splice, 0, 4)
+	if upstreamModel != clientModel {
+		if sp.model[0] < 0 {
+			return nil, errBadRequest("missing required field: model")
+		}
+		ss = append(ss, splice{sp.model[0], sp.model[1], quoteJSON(upstreamModel)})
+	}
+	if e.system != nil {
+		if sp.system[0] >= 0 {
+			ss = append(ss, splice{sp.system[0], sp.system[1], e.system})
+		} else {
+			ss = append(ss, splice{sp.top + 1, sp.top + 1, memberText(body, sp.top+1, "system", e.system)})
+		}
+	}
+	for i, c := range e.content {
+		switch {
+		case i >= len(sp.msgObj) || sp.msgObj[i] < 0:
+			return nil, errBadRequest("messages[" + itoa(i) + "]: must be an object")
+		case sp.msgContent[i] >= 0:
+			ss = append(ss, splice{sp.msgContent[i], sp.msgContentTo[i], c})
+		default:
+			ss = append(ss, splice{sp.msgObj[i], sp.msgObj[i], memberText(body, sp.msgObj[i], "content", c)})
+		}
+	}
+	slices.SortStableFunc(ss, func(a, b splice) int { return a.start - b.start })
+	return applySplices(body, ss), nil
+}

@@ -386,3 +386,55 @@ func TestOpenAIEncTextBytes(t *testing.T) {
 		}
 	}
 }
+
+var msgDecodeCases = []string{
+	`{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}`,
+	`{"model":"m","max_tokens":5,"system":[{"type":"text","text":"s"}],"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"x"}]},{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"f","input":{}}]}],"stream":true,"temperature":0.2,"top_p":1,"stop_sequences":["a","b"],"tools":[{"name":"f","description":"d","input_schema":{"type":"object"}}],"tool_choice":{"type":"tool","name":"f"},"metadata":{"user_id":"u"},"x":[1]}`,
+	`{"model":null,"system":null,"messages":null,"stop_sequences":null,"tools":null,"tool_choice":null,"metadata":null}`,
+	`{"model":"m","max_tokens":"x","messages":[]}`,
+	`{"model":"m","messages":[null,5]}`,
+	`{"model":"m","stop_sequences":[1]}`,
+	`{"model":`,
+	`[]`,
+}
+
+// FuzzDecodeMsgReq is FuzzDecodeChatReq for Anthropic messages requests.
+func FuzzDecodeMsgReq(f *testing.F) {
+	for _, c := range msgDecodeCases {
+		f.Add([]byte(c))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if !plainKeys(body) {
+			return
+		}
+		var got, want msgReq
+		err := decodeMsgReq(body, &got)
+		werr := json.Unmarshal(body, &want)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("decodeMsgReq(%q) error = %v; encoding/json error = %v", body, err, werr)
+		}
+		if err != nil {
+			return
+		}
+		if diff := cmp.Diff(want, got, cmp.AllowUnexported(msgReq{}), cmp.FilterPath(func(p cmp.Path) bool {
+			return strings.Contains(p.GoString(), "spans")
+		}, cmp.Ignore())); diff != "" {
+			t.Fatalf("decodeMsgReq(%q) mismatch with encoding/json (-want +got):\n%s", body, diff)
+		}
+		if len(got.Messages) == 0 || got.Model == "" {
+			return
+		}
+		e := &msgEdit{system: json.RawMessage(`"sys"`), content: map[int]json.RawMessage{0: json.RawMessage(`"edited"`)}}
+		out, err := editAnthropicBody(body, &got.spans, "renamed", got.Model, e)
+		if err != nil {
+			return
+		}
+		var ed msgReq
+		if err := json.Unmarshal(out, &ed); err != nil {
+			t.Fatalf("editAnthropicBody(%q) = %q: invalid JSON: %v", body, out, err)
+		}
+		if ed.Model != "renamed" || string(ed.System) != `"sys"` || len(ed.Messages) != len(got.Messages) || string(ed.Messages[0].Content) != `"edited"` {
+			t.Fatalf("editAnthropicBody(%q) = %q; edits missing", body, out)
+		}
+	})
+}

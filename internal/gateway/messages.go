@@ -12,7 +12,7 @@ import (
 func (g *Gateway) handleMessages(w http.ResponseWriter, r *http.Request) {
 	x := g.begin(w, r, "messages", wireAnthropic, "/v1/messages")
 	var req msgReq
-	body, ok := x.admit(&req)
+	body, ok := x.admitWith(func(b []byte) error { return decodeMsgReq(b, &req) })
 	if !ok {
 		return
 	}
@@ -73,7 +73,7 @@ func (g *Gateway) handleMessages(w http.ResponseWriter, r *http.Request) {
 	}
 	res, e := x.call(func(t provider.Target) (provider.API, []byte, error) {
 		if t.Upstream.Speaks(provider.APIMessages) {
-			b, err := editAnthropicBody(body, t.Model, req.Model, edit)
+			b, err := editAnthropicBody(body, &req.spans, t.Model, req.Model, edit)
 			return provider.APIMessages, b, err
 		}
 		b, err := messagesToChat(&req, t.Model)
@@ -84,37 +84,4 @@ func (g *Gateway) handleMessages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	x.respond(res, &clientOut{wire: wireAnthropic, model: req.Model, stream: req.Stream})
-}
-
-// editAnthropicBody returns body with the model renamed and guard edits
-// applied, keeping every other field's bytes.
-func editAnthropicBody(body []byte, upstreamModel, clientModel string, e *msgEdit) ([]byte, error) {
-	if upstreamModel == clientModel && !e.dirty() {
-		return body, nil
-	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(body, &top); err != nil {
-		return nil, err
-	}
-	if upstreamModel != clientModel {
-		top["model"], _ = json.Marshal(upstreamModel)
-	}
-	if e.system != nil {
-		top["system"] = e.system
-	}
-	if len(e.content) > 0 {
-		var msgs []json.RawMessage
-		if err := json.Unmarshal(top["messages"], &msgs); err != nil {
-			return nil, err
-		}
-		for i, c := range e.content {
-			nm, err := setField(msgs[i], "content", c)
-			if err != nil {
-				return nil, err
-			}
-			msgs[i] = nm
-		}
-		top["messages"], _ = json.Marshal(msgs)
-	}
-	return json.Marshal(top)
 }

@@ -202,6 +202,8 @@ type msgReq struct {
 	Metadata *struct {
 		UserID string `json:"user_id"`
 	} `json:"metadata"`
+
+	spans msgSpans // where the fields are in the body (decodeMsgReq)
 }
 
 type anMsg struct {
