@@ -113,6 +113,9 @@ func loadInjection(dir string) ([]row, error) {
 		rows = append(rows, gptfuzzQuestions(rows)...)
 	}
 	rows = append(rows, templateRows()...)
+	if hp.Harm != 0 {
+		rows = append(rows, harmfulTemplateRows()...) // ours, templates.go: HARMFUL + and benign twins
+	}
 	prepare(rows)
 	return rows, nil
 }

@@ -51,6 +51,8 @@ type Detector struct {
 	m     *Model
 	thr   [NumHeads]float64
 	evThr [NumHeads]float64
+
+	noRules bool // tests and benchmarks: the model alone
 }
 
 var _ guard.Scanner = (*Detector)(nil)
@@ -199,10 +201,12 @@ func (d *Detector) scoreText(t *normalize.Text, r *Result, evasive bool, fbuf *[
 		whole.n += a.n
 	}
 	d.update(r, t, whole, sents[0].Start, sents[len(sents)-1].End, evasive)
-	d.applyRules(r, t, sents, evasive)
+	if !d.noRules {
+		d.applyRules(r, t, sents, evasive)
+	}
 	span := sents[len(sents)-1].End - sents[0].Start
 	var wbuf [32][2]int
-	if d.m.Feat&FeatShortWindows != 0 && span > shortWindow {
+	if d.m.Feat&FeatShortWindows != 0 && span > shortMinSpan {
 		d.windows(r, t, sents, accs, ShortWindows(wbuf[:0], sents), evasive)
 	}
 	if span > windowMax {

@@ -53,8 +53,16 @@ const (
 	FeatShortWindows
 )
 
-// shortWindow is the size of the short windows (FeatShortWindows).
-const shortWindow = 160
+// shortWindow is the size of the short windows (FeatShortWindows), and
+// shortMinSpan the shortest text that gets them: in a prompt of a few
+// sentences the whole text and 512-byte windows already localize an
+// instruction, and short windows there mostly add chances for an ordinary
+// closing sentence ("tell me what you would measure … Thanks.") to score
+// high; in longer documents they find one-line payloads.
+const (
+	shortWindow  = 160
+	shortMinSpan = 1024
+)
 
 // Featurize calls emit with the hash of every feature of the normalized
 // sentence s under feature set feat and returns the number of features.
