@@ -333,13 +333,23 @@ var structureRules = []rule{
 		also:    []string{"ai", "gpt", "chatbot", "model", "assistant", "persona", "character", "bot", "roleplay", "role-play", "pretend", "simulate", "openai", "you", "dan"},
 		re:      regexp.MustCompile(`\b(?:is|are|be|being|will be|remains?|you're)\s+(?:now\s+|completely\s+|totally\s+|fully\s+|entirely\s+|also\s+|truly\s+)?(?:free (?:of|from)|freed from|not (?:bound|limited|restricted|constrained) (?:by|to)|never (?:bound|limited|restricted|constrained) by|no longer (?:bound|limited|restricted|constrained) (?:by|to)|exempt from|unbound by|released from|liberated from)\s+(?:(?:all|any|the|its|their|his|her|your|of|typical|usual)\s+)*(?:[\w-]+(?:'s)?\s+){0,3}?(?:restrictions|rules|filters|policies|guidelines|ethics|morals|morality|censorship|limitations|limits|boundaries|constraints|programming|content polic(?:y|ies))\b`)},
 	{id: "persona", head: HeadJailbreak, score: ruleScore,
-		anchors: []string{"no longer", "you are not chatgpt", "stands for", "deceased", "late grand", "dead grand", "two different", "two separate", "two responses", "two answers", "2 responses", "two ways", "unlimited", "unrestricted", "uncensored", "unfiltered", "evil", "malicious", "amoral", "unethical", "immoral", "rogue", "unhinged", "jailbroken", "lawless"},
-		re: regexp.MustCompile(`\byou are (?:no longer|not) (?:chatgpt|an ai language model|a language model|claude|gemini|llama|an? (?:ai )?assistant bound)\b` +
-			`|\b(?:pretend to be|act as|you are going to be|roleplay as|role-play as|you will be|you are now|you're now|become|simulate|called|named|play)\s+"?[\w-]+"?,? (?:which|who|that) stands for\b` +
-			`|\b(?:pretend to be|act as|acting as|roleplay as|role-play as|play the role of|play|be|become|impersonate) (?:my )?(?:deceased|dead|late|departed) (?:grandmother|grandma|granny|grandfather|grandpa|nana)\b` +
-			`|\b(?:respond|answer|reply|give me|provide|generate|act)\w*\b[^\n]{0,60}?\b(?:two|2) (?:different |separate |distinct )?(?:responses|answers|personalities|ways|outputs|versions|paragraphs)\b[^\n]{0,300}?\b(?:jailbr\w*|unfiltered|unrestricted|uncensored|evil|opposite|dan|without (?:any )?(?:restrictions|filters|limits|censorship|rules))\b` +
-			`|\b(?:unfiltered|uncensored|unrestricted|unlimited|amoral|jailbroken)(?:,? (?:and )?(?:\w+))? (?:language model|ai model|large language model)\b` +
-			`|\b(?:you are|you're|act as|acting as|pretend (?:to be|you are|you're|that you are)|roleplay as|role-play as|play the role of|become|simulate|you will be|you are going to be|impersonate)\s+(?:now\s+)?(?:an? |the |my )?(?:\w+ ){0,2}?(?:evil|malicious|amoral|unethical|immoral|rogue|unhinged|uncensored|unfiltered|unrestricted|jailbroken|lawless|depraved)\b`)},
+		anchors: []string{"no longer", "you are not"},
+		re:      regexp.MustCompile(`\byou are (?:no longer|not) (?:chatgpt|an ai language model|a language model|claude|gemini|llama|an? (?:ai )?assistant bound)\b`)},
+	{id: "persona", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"stands for"},
+		re:      regexp.MustCompile(`\b(?:pretend to be|act as|you are going to be|roleplay as|role-play as|you will be|you are now|you're now|become|simulate|called|named|play)\s+"?[\w-]+"?,? (?:which|who|that) stands for\b`)},
+	{id: "persona", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"deceased", "late grand", "dead grand", "departed grand", "late nana", "dead nana"},
+		re:      regexp.MustCompile(`\b(?:pretend to be|act as|acting as|roleplay as|role-play as|play the role of|play|be|become|impersonate) (?:my )?(?:deceased|dead|late|departed) (?:grandmother|grandma|granny|grandfather|grandpa|nana)\b`)},
+	{id: "persona", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"two different", "two separate", "two distinct", "two responses", "two answers", "2 responses", "2 answers", "two ways", "two personalities", "two outputs", "two versions", "two paragraphs"},
+		re:      regexp.MustCompile(`\b(?:respond|answer|reply|give me|provide|generate|act)\w*\b[^\n]{0,60}?\b(?:two|2) (?:different |separate |distinct )?(?:responses|answers|personalities|ways|outputs|versions|paragraphs)\b[^\n]{0,300}?\b(?:jailbr\w*|unfiltered|unrestricted|uncensored|evil|opposite|dan|without (?:any )?(?:restrictions|filters|limits|censorship|rules))\b`)},
+	{id: "persona", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"unfiltered", "uncensored", "unrestricted", "unlimited", "amoral", "jailbroken"},
+		re:      regexp.MustCompile(`\b(?:unfiltered|uncensored|unrestricted|unlimited|amoral|jailbroken)(?:,? (?:and )?(?:\w+))? (?:language model|ai model|large language model)\b`)},
+	{id: "persona", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"evil", "malicious", "amoral", "unethical", "immoral", "rogue", "unhinged", "uncensored", "unfiltered", "unrestricted", "jailbroken", "lawless", "depraved"},
+		re:      regexp.MustCompile(`\b(?:you are|you're|act as|acting as|pretend (?:to be|you are|you're|that you are)|roleplay as|role-play as|play the role of|become|simulate|you will be|you are going to be|impersonate)\s+(?:now\s+)?(?:an? |the |my )?(?:\w+ ){0,2}?(?:evil|malicious|amoral|unethical|immoral|rogue|unhinged|uncensored|unfiltered|unrestricted|jailbroken|lawless|depraved)\b`)},
 	{id: "coerce", head: HeadJailbreak, score: ruleScore,
 		anchors: []string{"ethical", "moral", "legal", "safety", "regardless", "no matter", "even if"},
 		re: regexp.MustCompile(`\b(?:disregard|ignore|ignores|disregards|ignoring|disregarding|violat\w*|without|free of|abandon\w*|bypass\w*)\s+(?:all|any|every)\s+(?:of\s+)?(?:the\s+|its\s+|your\s+|his\s+|her\s+)?(?:ethical|moral|legal|safety)\s+(?:(?:and|or|,) (?:moral|legal|ethical|safety) )?(?:concerns|guidelines|standards|principles|considerations|boundaries|constraints|restrictions|rules|norms|implications|filters)\b` +
