@@ -94,11 +94,6 @@ func benignTemplateRows(next func() int) []row {
 	for _, m := range benignMisc {
 		add(m)
 	}
-	for _, list := range [][]string{benignDescriptive, benignFormat, benignCLI, benignDescriptiveI18n, benignFormatI18n} {
-		for _, m := range list {
-			add(m)
-		}
-	}
 	return rows
 }
 

@@ -66,7 +66,7 @@ func indirectTemplateRows(next func() int) []row {
 	for _, b := range benignNotes {
 		rows = append(rows, row{text: b, src: templateSource, w: 3, tmpl: next(), y: [3]int8{yNeg, yNeg, yNeg}})
 	}
-	return append(rows, indirectI18nRows(next)...)
+	return rows
 }
 
 // Indirect injections in the ten other languages (session 2): what a web

@@ -317,16 +317,6 @@ func templateRows() []row {
 		for _, b := range lt.benign {
 			add(b, false, false)
 		}
-		x := moreTemplates[lt.lang]
-		for _, a := range x.attacks {
-			add(a, true, false)
-		}
-		for _, j := range x.jailbreaks {
-			add(j, false, true)
-		}
-		for _, b := range notInject[lt.lang] {
-			add(b, false, false)
-		}
 	}
 	n := len(rows)
 	rows = append(rows, benignTemplateRows(func() int { n++; return n - 1 })...)
@@ -710,4 +700,39 @@ func harmfulTemplateRows() []row {
 		}
 	}
 	return rows
+}
+
+// extendedTemplateRows returns the session-2 template rows: more attack
+// structures per language (moreTemplates), NotInject-style benign prompts
+// (notInject), security writing, answer-format and CLI-help benign rows, and
+// indirect injections in ten languages (indirectI18nRows). NOT used in
+// training: added to the folds (eval-all, 2026-11-22) they cost fold A
+// (garak recall 0.456 → 0.424, security_docs/tldr/anthropic FPR up 0.1–0.5
+// points) and left fold B unchanged; removing the benign rows that quote
+// attack phrases won back garak but doubled security_docs false positives.
+// Kept for experiments (e.g. a NotInject-style or non-English dev set, which
+// the folds do not have). Indices continue from next, like the other rows.
+func extendedTemplateRows(next func() int) []row {
+	var rows []row
+	add := func(text string, y [3]int8, label int, w float32) {
+		rows = append(rows, row{text: text, src: templateSource, label: label, w: w, tmpl: next(), y: y})
+	}
+	for _, lt := range templates {
+		x := moreTemplates[lt.lang]
+		for _, a := range x.attacks {
+			add(a, [3]int8{yPos, yIgnore, yNeg}, 1, 1)
+		}
+		for _, j := range x.jailbreaks {
+			add(j, [3]int8{yPos, yPos, yNeg}, 1, 1)
+		}
+		for _, b := range notInject[lt.lang] {
+			add(b, [3]int8{yNeg, yNeg, yNeg}, 0, 3)
+		}
+	}
+	for _, list := range [][]string{benignDescriptive, benignFormat, benignCLI, benignDescriptiveI18n, benignFormatI18n} {
+		for _, m := range list {
+			add(m, [3]int8{yNeg, yNeg, yNeg}, 0, 2)
+		}
+	}
+	return append(rows, indirectI18nRows(next)...)
 }
