@@ -168,7 +168,9 @@ func TestAgentsKillSwitch(t *testing.T) {
 	// Slow the mock down so a stream is still running when the switch flips.
 	cfg := *e.srv.Gateway().State().Config
 	cfg.Upstreams = append([]configUpstream(nil), cfg.Upstreams...)
-	cfg.Upstreams[0].Mock.ChunkDelay = configDuration(20 * time.Millisecond)
+	// 200 × 40 ms = 8 s unless killed; the first bytes pass the guard's
+	// hold-back window after about a third of that.
+	cfg.Upstreams[0].Mock.ChunkDelay = configDuration(40 * time.Millisecond)
 	cfg.Upstreams[0].Mock.Chunks = 200
 	if err := e.srv.Reload(&cfg); err != nil {
 		t.Fatal(err)

@@ -224,8 +224,11 @@ func (e *env) post(t *testing.T, path, key, body string, hdr ...string) (int, ht
 func checkGoroutines(t *testing.T, base int) {
 	t.Helper()
 	http.DefaultClient.CloseIdleConnections()
+	// A generous deadline: it returns as soon as the count is reached, and
+	// under -race on a loaded 2-core machine goroutines can take seconds to
+	// be scheduled and exit.
 	var n int
-	for i := 0; i < 100; i++ {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
 		n = runtime.NumGoroutine()
 		if n <= base {
 			return

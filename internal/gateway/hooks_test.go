@@ -325,7 +325,9 @@ func TestKillSwitch(t *testing.T) {
 	// Slow the mock down, start a stream, then kill it mid-way.
 	cfg := *e.srv.Gateway().State().Config
 	cfg.Upstreams = append([]configUpstream(nil), cfg.Upstreams...)
-	cfg.Upstreams[0].Mock.ChunkDelay = configDuration(10 * time.Millisecond)
+	// 100 × 200 ms: still running when the kill lands, even on a starved
+	// machine (the kill ends it at once, so the test is not slower).
+	cfg.Upstreams[0].Mock.ChunkDelay = configDuration(200 * time.Millisecond)
 	cfg.Upstreams[0].Mock.Chunks = 100
 	if err := e.srv.Reload(&cfg); err != nil {
 		t.Fatal(err)
