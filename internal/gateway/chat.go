@@ -109,7 +109,7 @@ func (x *exchange) guardMessages(contents []json.RawMessage, sources []guard.Sou
 	}
 	res, err := x.sess.CheckInput(x.ctx, segs)
 	if err != nil {
-		return nil, guardError(err)
+		return nil, x.guardError(err)
 	}
 	e := &msgEdit{}
 	for i := range contents {

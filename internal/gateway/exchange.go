@@ -181,12 +181,15 @@ func (x *exchange) beginGuard(model, system string, stream bool, schema []byte) 
 	x.sess = x.st.Guard.Begin(guard.Request{App: x.entry.Principal.App, Model: model, Stream: stream, SystemPrompt: system, ResponseSchema: schema})
 }
 
-// guardError maps an error of the guard session.
-func guardError(err error) *apiError {
+// guardError maps an error of the guard session. A scanner failure is
+// logged for the operator (guard.ScannerError scrubs the scanned text from
+// its message) and answered with a generic error.
+func (x *exchange) guardError(err error) *apiError {
 	var be *guard.BlockedError
 	if errors.As(err, &be) {
 		return errBlocked(be.Error())
 	}
+	x.g.o.Logger.Error("guardrail failed", "api", x.api, "err", err.Error())
 	return errGuardFailed()
 }
 

@@ -1,10 +1,12 @@
 package gateway_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -73,15 +75,45 @@ func TestGuardInput(t *testing.T) {
 }
 
 func TestGuardScannerFailureFailsClosed(t *testing.T) {
-	e := newEnv(t, server.Options{})
+	var logs syncBuffer
+	e := newEnv(t, server.Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	e.withGuard(guard.Rule{Scanner: &fakeScanner{name: "broken", fail: true}, Input: true, Default: guard.ActionBlock})
 	for _, path := range []string{"/v1/chat/completions", "/v1/messages"} {
-		st, _, body := e.post(t, path, testKey, `{"model":"gpt-test","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}`)
+		st, _, body := e.post(t, path, testKey, `{"model":"gpt-test","max_tokens":5,"messages":[{"role":"user","content":"my secret plan"}]}`)
 		if st != 503 {
 			t.Errorf("POST %s with failing scanner = %d %s; want 503", path, st, body)
 		}
 		errShape(t, path == "/v1/messages", body)
+		if strings.Contains(body, "crashed") {
+			t.Errorf("client sees the scanner's error: %s", body)
+		}
 	}
+	// The operator sees which scanner failed and why; never the prompt.
+	l := logs.String()
+	if !strings.Contains(l, "guardrail failed") || !strings.Contains(l, "broken") || !strings.Contains(l, "scanner crashed") {
+		t.Errorf("log does not explain the failure:\n%s", l)
+	}
+	if strings.Contains(l, "secret plan") {
+		t.Errorf("log contains the prompt:\n%s", l)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger used by handler goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func TestGuardOutput(t *testing.T) {

@@ -47,7 +47,7 @@ func (g *Gateway) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
 	if len(segs) > 0 {
 		res, err := x.sess.CheckInput(x.ctx, segs)
 		if err != nil {
-			x.fail(guardError(err))
+			x.fail(x.guardError(err))
 			return
 		}
 		for i := range texts {

@@ -113,7 +113,7 @@ func (x *exchange) respond(res provider.Result, out *clientOut) {
 		if ch.Text != "" {
 			t, err := x.sess.CheckOutput(x.ctx, ch.Text)
 			if err != nil {
-				x.fail(guardError(err))
+				x.fail(x.guardError(err))
 				return
 			}
 			same = same && t == ch.Text

@@ -247,7 +247,7 @@ func (x *exchange) guardRespOutput(raw json.RawMessage, streamed map[textKey]str
 				} else {
 					var err error
 					if nt, err = x.sess.CheckOutput(x.ctx, *text); err != nil {
-						return nil, guardError(err)
+						return nil, x.guardError(err)
 					}
 				}
 				if nt != *text {
@@ -338,7 +338,7 @@ func (x *exchange) streamResponses(resp *http.Response) {
 				}
 				emit, err := gs.Write(x.ctx, head.Delta)
 				if err != nil {
-					return guardError(err)
+					return x.guardError(err)
 				}
 				if emit == "" {
 					continue
@@ -349,7 +349,7 @@ func (x *exchange) streamResponses(resp *http.Response) {
 				if gs := streams[k]; gs != nil {
 					rest, err := gs.Close(x.ctx)
 					if err != nil {
-						return guardError(err)
+						return x.guardError(err)
 					}
 					if rest != "" {
 						emitted[k] += rest

@@ -63,7 +63,7 @@ func (p *streamProc) onText(ctx context.Context, i int, delta string) error {
 	cs := p.choice(i)
 	emit, err := cs.gs.Write(ctx, delta)
 	if err != nil {
-		return guardError(err)
+		return p.x.guardError(err)
 	}
 	if emit == "" {
 		return nil
@@ -96,7 +96,7 @@ func (p *streamProc) onFinish(ctx context.Context, i int, reason string) error {
 	cs.finished = true
 	rest, err := cs.gs.Close(ctx)
 	if err != nil {
-		return guardError(err)
+		return p.x.guardError(err)
 	}
 	ch := choice{Index: i, Finish: reason}
 	idxs := make([]int, 0, len(cs.tools))
