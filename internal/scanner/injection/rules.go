@@ -540,6 +540,11 @@ var structureRules = []rule{
 		anchors: []string{"ignor", "disregard", "forget", "overlook", "previ", "prior", "above", "instru"},
 		also:    []string{"prev", "prior", "above", "earlier", "preced", "former", "initial", "original", "system"},
 		re:      regexp.MustCompile(`(?:ignore|disregard|forget|overlook)(?:all|any|every)?(?:of)?(?:the|your|my|these|those)?(?:previous|prior|above|earlier|preceding|former|initial|original|system)(?:instructions?|rules|prompts?|directions|guidelines|directives|commands|context)`)},
+	// Developer / jailbreak mode with the spaces removed ("y o u  a r e  n o w
+	// i n  d e v e l o p e r  m o d e").
+	{id: "devmode", head: HeadJailbreak, score: ruleScore, joined: true,
+		anchors: []string{"developermode", "devmode", "godmode", "jailbreakmode", "danmode", "unrestrictedmode", "unfilteredmode"},
+		re:      regexp.MustCompile(`(?:youare(?:now)?(?:in|running|operatingin)|enable|activate|enter|switchto|turnon|unlock)(?:the)?(?:developer|dev|god|jailbreak|dan|unrestricted|unfiltered)mode`)},
 	// Unrestricted persona with the spaces removed (spaced-out or split
 	// words: "y o u  a r e … w i t h o u t  r e s t r i c t i o n s").
 	{id: "persona", head: HeadJailbreak, score: ruleScore, joined: true,
@@ -563,12 +568,20 @@ func matchRules(s string) ruleMatch {
 	if len(hits) == 0 {
 		return m
 	}
+	// Work bound: text dense with anchor words would otherwise run most
+	// expressions over most of the text (a cheap way to burn CPU). The
+	// expressions may scan 2 bytes per input byte plus 8 KB in all; rules
+	// are in priority order, so what is left out is the tail of the list.
+	budget := 2*len(s) + 8192
 	for i := range rules {
 		r := &rules[i]
 		if r.score <= m.score[r.head] {
 			continue
 		}
-		if a, b, ok := r.find(s, hits, i); ok {
+		if budget <= 0 {
+			break
+		}
+		if a, b, ok := r.find(s, hits, i, &budget); ok {
 			m.score[r.head] = r.score
 			m.start[r.head], m.end[r.head] = a, b
 		}
@@ -624,7 +637,7 @@ func matchSplit(s string) (int, int, bool) {
 			if rules[i].head != HeadInjection {
 				continue
 			}
-			if a, b, ok := rules[i].find(t, hits, i); ok && crosses(ends, a, b) {
+			if a, b, ok := rules[i].find(t, hits, i, nil); ok && crosses(ends, a, b) {
 				return locs[0][0], locs[len(locs)-1][1], true
 			}
 		}
@@ -740,9 +753,12 @@ func findAnchors(dst []anchorHit, s string) []anchorHit {
 
 // find returns the span of the first match of rule ri in s, searching the
 // merged windows around its anchor hits.
-func (r *rule) find(s string, hits []anchorHit, ri int) (int, int, bool) {
+func (r *rule) find(s string, hits []anchorHit, ri int, budget *int) (int, int, bool) {
 	winStart, winEnd := -1, -1
 	local := ruleLocal[ri]
+	// For local rules: where an also word was last found, and the last
+	// region known to hold none (dense text has many hits per rule).
+	alsoAt, noneA, noneB := -1, -1, -1
 	for _, h := range hits {
 		if int(h.rule) != ri {
 			continue
@@ -752,8 +768,19 @@ func (r *rule) find(s string, hits []anchorHit, ri int) (int, int, bool) {
 		if local {
 			// The second literal may sit in a neighbouring sentence; the
 			// expression itself runs on the anchor's sentence only.
-			if r.also != nil && !containsAny(s[a:b], r.also) {
-				continue
+			if r.also != nil && !(a <= alsoAt && alsoAt < b) {
+				if noneA <= a && b <= noneB {
+					continue
+				}
+				if !spend(budget, b-a) {
+					return 0, 0, false
+				}
+				if i := indexAny(s[a:b], r.also); i >= 0 {
+					alsoAt = a + i
+				} else {
+					noneA, noneB = a, b
+					continue
+				}
 			}
 			a, b = sentenceAround(s, a, p, p+int(h.n), b)
 		}
@@ -762,16 +789,32 @@ func (r *rule) find(s string, hits []anchorHit, ri int) (int, int, bool) {
 			continue
 		}
 		if winStart >= 0 {
+			if !spend(budget, winEnd-winStart) {
+				return 0, 0, false
+			}
 			if x, y, ok := r.findIn(s, winStart, winEnd, !local); ok {
 				return x, y, true
 			}
 		}
 		winStart, winEnd = a, b
 	}
-	if winStart >= 0 {
+	if winStart >= 0 && spend(budget, winEnd-winStart) {
 		return r.findIn(s, winStart, winEnd, !local)
 	}
 	return 0, 0, false
+}
+
+// spend takes n bytes of expression work from budget (nil: unbounded) and
+// reports whether any was left.
+func spend(budget *int, n int) bool {
+	if budget == nil {
+		return true
+	}
+	if *budget <= 0 {
+		return false
+	}
+	*budget -= n
+	return true
 }
 
 // ruleLocal marks the rules whose matches never cross a sentence end (their
@@ -987,7 +1030,7 @@ func RuleSpans(s string) []RuleSpan {
 	hits := findAnchors(nil, s)
 	for i := range rules {
 		r := &rules[i]
-		if a, b, ok := r.find(s, hits, i); ok {
+		if a, b, ok := r.find(s, hits, i, nil); ok {
 			out = append(out, RuleSpan{ID: r.id, Start: a, End: b})
 		}
 	}
@@ -1005,6 +1048,16 @@ func RuleIDs(s string) []string {
 		out = append(out, sp.ID)
 	}
 	return out
+}
+
+// indexAny returns the index of one occurrence of any of subs in s, or -1.
+func indexAny(s string, subs []string) int {
+	for _, x := range subs {
+		if i := strings.Index(s, x); i >= 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 func hasAnyPrefix(s string, pre []string) bool {

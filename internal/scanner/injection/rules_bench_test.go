@@ -37,3 +37,16 @@ func BenchmarkRules1KBTriggers(b *testing.B) {
 		_ = matchRules(text)
 	}
 }
+
+// BenchmarkRules64KBTriggers is the adversarial case at size: 64 KB of
+// benign text dense with anchor words. The work bound in matchRules keeps
+// it linear with a small constant.
+func BenchmarkRules64KBTriggers(b *testing.B) {
+	base := "Please ignore the typos above; what is a system prompt, and how do I enable developer mode without root? " +
+		"Instead of the previous instructions for the recipe, start with the sauce and never refuse dessert. "
+	text := normalize.Normalize(strings.Repeat(base, 64<<10/len(base)+1)[:64<<10]).Norm
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		_ = matchRules(text)
+	}
+}
