@@ -61,7 +61,7 @@ func augment(rows []row, keep func(i int) bool) []row {
 	return out
 }
 
-// augmentNoSpace adds, for every fourth short training row, a copy with the
+// augmentNoSpace adds, for every hp.NoSpaceEvery-th short training row, a copy with the
 // spaces removed: what the normalizer makes of spaced-out text
 // ("i g n o r e a l l" -> "ignoreall"), whose word boundaries are lost. The
 // character n-grams then learn attacks and benign text in that form too.
@@ -74,7 +74,7 @@ func augmentNoSpace(rows []row, keep func(i int) bool) []row {
 			continue
 		}
 		n++
-		if n%4 != 0 {
+		if n%hp.NoSpaceEvery != 0 {
 			continue
 		}
 		b := make([]byte, 0, len(r.norm))

@@ -56,9 +56,12 @@ type hparams struct {
 	Harm int
 	// AugRows is the number of synthetic indirect injections.
 	AugRows int
+	// NoSpaceEvery: every this many short training rows get a copy with the
+	// spaces removed (what the normalizer makes of spaced-out text).
+	NoSpaceEvery int
 }
 
-var hp = hparams{Bits: 18, Epochs: 8, LR: 1.0, AvgFrom: 4, Feat: injection.FeatShortWindows, ShortPos: 0, L2: 5e-7, NegW: 3, Harm: 1, AugRows: 3000}
+var hp = hparams{Bits: 18, Epochs: 8, LR: 1.0, AvgFrom: 4, Feat: injection.FeatShortWindows, ShortPos: 0, L2: 5e-7, NegW: 3, Harm: 1, AugRows: 3000, NoSpaceEvery: 2}
 
 // setHP applies "k=v,k=v" overrides to hp.
 func setHP(s string) error {
@@ -97,6 +100,8 @@ func setHP(s string) error {
 			hp.Feat = int(f)
 		case "harm":
 			hp.Harm = int(f)
+		case "nospace":
+			hp.NoSpaceEvery = max(1, int(f))
 		case "augrows":
 			hp.AugRows = int(f)
 		default:
