@@ -15,10 +15,62 @@ type chatSpans struct {
 	streamOpts     [2]int // "stream_options" value
 	streamOptsOpen int    // just after the stream_options '{', -1 if not an object
 	includeUsage   [2]int // "include_usage" value inside it
-	messagesOpen   int    // just after the messages '['
-	msgObj         []int  // per message: just after its '{' (-1: not an object)
-	msgContent     []int  // per message: start of its content value (-1: absent)
-	msgContentEnd  []int  // per message: end of its content value
+	msgs           msgSpanList
+}
+
+// msgSpanList records where a request's messages array opens and, per
+// message, where its object opens and where its content value lies; both
+// wire formats (chat completions and Anthropic messages) share it.
+type msgSpanList struct {
+	open       int   // just after the messages '[' (-1: absent or null)
+	obj        []int // per message: just after its '{' (-1: not an object)
+	content    []int // per message: start of its content value (-1: absent)
+	contentEnd []int // per message: end of its content value
+}
+
+// reset empties the list, keeping its storage (one allocation for the three
+// offset lists of a typical request).
+func (l *msgSpanList) reset() {
+	if l.obj == nil {
+		buf := make([]int, 12)
+		l.obj, l.content, l.contentEnd = buf[0:0:4], buf[4:4:8], buf[8:8:12]
+	}
+	l.open = -1
+	l.obj, l.content, l.contentEnd = l.obj[:0], l.content[:0], l.contentEnd[:0]
+}
+
+func (l *msgSpanList) add(obj, contentStart, contentEnd int) {
+	l.obj = append(l.obj, obj)
+	l.content = append(l.content, contentStart)
+	l.contentEnd = append(l.contentEnd, contentEnd)
+}
+
+// contentSplices appends the splices that replace (or insert) the content
+// of each message in content, keyed by message index.
+func (l *msgSpanList) contentSplices(body []byte, content map[int]json.RawMessage, ss []splice) ([]splice, error) {
+	for i, c := range content {
+		switch {
+		case i >= len(l.obj) || l.obj[i] < 0:
+			return nil, errBadRequest("messages[" + itoa(i) + "]: must be an object")
+		case l.content[i] >= 0:
+			ss = append(ss, splice{l.content[i], l.contentEnd[i], c})
+		default:
+			ss = append(ss, splice{l.obj[i], l.obj[i], memberText(body, l.obj[i], "content", c)})
+		}
+	}
+	return ss, nil
+}
+
+// modelSplice appends the splice that renames the model (at: its value's
+// span) when the upstream model differs from the client's.
+func modelSplice(ss []splice, at [2]int, upstreamModel, clientModel string) ([]splice, error) {
+	if upstreamModel == clientModel {
+		return ss, nil
+	}
+	if at[0] < 0 {
+		return nil, errBadRequest("missing required field: model")
+	}
+	return append(ss, splice{at[0], at[1], quoteJSON(upstreamModel)}), nil
 }
 
 // decodeChatReq decodes an OpenAI chat completions request in one pass (see
@@ -26,7 +78,7 @@ type chatSpans struct {
 func decodeChatReq(body []byte, req *chatReq) error {
 	r := jreader{b: body}
 	sp := &req.spans
-	*sp = chatSpans{top: -1, model: [2]int{-1, -1}, streamOpts: [2]int{-1, -1}, includeUsage: [2]int{-1, -1}, messagesOpen: -1, streamOptsOpen: -1}
+	*sp = chatSpans{top: -1, model: [2]int{-1, -1}, streamOpts: [2]int{-1, -1}, includeUsage: [2]int{-1, -1}, streamOptsOpen: -1, msgs: msgSpanList{open: -1}}
 	sp.top = r.peekPos()
 	if r.openObject("") {
 		for first := true; r.more('}', &first); {
@@ -102,13 +154,7 @@ func (r *jreader) peekPos() int {
 }
 
 func (r *jreader) chatMessages(req *chatReq, sp *chatSpans) {
-	if sp.msgObj == nil {
-		// One allocation for the three offset lists of a typical request.
-		buf := make([]int, 12)
-		sp.msgObj, sp.msgContent, sp.msgContentEnd = buf[0:0:4], buf[4:4:8], buf[8:8:12]
-	}
-	sp.msgObj, sp.msgContent, sp.msgContentEnd = sp.msgObj[:0], sp.msgContent[:0], sp.msgContentEnd[:0]
-	sp.messagesOpen = -1
+	sp.msgs.reset()
 	if r.peek() == 'n' {
 		r.null()
 		req.Messages = nil // null resets the slice, as in encoding/json
@@ -117,7 +163,7 @@ func (r *jreader) chatMessages(req *chatReq, sp *chatSpans) {
 	if !r.openArray("messages") {
 		return
 	}
-	sp.messagesOpen = r.i
+	sp.msgs.open = r.i
 	msgs := req.Messages[:0]
 	if msgs == nil {
 		msgs = make([]chatMsg, 0, 4)
@@ -151,9 +197,7 @@ func (r *jreader) chatMessages(req *chatReq, sp *chatSpans) {
 			}
 		}
 		msgs = append(msgs, m)
-		sp.msgObj = append(sp.msgObj, objAt)
-		sp.msgContent = append(sp.msgContent, cs)
-		sp.msgContentEnd = append(sp.msgContentEnd, ce)
+		sp.msgs.add(objAt, cs, ce)
 	}
 	req.Messages = msgs
 }
@@ -315,12 +359,9 @@ func editOpenAIBody(body []byte, sp *chatSpans, upstreamModel, clientModel strin
 	if upstreamModel == clientModel && !e.dirty() {
 		return body, nil
 	}
-	ss := make([]splice, 0, 4)
-	if upstreamModel != clientModel {
-		if sp.model[0] < 0 {
-			return nil, errBadRequest("missing required field: model")
-		}
-		ss = append(ss, splice{sp.model[0], sp.model[1], quoteJSON(upstreamModel)})
+	ss, err := modelSplice(make([]splice, 0, 4), sp.model, upstreamModel, clientModel)
+	if err != nil {
+		return nil, err
 	}
 	if e.usage {
 		switch {
@@ -335,20 +376,13 @@ func editOpenAIBody(body []byte, sp *chatSpans, upstreamModel, clientModel strin
 		}
 	}
 	if e.prepend != nil {
-		if sp.messagesOpen < 0 {
+		if sp.msgs.open < 0 {
 			return nil, errBadRequest("messages: at least one message is required")
 		}
-		ss = append(ss, splice{sp.messagesOpen, sp.messagesOpen, append(append([]byte(nil), e.prepend...), ',')})
+		ss = append(ss, splice{sp.msgs.open, sp.msgs.open, append(append([]byte(nil), e.prepend...), ',')})
 	}
-	for i, c := range e.content {
-		switch {
-		case i >= len(sp.msgObj) || sp.msgObj[i] < 0:
-			return nil, errBadRequest("messages[" + itoa(i) + "]: must be an object")
-		case sp.msgContent[i] >= 0:
-			ss = append(ss, splice{sp.msgContent[i], sp.msgContentEnd[i], c})
-		default:
-			ss = append(ss, splice{sp.msgObj[i], sp.msgObj[i], memberText(body, sp.msgObj[i], "content", c)})
-		}
+	if ss, err = sp.msgs.contentSplices(body, e.content, ss); err != nil {
+		return nil, err
 	}
 	slices.SortStableFunc(ss, func(a, b splice) int { return a.start - b.start })
 	return applySplices(body, ss), nil
@@ -539,13 +573,10 @@ func (r *jreader) role(dst *string) {
 // msgSpans are byte offsets into an Anthropic messages request body, for
 // editAnthropicBody; -1 means absent.
 type msgSpans struct {
-	top          int    // offset of the top-level '{'
-	model        [2]int // "model" value
-	system       [2]int // "system" value
-	messagesOpen int    // just after the messages '['
-	msgObj       []int  // per message: just after its '{' (-1: not an object)
-	msgContent   []int  // per message: start of its content value (-1: absent)
-	msgContentTo []int  // per message: end of its content value
+	top    int    // offset of the top-level '{'
+	model  [2]int // "model" value
+	system [2]int // "system" value
+	msgs   msgSpanList
 }
 
 // decodeMsgReq decodes an Anthropic messages request in one pass (see
@@ -553,7 +584,7 @@ type msgSpans struct {
 func decodeMsgReq(body []byte, req *msgReq) error {
 	r := jreader{b: body}
 	sp := &req.spans
-	*sp = msgSpans{model: [2]int{-1, -1}, system: [2]int{-1, -1}, messagesOpen: -1}
+	*sp = msgSpans{model: [2]int{-1, -1}, system: [2]int{-1, -1}, msgs: msgSpanList{open: -1}}
 	sp.top = r.peekPos()
 	if r.openObject("") {
 		for first := true; r.more('}', &first); {
@@ -643,12 +674,7 @@ func decodeMsgReq(body []byte, req *msgReq) error {
 }
 
 func (r *jreader) anMessages(req *msgReq, sp *msgSpans) {
-	sp.messagesOpen = -1
-	if sp.msgObj == nil {
-		buf := make([]int, 12)
-		sp.msgObj, sp.msgContent, sp.msgContentTo = buf[0:0:4], buf[4:4:8], buf[8:8:12]
-	}
-	sp.msgObj, sp.msgContent, sp.msgContentTo = sp.msgObj[:0], sp.msgContent[:0], sp.msgContentTo[:0]
+	sp.msgs.reset()
 	if r.peek() == 'n' {
 		r.null()
 		req.Messages = nil
@@ -657,7 +683,7 @@ func (r *jreader) anMessages(req *msgReq, sp *msgSpans) {
 	if !r.openArray("messages") {
 		return
 	}
-	sp.messagesOpen = r.i
+	sp.msgs.open = r.i
 	msgs := make([]anMsg, 0, 4)
 	for first := true; r.more(']', &first); {
 		var m anMsg
@@ -682,9 +708,7 @@ func (r *jreader) anMessages(req *msgReq, sp *msgSpans) {
 			}
 		}
 		msgs = append(msgs, m)
-		sp.msgObj = append(sp.msgObj, objAt)
-		sp.msgContent = append(sp.msgContent, cs)
-		sp.msgContentTo = append(sp.msgContentTo, ce)
+		sp.msgs.add(objAt, cs, ce)
 	}
 	req.Messages = msgs
 }
@@ -738,12 +762,9 @@ func editAnthropicBody(body []byte, sp *msgSpans, upstreamModel, clientModel str
 	if upstreamModel == clientModel && !e.dirty() {
 		return body, nil
 	}
-	ss := make([]splice, 0, 4)
-	if upstreamModel != clientModel {
-		if sp.model[0] < 0 {
-			return nil, errBadRequest("missing required field: model")
-		}
-		ss = append(ss, splice{sp.model[0], sp.model[1], quoteJSON(upstreamModel)})
+	ss, err := modelSplice(make([]splice, 0, 4), sp.model, upstreamModel, clientModel)
+	if err != nil {
+		return nil, err
 	}
 	if e.system != nil {
 		if sp.system[0] >= 0 {
@@ -752,15 +773,8 @@ func editAnthropicBody(body []byte, sp *msgSpans, upstreamModel, clientModel str
 			ss = append(ss, splice{sp.top + 1, sp.top + 1, memberText(body, sp.top+1, "system", e.system)})
 		}
 	}
-	for i, c := range e.content {
-		switch {
-		case i >= len(sp.msgObj) || sp.msgObj[i] < 0:
-			return nil, errBadRequest("messages[" + itoa(i) + "]: must be an object")
-		case sp.msgContent[i] >= 0:
-			ss = append(ss, splice{sp.msgContent[i], sp.msgContentTo[i], c})
-		default:
-			ss = append(ss, splice{sp.msgObj[i], sp.msgObj[i], memberText(body, sp.msgObj[i], "content", c)})
-		}
+	if ss, err = sp.msgs.contentSplices(body, e.content, ss); err != nil {
+		return nil, err
 	}
 	slices.SortStableFunc(ss, func(a, b splice) int { return a.start - b.start })
 	return applySplices(body, ss), nil
