@@ -151,28 +151,14 @@ func (r *jreader) literal(s string) {
 
 // openObject consumes '{'. It reports false (and records a type error for
 // field) when the value is not an object; null is skipped silently.
-func (r *jreader) openObject(field string) bool {
-	switch r.peek() {
-	case '{':
-		r.i++
-		r.depth++
-		if r.depth > maxJSONDepth {
-			r.tooDeep()
-			return false
-		}
-		return true
-	case 'n':
-		r.null()
-	default:
-		r.wrongType(field)
-	}
-	return false
-}
+func (r *jreader) openObject(field string) bool { return r.open('{', field) }
 
 // openArray is openObject for '['.
-func (r *jreader) openArray(field string) bool {
+func (r *jreader) openArray(field string) bool { return r.open('[', field) }
+
+func (r *jreader) open(c byte, field string) bool {
 	switch r.peek() {
-	case '[':
+	case c:
 		r.i++
 		r.depth++
 		if r.depth > maxJSONDepth {

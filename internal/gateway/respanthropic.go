@@ -68,20 +68,10 @@ func responsesToAnthropic(body []byte, stream bool, instr json.RawMessage, input
 	if s := plainText(instr); s != "" {
 		sys = append(sys, s)
 	}
-	add := func(role string, blocks ...any) {
-		if len(blocks) == 0 {
-			return
-		}
-		if n := len(out.Messages); n > 0 && out.Messages[n-1].Role == role {
-			out.Messages[n-1].Content = append(out.Messages[n-1].Content, blocks...)
-			return
-		}
-		out.Messages = append(out.Messages, anMsgOut{Role: role, Content: blocks})
-	}
 	if input != nil {
 		var s string
 		json.Unmarshal(input, &s)
-		add("user", map[string]string{"type": "text", "text": s})
+		out.add("user", map[string]string{"type": "text", "text": s})
 	}
 	for i, raw := range items {
 		var it respInItem
@@ -100,14 +90,14 @@ func responsesToAnthropic(body []byte, stream bool, instr json.RawMessage, input
 					sys = append(sys, s)
 				}
 			case "assistant":
-				add("assistant", blocks...)
+				out.add("assistant", blocks...)
 			default:
-				add("user", blocks...)
+				out.add("user", blocks...)
 			}
 		case "function_call":
-			add("assistant", map[string]any{"type": "tool_use", "id": it.CallID, "name": it.Name, "input": toolInput(it.Arguments)})
+			out.add("assistant", map[string]any{"type": "tool_use", "id": it.CallID, "name": it.Name, "input": toolInput(it.Arguments)})
 		case "function_call_output":
-			add("user", map[string]any{"type": "tool_result", "tool_use_id": it.CallID, "content": plainText(it.Output)})
+			out.add("user", map[string]any{"type": "tool_result", "tool_use_id": it.CallID, "content": plainText(it.Output)})
 		case "reasoning":
 			// The model's own reasoning summary: nothing to send back.
 		default:

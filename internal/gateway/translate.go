@@ -28,6 +28,19 @@ type anReqOut struct {
 	Metadata      map[string]string `json:"metadata,omitempty"`
 }
 
+// add appends content blocks as a turn of role, merging them into the last
+// message when it has the same role (Anthropic wants alternating turns).
+func (o *anReqOut) add(role string, blocks ...any) {
+	if len(blocks) == 0 {
+		return
+	}
+	if n := len(o.Messages); n > 0 && o.Messages[n-1].Role == role {
+		o.Messages[n-1].Content = append(o.Messages[n-1].Content, blocks...)
+		return
+	}
+	o.Messages = append(o.Messages, anMsgOut{Role: role, Content: blocks})
+}
+
 type anMsgOut struct {
 	Role    string `json:"role"`
 	Content []any  `json:"content"`
@@ -105,16 +118,6 @@ func chatToAnthropic(req *chatReq, model string) ([]byte, error) {
 		out.MaxTokens = *req.MaxTokens
 	}
 	var sys []string
-	add := func(role string, blocks ...any) {
-		if len(blocks) == 0 {
-			return
-		}
-		if n := len(out.Messages); n > 0 && out.Messages[n-1].Role == role {
-			out.Messages[n-1].Content = append(out.Messages[n-1].Content, blocks...)
-			return
-		}
-		out.Messages = append(out.Messages, anMsgOut{Role: role, Content: blocks})
-	}
 	for _, m := range req.Messages {
 		switch m.Role {
 		case "system", "developer":
@@ -124,11 +127,11 @@ func chatToAnthropic(req *chatReq, model string) ([]byte, error) {
 			for _, t := range m.ToolCalls {
 				blocks = append(blocks, map[string]any{"type": "tool_use", "id": t.ID, "name": t.Function.Name, "input": toolInput(t.Function.Arguments)})
 			}
-			add("assistant", blocks...)
+			out.add("assistant", blocks...)
 		case "tool", "function":
-			add("user", map[string]any{"type": "tool_result", "tool_use_id": m.ToolCallID, "content": plainText(m.Content)})
+			out.add("user", map[string]any{"type": "tool_result", "tool_use_id": m.ToolCallID, "content": plainText(m.Content)})
 		default:
-			add("user", oaContentToBlocks(m.Content)...)
+			out.add("user", oaContentToBlocks(m.Content)...)
 		}
 	}
 	out.System = strings.Join(sys, "\n\n")
