@@ -115,25 +115,13 @@ func responsesToAnthropic(body []byte, stream bool, instr json.RawMessage, input
 		}
 		out.Tools = append(out.Tools, anToolOut{Name: t.Name, Description: t.Description, InputSchema: schema})
 	}
-	if tc := ex.ToolChoice; len(tc) > 0 && !isNull(tc) {
-		if isString(tc) {
-			var s string
-			json.Unmarshal(tc, &s)
-			switch s {
-			case "auto":
-				out.ToolChoice = map[string]any{"type": "auto"}
-			case "required":
-				out.ToolChoice = map[string]any{"type": "any"}
-			case "none":
-				out.ToolChoice = map[string]any{"type": "none"}
-			}
-		} else {
-			var v struct{ Type, Name string }
-			if json.Unmarshal(tc, &v) == nil && v.Type == "function" && v.Name != "" {
-				out.ToolChoice = map[string]any{"type": "tool", "name": v.Name}
-			}
+	out.ToolChoice = anToolChoice(ex.ToolChoice, func(tc json.RawMessage) string {
+		var v struct{ Type, Name string }
+		if json.Unmarshal(tc, &v) == nil && v.Type == "function" {
+			return v.Name
 		}
-	}
+		return ""
+	})
 	if ex.User != "" {
 		out.Metadata = map[string]string{"user_id": ex.User}
 	}

@@ -28,6 +28,33 @@ type anReqOut struct {
 	Metadata      map[string]string `json:"metadata,omitempty"`
 }
 
+// anToolChoice translates an OpenAI tool_choice to Anthropic's: the string
+// modes are the same in the chat and Responses APIs; the name of a forced
+// function is read by name, because the two APIs nest it differently. It
+// returns nil (Anthropic's default) for anything else.
+func anToolChoice(tc json.RawMessage, name func(json.RawMessage) string) map[string]any {
+	if len(tc) == 0 || isNull(tc) {
+		return nil
+	}
+	if isString(tc) {
+		var s string
+		json.Unmarshal(tc, &s)
+		switch s {
+		case "auto":
+			return map[string]any{"type": "auto"}
+		case "required":
+			return map[string]any{"type": "any"}
+		case "none":
+			return map[string]any{"type": "none"}
+		}
+		return nil
+	}
+	if n := name(tc); n != "" {
+		return map[string]any{"type": "tool", "name": n}
+	}
+	return nil
+}
+
 // add appends content blocks as a turn of role, merging them into the last
 // message when it has the same role (Anthropic wants alternating turns).
 func (o *anReqOut) add(role string, blocks ...any) {
@@ -151,29 +178,17 @@ func chatToAnthropic(req *chatReq, model string) ([]byte, error) {
 		}
 		out.Tools = append(out.Tools, anToolOut{Name: t.Function.Name, Description: t.Function.Description, InputSchema: schema})
 	}
-	if len(req.ToolChoice) > 0 && !isNull(req.ToolChoice) {
-		if isString(req.ToolChoice) {
-			var s string
-			json.Unmarshal(req.ToolChoice, &s)
-			switch s {
-			case "auto":
-				out.ToolChoice = map[string]any{"type": "auto"}
-			case "required":
-				out.ToolChoice = map[string]any{"type": "any"}
-			case "none":
-				out.ToolChoice = map[string]any{"type": "none"}
-			}
-		} else {
-			var tc struct {
-				Function struct {
-					Name string `json:"name"`
-				} `json:"function"`
-			}
-			if json.Unmarshal(req.ToolChoice, &tc) == nil && tc.Function.Name != "" {
-				out.ToolChoice = map[string]any{"type": "tool", "name": tc.Function.Name}
-			}
+	out.ToolChoice = anToolChoice(req.ToolChoice, func(tc json.RawMessage) string {
+		var v struct {
+			Function struct {
+				Name string `json:"name"`
+			} `json:"function"`
 		}
-	}
+		if json.Unmarshal(tc, &v) == nil {
+			return v.Function.Name
+		}
+		return ""
+	})
 	if req.User != "" {
 		out.Metadata = map[string]string{"user_id": req.User}
 	}
