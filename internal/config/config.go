@@ -211,8 +211,16 @@ type Retry struct {
 type Telemetry struct {
 	// LogLevel is debug, info (default), warn or error.
 	LogLevel string `yaml:"log_level"`
-	// Tracing exporter: "none" (default) or "stdout".
+	// Tracing exporter: "none" (default), "stdout" or "otlp".
 	TraceExporter string `yaml:"trace_exporter"`
+	// TraceSampleRatio is the fraction of new traces sampled, 0..1
+	// (default 1); a span with a sampled parent is always sampled.
+	TraceSampleRatio *float64 `yaml:"trace_sample_ratio"`
+	// ServiceName is the service.name resource attribute of exported spans
+	// (default "bulwark").
+	ServiceName string `yaml:"service_name"`
+	// OTLP configures trace_exporter otlp (tracing.go).
+	OTLP *OTLP `yaml:"otlp"`
 }
 
 // ToolCalls configures what the gateway does with denied tool calls.
@@ -315,9 +323,7 @@ func (c *Config) ApplyDefaults() {
 	if c.Telemetry.LogLevel == "" {
 		c.Telemetry.LogLevel = "info"
 	}
-	if c.Telemetry.TraceExporter == "" {
-		c.Telemetry.TraceExporter = "none"
-	}
+	c.Telemetry.applyTracingDefaults()
 	if c.ToolCalls.DeniedMessage == "" {
 		c.ToolCalls.DeniedMessage = DefaultDeniedMessage
 	}
@@ -444,11 +450,7 @@ func (c *Config) Validate() error {
 	default:
 		add("telemetry.log_level: %q is not debug, info, warn or error", c.Telemetry.LogLevel)
 	}
-	switch c.Telemetry.TraceExporter {
-	case "none", "stdout":
-	default:
-		add("telemetry.trace_exporter: %q is not none or stdout", c.Telemetry.TraceExporter)
-	}
+	errs = append(errs, c.Telemetry.validateTracing()...)
 	for _, s := range []struct {
 		name string
 		v    interface{ Validate() error }

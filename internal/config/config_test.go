@@ -113,6 +113,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("server:\n  listen: 127.0.0.1:1\n"))
 	f.Add([]byte("upstreams: [{name: a, kind: mock, mock: {rules: [{match: x, reply: y}]}}]\nmodels: [{name: m, targets: [{upstream: a}]}]"))
 	f.Add([]byte("retry: {backoff: 1s}"))
+	f.Add([]byte("telemetry: {trace_exporter: otlp, trace_sample_ratio: 0.5, otlp: {endpoint: 'http://127.0.0.1:4318', headers_env: {authorization: A}}}"))
 	f.Add([]byte("bogus: 1"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		Parse(b) // must not panic
