@@ -39,14 +39,18 @@ func (a API) String() string { return apiNames[a] }
 
 // Upstream is one configured provider endpoint. It is safe for concurrent use.
 type Upstream struct {
-	name      string
-	kind      string
-	base      string
-	apiKey    string
-	azureVer  string
-	anthVer   string
-	headers   http.Header
-	client    *http.Client
+	name     string
+	kind     string
+	base     string
+	apiKey   string
+	azureVer string
+	anthVer  string
+	headers  http.Header
+	// rt sends requests. Send calls RoundTrip directly rather than
+	// http.Client.Do: an upstream API never redirects, following one would
+	// re-send the upstream credentials to wherever it points, and Client.Do
+	// copies every request's headers to support redirects.
+	rt        http.RoundTripper
 	firstByte time.Duration
 	total     time.Duration
 	breaker   *Breaker
@@ -105,7 +109,7 @@ func NewUpstream(u config.Upstream, getenv func(string) string) (*Upstream, erro
 	}()
 	if u.Kind == config.KindMock {
 		up.base = "http://mock.invalid/v1"
-		up.client = &http.Client{Transport: mock.NewTransport(mock.New(u.Mock))}
+		up.rt = mock.NewTransport(mock.New(u.Mock))
 		return up, nil
 	}
 	if _, err := url.Parse(up.base); err != nil {
@@ -123,7 +127,7 @@ func NewUpstream(u config.Upstream, getenv func(string) string) (*Upstream, erro
 		ResponseHeaderTimeout: u.Timeouts.FirstByte.D(),
 		ExpectContinueTimeout: time.Second,
 	}
-	up.client = &http.Client{Transport: up.transport}
+	up.rt = up.transport
 	return up, nil
 }
 
@@ -205,7 +209,7 @@ func (u *Upstream) Send(ctx context.Context, api API, model string, body []byte)
 	if api == APIMessages {
 		h["Anthropic-Version"] = u.anthVals
 	}
-	resp, err := u.client.Do(req)
+	resp, err := u.rt.RoundTrip(req)
 	if err != nil {
 		cancel()
 		// Never include the URL's query (Azure api-version is harmless, but

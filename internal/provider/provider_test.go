@@ -231,3 +231,38 @@ models: [{name: b, aliases: [x], targets: [{upstream: m}]}, {name: a, targets: [
 }
 
 func itoa(i int) string { return string(rune('0' + i)) }
+
+// An upstream's redirect is returned as a response, never followed: the
+// upstream credentials must not travel to wherever a Location points.
+func TestRedirectNotFollowed(t *testing.T) {
+	var elsewhere sync.Mutex
+	hit := ""
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Lock()
+		hit = r.Header.Get("Authorization")
+		elsewhere.Unlock()
+	}))
+	defer other.Close()
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/v1/chat/completions", http.StatusTemporaryRedirect)
+	}))
+	defer s.Close()
+	r := router(t, `
+upstreams: [{name: u, kind: openai, base_url: `+s.URL+`/v1, api_key_env: K}]
+models: [{name: m, targets: [{upstream: u}]}]
+`)
+	up := r.Upstreams()[0]
+	resp, err := up.Send(context.Background(), APIChat, "m", []byte(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTemporaryRedirect {
+		t.Errorf("status = %d; want the upstream's 307 returned as is", resp.StatusCode)
+	}
+	elsewhere.Lock()
+	defer elsewhere.Unlock()
+	if hit != "" {
+		t.Errorf("redirect target received Authorization %q", hit)
+	}
+}
