@@ -4,6 +4,7 @@
 package canary
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"unicode"
@@ -90,11 +91,10 @@ func (s *Scanner) Hold(req *guard.Request, text string) int {
 	if req == nil || req.CanaryToken == "" {
 		return len(text)
 	}
-	tskel, _ := skeleton(req.CanaryToken)
+	tskel := skeleton(req.CanaryToken)
 	core := tskel
 	if i := strings.IndexByte(req.CanaryToken, '-'); i >= 0 {
-		p, _ := skeleton(req.CanaryToken[:i])
-		core = tskel[len(p):]
+		core = tskel[len(skeleton(req.CanaryToken[:i])):]
 	}
 	// The last len(tskel)-1 letters and digits of text, backwards.
 	var tail []byte
@@ -151,45 +151,74 @@ func (s *Scanner) Scan(_ context.Context, in guard.Input) ([]guard.Finding, erro
 // without the "bwk" prefix. The 130-bit random part makes chance matches
 // across unrelated words practically impossible.
 func findToken(text, tok string) []guard.Finding {
-	skel, offs := skeleton(text)
-	tskel, _ := skeleton(tok)
+	tskel := skeleton(tok)
 	prefix := 0
 	if i := strings.IndexByte(tok, '-'); i >= 0 {
-		p, _ := skeleton(tok[:i])
-		prefix = len(p)
+		prefix = len(skeleton(tok[:i]))
 	}
 	core := tskel[prefix:]
 	if core == "" {
 		return nil
 	}
+	// The skeleton of an output is built for every response, so it is kept
+	// on the stack for ordinary sizes and carries no offset table: the
+	// offsets of a match (rare) are recovered by walking the text again.
+	var buf [2048]byte
+	skel := appendSkeleton(buf[:0], text)
 	var out []guard.Finding
+	w := skelWalker{text: text}
 	for i := 0; i < len(skel); {
-		j := strings.Index(skel[i:], core)
+		j := bytes.Index(skel[i:], []byte(core))
 		if j < 0 {
 			break
 		}
 		ks, ke := i+j, i+j+len(core)
-		if ks >= prefix && skel[ks-prefix:ks] == tskel[:prefix] {
+		if ks-prefix >= i && string(skel[ks-prefix:ks]) == tskel[:prefix] {
 			ks -= prefix
 		}
-		out = append(out, guard.Finding{Scanner: Name, Type: TypeCanary, Score: 1, Start: offs[ks], End: offs[ke-1] + runeLenAt(text, offs[ke-1])})
+		start, last := w.offset(ks), w.offset(ke-1)
+		out = append(out, guard.Finding{Scanner: Name, Type: TypeCanary, Score: 1, Start: start, End: last + runeLenAt(text, last)})
 		i = ke
 	}
 	return out
 }
 
 // skeleton returns the lower-cased ASCII letters and digits of text
-// (fullwidth forms folded to ASCII) and, for each, its byte offset in text.
-func skeleton(text string) (string, []int) {
-	b := make([]byte, 0, len(text))
-	offs := make([]int, 0, len(text))
-	for i, r := range text {
+// (fullwidth forms folded).
+func skeleton(text string) string { return string(appendSkeleton(nil, text)) }
+
+// appendSkeleton appends the skeleton bytes of text to b.
+func appendSkeleton(b []byte, text string) []byte {
+	for _, r := range text {
 		if c, ok := skelByte(r); ok {
 			b = append(b, c)
-			offs = append(offs, i)
 		}
 	}
-	return string(b), offs
+	return b
+}
+
+// skelWalker maps skeleton indexes back to byte offsets in text. Indexes
+// must not decrease from one call to the next, so all the matches in a text
+// cost one walk over it.
+type skelWalker struct {
+	text string
+	i    int // byte offset of the next rune to read
+	n    int // skeleton bytes before text[i:]
+	last int // byte offset of skeleton byte n-1
+}
+
+// offset returns the byte offset in text of the rune that gives skeleton
+// byte k.
+func (w *skelWalker) offset(k int) int {
+	for w.n <= k && w.i < len(w.text) {
+		r, size := utf8.DecodeRuneInString(w.text[w.i:])
+		if _, ok := skelByte(r); ok {
+			w.last = w.i
+			w.n++
+		}
+		w.i += size
+	}
+	return w.last
 }
 
 // skelByte returns the skeleton byte of r (a lower-case ASCII letter or

@@ -160,3 +160,23 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+// A long output that repeats the token reports every copy at its own
+// offsets, past the scanner's stack buffer, in one walk over the text.
+func TestScanRepeatedToken(t *testing.T) {
+	const tok = "bwk-abcdefghijklmnopqrstuvwxyz"
+	s := canary.New(canary.Config{})
+	text := strings.Repeat("é "+tok+" and ", 5000)
+	fs, err := s.Scan(context.Background(), guard.Input{Stage: guard.StageOutput, Text: text, Request: &guard.Request{CanaryToken: tok}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 5000 {
+		t.Fatalf("Scan found %d tokens; want 5000", len(fs))
+	}
+	for i, f := range fs {
+		if got := text[f.Start:f.End]; got != tok {
+			t.Fatalf("finding %d = %q; want %q", i, got, tok)
+		}
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"sync"
 
 	"github.com/bulwark-ai/bulwark/internal/guard"
 	"github.com/bulwark-ai/bulwark/internal/scanner/normalize"
@@ -173,13 +174,21 @@ func (d *Detector) Flagged(r Result, h int) bool {
 func (d *Detector) Detect(text string) Result {
 	var r Result
 	t := normalize.Normalize(text)
-	fbuf := make([]uint32, 0, 2048)
-	d.scoreText(&t, &r, t.Evasions > 0, &fbuf)
+	fbuf := featBufs.Get().(*[]uint32)
+	d.scoreText(&t, &r, t.Evasions > 0, fbuf)
 	for _, v := range normalize.Variants(text) {
-		d.scoreText(&v.Text, &r, true, &fbuf)
+		d.scoreText(&v.Text, &r, true, fbuf)
+	}
+	if cap(*fbuf) <= 1<<16 { // a huge sentence's buffer is left to the GC
+		*fbuf = (*fbuf)[:0]
+		featBufs.Put(fbuf)
 	}
 	return r
 }
+
+// featBufs holds the per-sentence feature buffers Detect works in (8 KB
+// each; one per call would be most of a scan's garbage).
+var featBufs = sync.Pool{New: func() any { b := make([]uint32, 0, 2048); return &b }}
 
 // scoreText scores one normalized text into r.
 func (d *Detector) scoreText(t *normalize.Text, r *Result, evasive bool, fbuf *[]uint32) {
