@@ -43,6 +43,7 @@ func BenchmarkProxy(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			b.ReportAllocs()
 			durs := make([]time.Duration, 0, b.N)
 			// Process CPU time per call (client, Bulwark and upstream are
 			// all in this process): via minus direct is Bulwark's CPU cost

@@ -105,13 +105,29 @@ type headerTransport struct {
 	headers http.Header
 }
 
-// RoundTrip implements http.RoundTripper.
+// RoundTrip implements http.RoundTripper. A RoundTripper must not modify
+// its request: the copy shares everything but the header map, the only
+// part changed (a full Clone also copies the URL and context, per call).
 func (t headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	for k, vs := range t.headers {
-		r.Header[k] = append([]string(nil), vs...)
+	r2 := new(http.Request)
+	*r2 = *r
+	r2.Header = r.Header.Clone()
+	if r2.Header == nil {
+		r2.Header = make(http.Header, len(t.headers))
 	}
-	return t.base.RoundTrip(r)
+	for k, vs := range t.headers {
+		r2.Header[k] = append([]string(nil), vs...)
+	}
+	return t.base.RoundTrip(r2)
+}
+
+// upstreamClient is the HTTP client for one upstream: the shared transport,
+// with the upstream's credential headers when it has any.
+func upstreamClient(headers http.Header) *http.Client {
+	if len(headers) == 0 {
+		return &http.Client{Transport: upstreamTransport}
+	}
+	return &http.Client{Transport: headerTransport{base: upstreamTransport, headers: headers}}
 }
 
 // session returns the live client session, connecting if needed.
@@ -133,7 +149,7 @@ func (u *upstream) session(ctx context.Context) (*sdk.ClientSession, error) {
 	case "http", "":
 		t = &sdk.StreamableClientTransport{
 			Endpoint:   u.cfg.URL,
-			HTTPClient: &http.Client{Transport: headerTransport{base: upstreamTransport, headers: u.cfg.Headers}},
+			HTTPClient: upstreamClient(u.cfg.Headers),
 			MaxRetries: 1,
 		}
 	default:
