@@ -82,11 +82,19 @@ func runServe(ctx context.Context, env Env, args []string) int {
 			return ExitError
 		}
 		st.Router.Close()
+		// Resolves headers_env and reads ca_file; exports nothing.
+		_, shutdownTracing, err := telemetry.NewTracerProvider(cfg.Telemetry, telemetry.TracerOptions{Getenv: getenv})
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "bulwark serve: %v\n", err)
+			return ExitError
+		}
+		shutdownTracing(ctx)
 		fmt.Fprintln(env.Stdout, "config ok")
 		return ExitOK
 	}
 	logger := telemetry.NewLogger(env.Stderr, cfg.Telemetry.LogLevel)
-	tp, shutdownTracing, err := telemetry.NewTracerProvider(cfg.Telemetry.TraceExporter, env.Stderr)
+	tp, shutdownTracing, err := telemetry.NewTracerProvider(cfg.Telemetry,
+		telemetry.TracerOptions{Stdout: env.Stderr, Getenv: getenv, Logger: logger})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "bulwark serve: %v\n", err)
 		return ExitError
@@ -150,8 +158,15 @@ func runServe(ctx context.Context, env Env, args []string) int {
 				continue
 			}
 			logger.Info("config reloaded")
+			if !ncfg.Telemetry.SameTracing(&cfg.Telemetry) {
+				// The tracer provider is built once; the gateway keeps it.
+				logger.Warn("tracing settings changed (telemetry.trace_*, service_name, otlp); they apply at the next restart")
+			}
 		case err := <-done:
-			shutdownTracing(context.WithoutCancel(ctx))
+			// Bounded by telemetry.otlp.timeout; spans still queued then are dropped.
+			if err := shutdownTracing(context.WithoutCancel(ctx)); err != nil {
+				logger.Warn("trace flush at shutdown incomplete", "err", err.Error())
+			}
 			if err != nil {
 				fmt.Fprintf(env.Stderr, "bulwark serve: %v\n", err)
 				return ExitError

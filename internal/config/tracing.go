@@ -37,8 +37,8 @@ type OTLP struct {
 	// HeadersEnv maps a header name to the environment variable holding
 	// its value (read once at start, never logged): for tokens.
 	HeadersEnv map[string]string `yaml:"headers_env"`
-	// Timeout bounds one export request, and the flush at shutdown
-	// (default 10s).
+	// Timeout bounds one export, its retries included, and the flush at
+	// shutdown (default 10s).
 	Timeout Duration `yaml:"timeout"`
 	// Compression is "none" (default) or "gzip".
 	Compression string `yaml:"compression"`

@@ -6,19 +6,12 @@
 package telemetry
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"strconv"
-	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/otel/attribute"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/trace"
-	"go.opentelemetry.io/otel/trace/noop"
 )
 
 // Metrics are the gateway's Prometheus metrics.
@@ -98,50 +91,3 @@ const (
 	AttrOutputTokens  = attribute.Key("gen_ai.usage.output_tokens")
 	AttrFinishReasons = attribute.Key("gen_ai.response.finish_reasons")
 )
-
-// NewTracerProvider returns the tracer provider for exporter "none" (a no-op
-// provider, the default: spans cost nearly nothing) or "stdout" (spans as
-// JSON lines on w). shutdown flushes and stops it.
-func NewTracerProvider(exporter string, w io.Writer) (tp trace.TracerProvider, shutdown func(context.Context) error, err error) {
-	switch exporter {
-	case "", "none":
-		return noop.NewTracerProvider(), func(context.Context) error { return nil }, nil
-	case "stdout":
-		p := sdktrace.NewTracerProvider(sdktrace.WithSyncer(&jsonExporter{w: w}))
-		return p, p.Shutdown, nil
-	}
-	return nil, nil, fmt.Errorf("unknown trace exporter %q", exporter)
-}
-
-// jsonExporter writes finished spans as JSON lines. It exists so tracing
-// can be switched on without pulling in an exporter module.
-type jsonExporter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (e *jsonExporter) ExportSpans(_ context.Context, spans []sdktrace.ReadOnlySpan) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	enc := json.NewEncoder(e.w)
-	for _, s := range spans {
-		attrs := map[string]any{}
-		for _, a := range s.Attributes() {
-			attrs[string(a.Key)] = a.Value.AsInterface()
-		}
-		if err := enc.Encode(map[string]any{
-			"name":        s.Name(),
-			"trace_id":    s.SpanContext().TraceID().String(),
-			"span_id":     s.SpanContext().SpanID().String(),
-			"start":       s.StartTime(),
-			"duration_ms": strconv.FormatFloat(float64(s.EndTime().Sub(s.StartTime()).Microseconds())/1000, 'f', 3, 64),
-			"status":      s.Status().Code.String(),
-			"attributes":  attrs,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (e *jsonExporter) Shutdown(context.Context) error { return nil }

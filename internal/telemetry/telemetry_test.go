@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bulwark-ai/bulwark/internal/config"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 )
@@ -47,7 +48,7 @@ func TestStatusClass(t *testing.T) {
 
 func TestTracerProvider(t *testing.T) {
 	var buf bytes.Buffer
-	tp, shutdown, err := NewTracerProvider("stdout", &buf)
+	tp, shutdown, err := NewTracerProvider(config.Telemetry{TraceExporter: "stdout"}, TracerOptions{Stdout: &buf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,10 +59,17 @@ func TestTracerProvider(t *testing.T) {
 	if !strings.Contains(buf.String(), `"gen_ai.request.model":"gpt"`) {
 		t.Errorf("exported span = %s; want gen_ai attributes", buf.String())
 	}
-	if _, _, err := NewTracerProvider("otlp-nope", &buf); err == nil {
+	if _, _, err := NewTracerProvider(config.Telemetry{TraceExporter: "otlp-nope"}, TracerOptions{}); err == nil {
 		t.Error("unknown exporter = nil error")
 	}
-	if _, _, err := NewTracerProvider("none", &buf); err != nil {
+	if _, _, err := NewTracerProvider(config.Telemetry{TraceExporter: "otlp"}, TracerOptions{}); err == nil {
+		t.Error("otlp exporter without telemetry.otlp = nil error")
+	}
+	tp, _, err = NewTracerProvider(config.Telemetry{TraceExporter: "none"}, TracerOptions{})
+	if err != nil {
 		t.Errorf("none exporter: %v", err)
+	}
+	if _, span := tp.Tracer("t").Start(context.Background(), "s"); span.IsRecording() {
+		t.Error("none exporter records spans; want the no-op provider")
 	}
 }
