@@ -19,6 +19,7 @@ import (
 	"github.com/bulwark-ai/bulwark/internal/telemetry"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -51,10 +52,16 @@ type exchange struct {
 	upstream  time.Duration
 }
 
+// traceContext reads and writes W3C trace context headers (traceparent,
+// tracestate).
+var traceContext propagation.TraceContext
+
 func (g *Gateway) begin(w http.ResponseWriter, r *http.Request, api string, wf wire, route string) *exchange {
 	st := g.state.Load()
 	ctx, span := r.Context(), noopSpan
 	if !g.noTrace {
+		// A client's W3C traceparent makes this span its child.
+		ctx = traceContext.Extract(ctx, propagation.HeaderCarrier(r.Header))
 		ctx, span = g.o.Tracer.Start(ctx, g.metrics.spanName(api), serverSpan)
 	}
 	x := &exchange{g: g, st: st, w: w, r: r, ctx: ctx, api: api, wire: wf, start: time.Now(), span: span, tracing: span.IsRecording()}

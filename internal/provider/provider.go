@@ -20,6 +20,8 @@ import (
 
 	"github.com/bulwark-ai/bulwark/internal/config"
 	"github.com/bulwark-ai/bulwark/internal/provider/mock"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // API is a wire API an upstream may speak.
@@ -64,6 +66,9 @@ type Upstream struct {
 	authVal  []string // its value
 	anthVals []string // anthropic-version
 }
+
+// traceContext writes W3C trace context headers (traceparent, tracestate).
+var traceContext propagation.TraceContext
 
 // Header values shared by every call (read-only).
 var contentTypeJSON = []string{"application/json"}
@@ -208,6 +213,10 @@ func (u *Upstream) Send(ctx context.Context, api API, model string, body []byte)
 	}
 	if api == APIMessages {
 		h["Anthropic-Version"] = u.anthVals
+	}
+	if trace.SpanContextFromContext(ctx).IsValid() {
+		// Tracing is on: the upstream's spans (vLLM, a proxy) join the trace.
+		traceContext.Inject(ctx, propagation.HeaderCarrier(h))
 	}
 	resp, err := u.rt.RoundTrip(req)
 	if err != nil {

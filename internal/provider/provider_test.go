@@ -13,6 +13,7 @@ import (
 
 	"github.com/bulwark-ai/bulwark/internal/config"
 	"github.com/google/go-cmp/cmp"
+	"go.opentelemetry.io/otel/trace"
 )
 
 func TestBreaker(t *testing.T) {
@@ -264,5 +265,38 @@ models: [{name: m, targets: [{upstream: u}]}]
 	defer elsewhere.Unlock()
 	if hit != "" {
 		t.Errorf("redirect target received Authorization %q", hit)
+	}
+}
+
+// With tracing on (a valid span in the context), the upstream request
+// carries the W3C traceparent of that span; without it, none.
+func TestSendPropagatesTraceContext(t *testing.T) {
+	got := make(chan string, 2)
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Get("Traceparent")
+	}))
+	defer s.Close()
+	r := router(t, `
+upstreams: [{name: u, kind: openai, base_url: `+s.URL+`/v1}]
+models: [{name: m, targets: [{upstream: u}]}]
+`)
+	up := r.Upstreams()[0]
+	sc := trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID:    trace.TraceID{0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d, 0x0e, 0x0e, 0x47, 0x36},
+		SpanID:     trace.SpanID{0x00, 0xf0, 0x67, 0xaa, 0x0b, 0xa9, 0x02, 0xb7},
+		TraceFlags: trace.FlagsSampled,
+	})
+	for _, ctx := range []context.Context{trace.ContextWithSpanContext(context.Background(), sc), context.Background()} {
+		resp, err := up.Send(ctx, APIChat, "m", []byte(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if h := <-got; h != "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" {
+		t.Errorf("traced call: traceparent = %q; want the span's", h)
+	}
+	if h := <-got; h != "" {
+		t.Errorf("untraced call: traceparent = %q; want none", h)
 	}
 }

@@ -65,8 +65,14 @@ telemetry:
 		{"/v1/chat/completions", `{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"` + prompt + `"}]}`},
 		{"/v1/messages", `{"model":"gpt-4o-mini","max_tokens":64,"messages":[{"role":"user","content":"` + prompt + `"}]}`},
 	}
-	for _, r := range reqs {
+	// The first request comes from a traced client: its span must be a
+	// child of the client's.
+	const parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	for i, r := range reqs {
 		req, _ := http.NewRequest("POST", base+r.path, strings.NewReader(r.body))
+		if i == 0 {
+			req.Header.Set("traceparent", parent)
+		}
 		req.Header.Set("Authorization", "Bearer "+apiKey)
 		req.Header.Set("x-api-key", apiKey)
 		req.Header.Set("Content-Type", "application/json")
@@ -100,7 +106,14 @@ telemetry:
 		t.Fatalf("collector got %d spans; want %d (one per request)", len(spans), len(reqs))
 	}
 	wantOps := map[string]int{"chat": 2, "messages": 1}
+	children := 0
 	for _, s := range spans {
+		if fmt.Sprintf("%x", s.GetTraceId()) == "4bf92f3577b34da6a3ce929d0e0e4736" {
+			children++
+			if got := fmt.Sprintf("%x", s.GetParentSpanId()); got != "00f067aa0ba902b7" {
+				t.Errorf("span in the client's trace has parent %q; want the client's span 00f067aa0ba902b7", got)
+			}
+		}
 		a := attrs(s.GetAttributes())
 		op := a["gen_ai.operation.name"]
 		wantOps[op]--
@@ -118,6 +131,9 @@ telemetry:
 				t.Errorf("%s span: %s = %q; want the mock's token count", op, k, v)
 			}
 		}
+	}
+	if children != 1 {
+		t.Errorf("%d spans joined the client's trace; want 1 (the request that sent traceparent)", children)
 	}
 	for op, n := range wantOps {
 		if n != 0 {
