@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/bulwark-ai/bulwark/internal/agent"
 	"github.com/bulwark-ai/bulwark/internal/config"
 	"github.com/bulwark-ai/bulwark/internal/mcp"
 )
@@ -28,24 +29,54 @@ func (h *agentsHandle) reloadConfig(ctx context.Context, cfg *config.Config) err
 		}
 		return nil
 	}
-	staged, err := h.stack.PrepareReload(ctx, cfg.Agents)
+	st, err := h.prepare(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	mc := cfg.MCP.WithDefaults()
-	var ups []mcp.UpstreamConfig
-	if h.gw != nil && mc.Enabled {
-		if ups, err = mcp.Upstreams(mc, h.getenv); err != nil {
-			return err
+	return st.commit()
+}
+
+// agentsStaged is an agents reload built by prepare, not yet in force.
+type agentsStaged struct {
+	h      *agentsHandle
+	staged *agent.StagedReload
+	mc     config.MCP
+	ups    []mcp.UpstreamConfig
+}
+
+// prepare builds and checks everything reloadConfig changes, without
+// changing anything. A nil handle (no agent components) prepares nothing.
+func (h *agentsHandle) prepare(ctx context.Context, cfg *config.Config) (*agentsStaged, error) {
+	if h == nil {
+		return nil, nil
+	}
+	staged, err := h.stack.PrepareReload(ctx, cfg.Agents)
+	if err != nil {
+		return nil, err
+	}
+	st := &agentsStaged{h: h, staged: staged, mc: cfg.MCP.WithDefaults()}
+	if h.gw != nil && st.mc.Enabled {
+		if st.ups, err = mcp.Upstreams(st.mc, h.getenv); err != nil {
+			return nil, err
 		}
-		if err := mcp.ValidateUpstreams(ups); err != nil {
-			return err
+		if err := mcp.ValidateUpstreams(st.ups); err != nil {
+			return nil, err
 		}
 	}
-	restart := staged.Commit()
+	return st, nil
+}
+
+// commit puts a prepared reload in force. It fails only when the MCP
+// gateway is shutting down.
+func (st *agentsStaged) commit() error {
+	if st == nil {
+		return nil
+	}
+	h, mc := st.h, st.mc
+	restart := st.staged.Commit()
 	if h.gw != nil && mc.Enabled {
-		if err := h.gw.Reconfigure(ups); err != nil {
-			// Validated above: only a gateway shutting down gets here.
+		if err := h.gw.Reconfigure(st.ups); err != nil {
+			// Validated in prepare: only a gateway shutting down gets here.
 			return fmt.Errorf("mcp: %w", err)
 		}
 	}

@@ -145,12 +145,23 @@ func runServe(ctx context.Context, env Env, args []string) int {
 				logger.Info("SIGHUP ignored in demo mode (no config file)")
 				continue
 			}
+			// Every part is built first (gateway state, Rego policy, agent
+			// allow-lists, MCP servers); only when all of them built are
+			// they swapped in, so a bad file changes nothing.
 			ncfg, err := load()
+			var staged *server.StagedReload
+			var stagedAgents *agentsStaged
 			if err == nil {
-				err = srv.Reload(ncfg)
+				staged, err = srv.PrepareReload(ncfg)
 			}
 			if err == nil {
-				err = agents.Reload(ctx) // Rego policies: recompiled, swapped only if they compile
+				if stagedAgents, err = agents.prepare(ctx, ncfg); err != nil {
+					staged.Abort()
+				}
+			}
+			if err == nil {
+				staged.Commit()
+				err = stagedAgents.commit()
 			}
 			auditReload(ctx, opts.Auditor, *cfgPath, err)
 			if err != nil {

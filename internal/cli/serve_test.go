@@ -76,11 +76,22 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "bulwark.yaml")
 	data, admin := serveFreeAddr(t), serveFreeAddr(t)
+	good, broken := filepath.Join(dir, "policies"), filepath.Join(dir, "broken")
+	for d, rego := range map[string]string{good: "package bulwark.tools\n\nallow := true\n", broken: "package bulwark.tools\n\nallow if {\n"} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "p.rego"), []byte(rego), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	policyDir := good
 	write := func(model string) {
 		cfg := "server: {listen: '" + data + "', admin_listen: '" + admin + "'}\n" +
 			"upstreams: [{name: m, kind: mock}]\n" +
 			"models: [{name: " + model + ", targets: [{upstream: m}]}]\n" +
-			"keys: [{id: k, key_sha256: " + config.HashKey("bk-x") + "}]\n"
+			"keys: [{id: k, key_sha256: " + config.HashKey("bk-x") + "}]\n" +
+			"agents: {enabled: true, policy_dir: '" + policyDir + "'}\n"
 		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -121,16 +132,33 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	syscall.Kill(os.Getpid(), syscall.SIGHUP)
 	waitFor("second-model")
 
+	// A failed reload is logged (wait for the event, not a sleep), and the
+	// running config keeps serving.
+	failures := 0
+	waitFailed := func() {
+		t.Helper()
+		failures++
+		for deadline := time.Now().Add(60 * time.Second); strings.Count(logs.String(), "config reload failed") < failures; {
+			if time.Now().After(deadline) {
+				t.Fatalf("bad config reload not logged: %s", logs.String())
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+	}
 	os.WriteFile(path, []byte("bogus: [\n"), 0o600)
 	syscall.Kill(os.Getpid(), syscall.SIGHUP)
-	// Wait for the failed reload to be logged (an event, not a sleep).
-	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(logs.String(), "config reload failed"); {
-		if time.Now().After(deadline) {
-			t.Fatalf("bad config reload not logged: %s", logs.String())
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
+	waitFailed()
 	waitFor("second-model") // the bad config did not replace the running one
+
+	// A valid file whose policy does not compile changes nothing either:
+	// not the gateway part (the new model), not the policy.
+	policyDir = broken
+	write("third-model")
+	syscall.Kill(os.Getpid(), syscall.SIGHUP)
+	waitFailed()
+	if m := models(); strings.Contains(m, "third-model") || !strings.Contains(m, "second-model") {
+		t.Fatalf("/v1/models after a reload with a broken policy = %s; want the running config (second-model)", m)
+	}
 
 	for _, u := range []string{"http://" + data + "/healthz", "http://" + admin + "/healthz", "http://" + admin + "/metrics"} {
 		resp, err := http.Get(u)

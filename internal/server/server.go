@@ -230,19 +230,48 @@ const idleTimeout = 2 * time.Minute
 // Reload builds a new state from cfg and swaps it in atomically. On error
 // the running state is kept.
 func (s *Server) Reload(cfg *config.Config) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	r, err := s.PrepareReload(cfg)
+	if err != nil {
+		return err
+	}
+	r.Commit()
+	return nil
+}
+
+// StagedReload is a state built by PrepareReload and not yet serving:
+// Commit swaps it in, Abort discards it. A reload that must change other
+// components too (serve's agent settings) prepares all of them first and
+// commits only when every part built.
+type StagedReload struct {
+	s  *Server
+	st *gateway.State
+}
+
+// PrepareReload builds a new state from cfg without touching the running one.
+func (s *Server) PrepareReload(cfg *config.Config) (*StagedReload, error) {
 	st, err := BuildState(cfg, s.o.Getenv)
 	if err != nil {
 		s.metrics.Reloads.WithLabelValues("error").Inc()
-		return err
+		return nil, err
 	}
-	old := s.gw.Swap(st)
-	s.metrics.Reloads.WithLabelValues("ok").Inc()
+	return &StagedReload{s: s, st: st}, nil
+}
+
+// Commit swaps the staged state in.
+func (r *StagedReload) Commit() {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	old := r.s.gw.Swap(r.st)
+	r.s.metrics.Reloads.WithLabelValues("ok").Inc()
 	// Requests in flight keep using old's upstreams; only idle pooled
 	// connections are closed now.
 	old.Router.Close()
-	return nil
+}
+
+// Abort discards the staged state (another part of the reload failed).
+func (r *StagedReload) Abort() {
+	r.s.metrics.Reloads.WithLabelValues("error").Inc()
+	r.st.Router.Close()
 }
 
 // Run serves both listeners until ctx is cancelled, then shuts down in the
