@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -104,22 +105,28 @@ func (c *inputCache) principal(p Principal) *ast.Term {
 	if t := c.get(&c.principals, key); t != nil {
 		return t
 	}
-	roles := make([]*ast.Term, len(p.Roles))
-	for i, r := range p.Roles {
-		roles[i] = ast.StringTerm(r)
-	}
-	t := ast.ObjectTerm(
-		ast.Item(kKeyID, ast.StringTerm(p.KeyID)), ast.Item(kApp, ast.StringTerm(p.App)),
-		ast.Item(kTenant, ast.StringTerm(p.Tenant)), ast.Item(kAgent, ast.StringTerm(p.Agent)),
-		ast.Item(kEndUser, ast.StringTerm(p.EndUser)), ast.Item(kRoles, ast.ArrayTerm(roles...)),
-	)
+	t := principalObject(p)
 	c.put(&c.principals, key, t)
 	return t
 }
 
-func (c *inputCache) tool(tl Tool) *ast.Term {
-	var buf [256]byte
-	key := appendKey(buf[:0], tl.Server, tl.Name, tl.ContractHash)
+// principalObject is input.principal.
+func principalObject(p Principal) *ast.Term {
+	roles := make([]*ast.Term, len(p.Roles))
+	for i, r := range p.Roles {
+		roles[i] = ast.StringTerm(r)
+	}
+	return ast.ObjectTerm(
+		ast.Item(kKeyID, ast.StringTerm(p.KeyID)), ast.Item(kApp, ast.StringTerm(p.App)),
+		ast.Item(kTenant, ast.StringTerm(p.Tenant)), ast.Item(kAgent, ast.StringTerm(p.Agent)),
+		ast.Item(kEndUser, ast.StringTerm(p.EndUser)), ast.Item(kRoles, ast.ArrayTerm(roles...)),
+	)
+}
+
+// appendHints appends the tool's known hints (one byte each: t, f or -
+// for absent) to key; knownOnly is false when the tool has other
+// annotations too.
+func appendHints(key []byte, tl Tool) (_ []byte, knownOnly bool) {
 	known := 0
 	for _, h := range knownHints {
 		v, ok := tl.Annotations[h]
@@ -134,24 +141,35 @@ func (c *inputCache) tool(tl Tool) *ast.Term {
 			known++
 		}
 	}
-	cacheable := known == len(tl.Annotations)
+	return key, known == len(tl.Annotations)
+}
+
+func (c *inputCache) tool(tl Tool) *ast.Term {
+	var buf [256]byte
+	key := appendKey(buf[:0], tl.Server, tl.Name, tl.ContractHash)
+	key, cacheable := appendHints(key, tl)
 	if cacheable {
 		if t := c.get(&c.tools, key); t != nil {
 			return t
 		}
 	}
-	ann := make([][2]*ast.Term, 0, len(tl.Annotations))
-	for k, v := range tl.Annotations {
-		ann = append(ann, ast.Item(ast.StringTerm(k), ast.InternedTerm(v)))
-	}
-	t := ast.ObjectTerm(
-		ast.Item(kServer, ast.StringTerm(tl.Server)), ast.Item(kName, ast.StringTerm(tl.Name)),
-		ast.Item(kContractHash, ast.StringTerm(tl.ContractHash)), ast.Item(kAnnotations, ast.ObjectTerm(ann...)),
-	)
+	t := toolObject(tl)
 	if cacheable {
 		c.put(&c.tools, key, t)
 	}
 	return t
+}
+
+// toolObject is input.tool.
+func toolObject(tl Tool) *ast.Term {
+	ann := make([][2]*ast.Term, 0, len(tl.Annotations))
+	for k, v := range tl.Annotations {
+		ann = append(ann, ast.Item(ast.StringTerm(k), ast.InternedTerm(v)))
+	}
+	return ast.ObjectTerm(
+		ast.Item(kServer, ast.StringTerm(tl.Server)), ast.Item(kName, ast.StringTerm(tl.Name)),
+		ast.Item(kContractHash, ast.StringTerm(tl.ContractHash)), ast.Item(kAnnotations, ast.ObjectTerm(ann...)),
+	)
 }
 
 func (c *inputCache) time(t time.Time, loc *time.Location) *ast.Term {
@@ -173,13 +191,10 @@ func (c *inputCache) time(t time.Time, loc *time.Location) *ast.Term {
 }
 
 // inputValue builds the input document directly as an AST value; the
-// principal, tool and time parts come from the cache, raw JSON arguments
-// are parsed straight into AST values (no Go maps in between).
-func (e *Engine) inputValue(in Input, opts Options) (ast.Value, error) {
-	t := in.Time
-	if t.IsZero() {
-		t = opts.Now()
-	}
+// principal and tool parts come from the cache, the time part (now) from
+// the caller, raw JSON arguments are parsed straight into AST values (no Go
+// maps in between).
+func (e *Engine) inputValue(in Input, now *ast.Term) (ast.Value, error) {
 	var args *ast.Term
 	switch a := in.Arguments.(type) {
 	case nil:
@@ -204,16 +219,20 @@ func (e *Engine) inputValue(in Input, opts Options) (ast.Value, error) {
 		args = ast.NewTerm(v)
 	}
 	findings := emptyArray
-	fs := make([]*ast.Term, len(in.Findings))
-	for i, f := range in.Findings {
-		fs[i] = ast.ObjectTerm(
-			ast.Item(kScanner, ast.StringTerm(f.Scanner)),
-			ast.Item(kType, ast.StringTerm(f.Type)),
-			ast.Item(kAction, ast.StringTerm(f.Action)),
-			ast.Item(kScore, ast.FloatNumberTerm(f.Score)),
-		)
-	}
-	if len(fs) > 0 {
+	if n := len(in.Findings); n > 0 {
+		// One slab for the terms of all findings: four values and the
+		// object each.
+		terms := make([]ast.Term, 5*n)
+		fs := make([]*ast.Term, n)
+		for i, f := range in.Findings {
+			t := terms[5*i : 5*i+5]
+			t[0].Value = ast.String(f.Scanner)
+			t[1].Value = ast.String(f.Type)
+			t[2].Value = ast.String(f.Action)
+			t[3].Value = ast.Number(strconv.FormatFloat(f.Score, 'g', -1, 64)) // as ast.FloatNumberTerm
+			t[4].Value = ast.NewObject(ast.Item(kScanner, &t[0]), ast.Item(kType, &t[1]), ast.Item(kAction, &t[2]), ast.Item(kScore, &t[3]))
+			fs[i] = &t[4]
+		}
 		findings = ast.ArrayTerm(fs...)
 	}
 	return ast.NewObject(
@@ -221,7 +240,7 @@ func (e *Engine) inputValue(in Input, opts Options) (ast.Value, error) {
 		ast.Item(kTool, e.cache.tool(in.Tool)),
 		ast.Item(kArguments, args),
 		ast.Item(kFindings, findings),
-		ast.Item(kTime, e.cache.time(t, opts.Location)),
+		ast.Item(kTime, now),
 	), nil
 }
 
@@ -232,12 +251,18 @@ var errArgsJSON = errors.New("policy: arguments are not valid JSON")
 
 // parseJSON parses one JSON value (the call's arguments) into an AST value,
 // keeping numbers exact. Empty input is an empty object.
+//
+// It allocates little: the input is copied into one string that simple
+// strings and numbers are sliced from, terms come from slabs, and object
+// members and array elements are collected on shared scratch stacks.
 func parseJSON(b []byte) (ast.Value, error) {
 	p := jsonParser{b: b}
 	p.ws()
 	if p.i == len(p.b) {
 		return ast.NewObject(), nil
 	}
+	p.s = string(b)
+	p.slab = min(max(len(b)/8, 8), 256)
 	v, err := p.value(0)
 	if err != nil {
 		return nil, err
@@ -250,8 +275,23 @@ func parseJSON(b []byte) (ast.Value, error) {
 }
 
 type jsonParser struct {
-	b []byte
-	i int
+	b     []byte
+	s     string // b as a string
+	i     int
+	terms []ast.Term // the current slab; appended within its capacity only
+	slab  int
+	items [][2]*ast.Term // members of the objects being parsed
+	elems []*ast.Term    // elements of the arrays being parsed
+}
+
+// term returns a new term for v. Terms are handed out from a slab that is
+// never grown in place, so the pointers stay valid.
+func (p *jsonParser) term(v ast.Value) *ast.Term {
+	if len(p.terms) == cap(p.terms) {
+		p.terms = make([]ast.Term, 0, p.slab)
+	}
+	p.terms = append(p.terms, ast.Term{Value: v})
+	return &p.terms[len(p.terms)-1]
 }
 
 func (p *jsonParser) ws() {
@@ -283,79 +323,9 @@ func (p *jsonParser) value(depth int) (ast.Value, error) {
 	}
 	switch c := p.b[p.i]; {
 	case c == '{':
-		p.i++
-		var items [][2]*ast.Term
-		p.ws()
-		if p.i < len(p.b) && p.b[p.i] == '}' {
-			p.i++
-			return ast.NewObject(), nil
-		}
-		for {
-			p.ws()
-			if p.i >= len(p.b) || p.b[p.i] != '"' {
-				return nil, errArgsJSON
-			}
-			k, err := p.str()
-			if err != nil {
-				return nil, err
-			}
-			p.ws()
-			if p.i >= len(p.b) || p.b[p.i] != ':' {
-				return nil, errArgsJSON
-			}
-			p.i++
-			v, err := p.value(depth + 1)
-			if err != nil {
-				return nil, err
-			}
-			items = append(items, ast.Item(ast.NewTerm(k), ast.NewTerm(v)))
-			p.ws()
-			if p.i >= len(p.b) {
-				return nil, errArgsJSON
-			}
-			if p.b[p.i] == ',' {
-				p.i++
-				continue
-			}
-			if p.b[p.i] != '}' {
-				return nil, errArgsJSON
-			}
-			p.i++
-			// Later duplicates win, as in encoding/json.
-			obj := ast.NewObject()
-			for _, it := range items {
-				obj.Insert(it[0], it[1])
-			}
-			return obj, nil
-		}
+		return p.object(depth)
 	case c == '[':
-		p.i++
-		var elems []*ast.Term
-		p.ws()
-		if p.i < len(p.b) && p.b[p.i] == ']' {
-			p.i++
-			return ast.NewArray(), nil
-		}
-		for {
-			v, err := p.value(depth + 1)
-			if err != nil {
-				return nil, err
-			}
-			elems = append(elems, ast.NewTerm(v))
-			p.ws()
-			if p.i >= len(p.b) {
-				return nil, errArgsJSON
-			}
-			if p.b[p.i] == ',' {
-				p.i++
-				continue
-			}
-			if p.b[p.i] != ']' {
-				return nil, errArgsJSON
-			}
-			p.i++
-			return ast.NewArray(elems...), nil
-		}
+		return p.array(depth)
 	case c == '"':
 		return p.str()
 	case c == 't':
@@ -381,13 +351,134 @@ func (p *jsonParser) value(depth int) (ast.Value, error) {
 				break digits
 			}
 		}
-		num := p.b[start:p.i]
-		if !json.Valid(num) {
+		if !json.Valid(p.b[start:p.i]) {
 			return nil, errArgsJSON
 		}
-		return ast.Number(num), nil
+		// As ast.InterfaceToValue does for decoded arguments: an exponent
+		// out of OPA's range is refused (its arithmetic would be huge).
+		n, err := ast.NumberChecked(p.s[start:p.i])
+		if err != nil {
+			return nil, fmt.Errorf("policy: arguments: %w", err)
+		}
+		return n, nil
 	}
 	return nil, errArgsJSON
+}
+
+// object parses a JSON object at p.i (the opening brace).
+func (p *jsonParser) object(depth int) (ast.Value, error) {
+	p.i++
+	p.ws()
+	if p.i < len(p.b) && p.b[p.i] == '}' {
+		p.i++
+		return ast.NewObject(), nil
+	}
+	start := len(p.items)
+	defer func() {
+		clear(p.items[start:])
+		p.items = p.items[:start]
+	}()
+	for {
+		p.ws()
+		if p.i >= len(p.b) || p.b[p.i] != '"' {
+			return nil, errArgsJSON
+		}
+		k, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		p.ws()
+		if p.i >= len(p.b) || p.b[p.i] != ':' {
+			return nil, errArgsJSON
+		}
+		p.i++
+		v, err := p.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		p.items = append(p.items, ast.Item(p.term(k), p.term(v)))
+		p.ws()
+		if p.i >= len(p.b) {
+			return nil, errArgsJSON
+		}
+		if p.b[p.i] == ',' {
+			p.i++
+			continue
+		}
+		if p.b[p.i] != '}' {
+			return nil, errArgsJSON
+		}
+		p.i++
+		items := p.items[start:]
+		if !duplicateKeys(items) {
+			return ast.NewObject(items...), nil // copies the items
+		}
+		// Later duplicates win, as in encoding/json.
+		obj := ast.NewObject()
+		for _, it := range items {
+			obj.Insert(it[0], it[1])
+		}
+		return obj, nil
+	}
+}
+
+// duplicateKeys reports whether an object's members repeat a key.
+func duplicateKeys(items [][2]*ast.Term) bool {
+	if len(items) > 16 {
+		seen := make(map[ast.String]struct{}, len(items))
+		for _, it := range items {
+			k := it[0].Value.(ast.String)
+			if _, ok := seen[k]; ok {
+				return true
+			}
+			seen[k] = struct{}{}
+		}
+		return false
+	}
+	for i := 1; i < len(items); i++ {
+		for j := 0; j < i; j++ {
+			if items[i][0].Value.(ast.String) == items[j][0].Value.(ast.String) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// array parses a JSON array at p.i (the opening bracket).
+func (p *jsonParser) array(depth int) (ast.Value, error) {
+	p.i++
+	p.ws()
+	if p.i < len(p.b) && p.b[p.i] == ']' {
+		p.i++
+		return ast.NewArray(), nil
+	}
+	start := len(p.elems)
+	defer func() {
+		clear(p.elems[start:])
+		p.elems = p.elems[:start]
+	}()
+	for {
+		v, err := p.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		p.elems = append(p.elems, p.term(v))
+		p.ws()
+		if p.i >= len(p.b) {
+			return nil, errArgsJSON
+		}
+		if p.b[p.i] == ',' {
+			p.i++
+			continue
+		}
+		if p.b[p.i] != ']' {
+			return nil, errArgsJSON
+		}
+		p.i++
+		// NewArray keeps its argument: give it its own slice.
+		return ast.NewArray(slices.Clone(p.elems[start:])...), nil
+	}
 }
 
 // str parses a JSON string at p.i (the opening quote).
@@ -402,7 +493,7 @@ func (p *jsonParser) str() (ast.String, error) {
 			p.i++
 			raw := p.b[start:p.i]
 			if simple && utf8.Valid(raw) {
-				return ast.String(raw[1 : len(raw)-1]), nil
+				return ast.String(p.s[start+1 : p.i-1]), nil
 			}
 			// Escapes or invalid UTF-8: decode exactly as encoding/json does.
 			var s string

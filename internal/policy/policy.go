@@ -174,11 +174,14 @@ type prepared struct {
 	// txn is one read transaction for every evaluation: the store is never
 	// written after preparation, and inmem read transactions are safe for
 	// concurrent readers.
-	txn     storage.Transaction
-	data    *dataCache
-	modules int
-	dir     string
-	opts    Options
+	txn  storage.Transaction
+	data *dataCache
+	// residuals specialise decisions per principal and tool (see
+	// residual.go); nil when every decision uses query.
+	residuals *residuals
+	modules   int
+	dir       string
+	opts      Options
 }
 
 // Load compiles the policies in dir and returns a ready Engine.
@@ -258,6 +261,7 @@ func prepare(ctx context.Context, dir string, opts Options) (*prepared, error) {
 		rego.StrictBuiltinErrors(true),
 	}
 	modules := 0
+	sources := map[string]string{}
 	data := map[string]any{}
 	for _, ent := range entries {
 		name := ent.Name()
@@ -277,6 +281,7 @@ func prepare(ctx context.Context, dir string, opts Options) (*prepared, error) {
 				return nil, fmt.Errorf("policy: %s: package bulwark.engine is reserved", name)
 			}
 			ropts = append(ropts, rego.Module(path, string(b)))
+			sources[path] = string(b)
 			modules++
 		case name == "data.json":
 			b, err := os.ReadFile(path)
@@ -309,7 +314,30 @@ func prepare(ctx context.Context, dir string, opts Options) (*prepared, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy: store: %w", err)
 	}
-	return &prepared{compiler: compiler, query: query, store: store, txn: txn, data: &dataCache{}, modules: modules, dir: dir, opts: opts}, nil
+	return &prepared{
+		compiler: compiler, query: query, store: store, txn: txn, data: &dataCache{},
+		residuals: prepareResiduals(sources, compiler, data),
+		modules:   modules, dir: dir, opts: opts,
+	}, nil
+}
+
+// prepareResiduals sets up per-(principal, tool) partial evaluation, or
+// returns nil: then every decision evaluates the full query, which is
+// always correct, only slower.
+func prepareResiduals(sources map[string]string, compiler *ast.Compiler, data map[string]any) *residuals {
+	parsed := make(map[string]*ast.Module, len(sources))
+	for path, src := range sources {
+		m, err := ast.ParseModuleWithOpts(path, src, ast.ParserOptions{RegoVersion: ast.RegoV1})
+		if err != nil {
+			return nil
+		}
+		parsed[path] = m
+	}
+	rs, err := newResiduals(parsed, compiler, data)
+	if err != nil {
+		return nil
+	}
+	return rs
 }
 
 // noMetrics is shared by all evaluations: nothing reads them.
@@ -323,46 +351,51 @@ func (e *Engine) Decide(ctx context.Context, in Input) (Result, error) {
 	if p == nil {
 		return failed(), errors.New("policy: no policy loaded")
 	}
-	input, err := e.inputValue(in, p.opts)
+	if in.Time.IsZero() {
+		in.Time = p.opts.Now()
+	}
+	now := e.cache.time(in.Time, p.opts.Location)
+	input, err := e.inputValue(in, now)
 	if err != nil {
 		return failed(), err
 	}
-	// Cancellation without a goroutine per evaluation: the caller's context
-	// and the evaluation budget both trip the same topdown cancel.
-	cancel := topdown.NewCancel()
-	stop := context.AfterFunc(ctx, cancel.Cancel)
-	defer stop()
-	timer := time.AfterFunc(p.opts.Timeout, cancel.Cancel)
-	defer timer.Stop()
+	// Cancellation without a timer or goroutine per evaluation: topdown
+	// polls the deadline, which looks at the caller's context and the
+	// evaluation budget.
 	if ctx.Err() != nil {
 		return failed(), fmt.Errorf("policy: evaluate: %w", context.Cause(ctx))
 	}
-	q := topdown.NewQuery(p.query).
-		WithCompiler(p.compiler).
+	s := getScratch(ctx, p.opts.Timeout)
+	defer putScratch(s)
+	query, compiler := p.query, p.compiler
+	if p.residuals != nil {
+		var buf [256]byte
+		if key, ok := p.residuals.appendKey(buf[:0], in.Principal, in.Tool, now); ok {
+			if r := p.residuals.get(ctx, key, in, now, p, &s.deadline); r.compiler != nil {
+				query, compiler = r.query, r.compiler
+			}
+		}
+	}
+	q := topdown.NewQuery(query).
+		WithCompiler(compiler).
 		WithStore(p.store).
 		WithTransaction(p.txn).
 		WithBaseCache(p.data).
+		WithVirtualCache(&s.vc).
 		WithInput(ast.NewTerm(input)).
 		WithMetrics(noMetrics).
 		WithStrictBuiltinErrors(true).
-		WithCancel(cancel)
-	var res Result
-	n := 0
-	err = q.Iter(ctx, func(qr topdown.QueryResult) error {
-		n++
-		res, err = toResult(qr)
-		return err
-	})
-	if err != nil {
-		if cancel.Cancelled() && ctx.Err() == nil {
+		WithCancel(&s.deadline)
+	if err := q.Iter(ctx, s.onResult); err != nil {
+		if s.deadline.TimedOut() {
 			err = fmt.Errorf("policy evaluation exceeded %v: %w", p.opts.Timeout, err)
 		}
 		return failed(), fmt.Errorf("policy: evaluate: %w", err)
 	}
-	if n != 1 {
+	if s.n != 1 {
 		return failed(), errors.New("policy: evaluate: undefined result")
 	}
-	return res, nil
+	return s.res, nil
 }
 
 func failed() Result { return Result{Effect: Deny, Reasons: []string{"policy evaluation failed"}} }
@@ -392,9 +425,19 @@ func toResult(qr topdown.QueryResult) (Result, error) {
 	return Result{Effect: Deny, Reasons: []string{"no policy allows this call"}}, nil
 }
 
+// allowed reads the allow binding: a non-empty array from the full query's
+// comprehension, true from a residual's data.bulwark.engine.allow.
 func allowed(t *ast.Term) bool {
-	a, ok := t.Value.(*ast.Array)
-	return ok && a.Len() > 0
+	if t == nil {
+		return false
+	}
+	switch v := t.Value.(type) {
+	case *ast.Array:
+		return v.Len() > 0
+	case ast.Boolean:
+		return bool(v)
+	}
+	return false
 }
 
 // reasons reads a set (or array) of reason strings, sorted; nil (no such
@@ -403,32 +446,28 @@ func reasons(t *ast.Term) ([]string, error) {
 	if t == nil {
 		return nil, nil
 	}
-	v := t.Value
-	var out []string
-	add := func(t *ast.Term) error {
-		s, ok := t.Value.(ast.String)
-		if !ok {
-			return fmt.Errorf("reason %v is not a string", t)
-		}
-		out = append(out, string(s))
-		return nil
-	}
-	switch c := v.(type) {
+	var elems []*ast.Term
+	switch c := t.Value.(type) {
 	case ast.Set:
-		if c.Len() == 0 {
-			return nil, nil
-		}
-		out = make([]string, 0, c.Len())
-		if err := c.Iter(add); err != nil {
-			return nil, err
-		}
+		elems = c.Slice() // the set's own sorted slice: read only
 	case *ast.Array:
-		out = make([]string, 0, c.Len())
-		if err := c.Iter(add); err != nil {
-			return nil, err
+		elems = make([]*ast.Term, c.Len())
+		for i := range elems {
+			elems[i] = c.Elem(i)
 		}
 	default:
-		return nil, fmt.Errorf("reasons are a %s, not a set", ast.ValueName(v))
+		return nil, fmt.Errorf("reasons are a %s, not a set", ast.ValueName(t.Value))
+	}
+	if len(elems) == 0 {
+		return nil, nil
+	}
+	out := make([]string, len(elems))
+	for i, e := range elems {
+		s, ok := e.Value.(ast.String)
+		if !ok {
+			return nil, fmt.Errorf("a reason is a %s, not a string", ast.ValueName(e.Value))
+		}
+		out[i] = string(s)
 	}
 	sort.Strings(out)
 	return out, nil
@@ -448,16 +487,16 @@ func obligations(t *ast.Term) ([]Obligation, error) {
 	var elems []*ast.Term
 	switch c := v.(type) {
 	case ast.Set:
-		if c.Len() == 0 {
-			return nil, nil
-		}
-		c.Sorted().Foreach(func(t *ast.Term) { elems = append(elems, t) })
+		elems = c.Slice() // the set's own sorted slice: read only
 	case *ast.Array:
 		c.Foreach(func(t *ast.Term) { elems = append(elems, t) })
 	default:
 		return nil, errors.New("policy: obligations are not a set")
 	}
-	var obls []Obligation
+	if len(elems) == 0 {
+		return nil, nil
+	}
+	obls := make([]Obligation, 0, len(elems))
 	for _, t := range elems {
 		o, ok := t.Value.(ast.Object)
 		if !ok {
