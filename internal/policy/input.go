@@ -373,6 +373,9 @@ func (p *jsonParser) object(depth int) (ast.Value, error) {
 		p.i++
 		return ast.NewObject(), nil
 	}
+	if p.items == nil {
+		p.items = make([][2]*ast.Term, 0, 8)
+	}
 	start := len(p.items)
 	defer func() {
 		clear(p.items[start:])
@@ -452,6 +455,9 @@ func (p *jsonParser) array(depth int) (ast.Value, error) {
 	if p.i < len(p.b) && p.b[p.i] == ']' {
 		p.i++
 		return ast.NewArray(), nil
+	}
+	if p.elems == nil {
+		p.elems = make([]*ast.Term, 0, 8)
 	}
 	start := len(p.elems)
 	defer func() {

@@ -376,13 +376,14 @@ func (e *Engine) Decide(ctx context.Context, in Input) (Result, error) {
 			}
 		}
 	}
+	s.input.Value = input
 	q := topdown.NewQuery(query).
 		WithCompiler(compiler).
 		WithStore(p.store).
 		WithTransaction(p.txn).
 		WithBaseCache(p.data).
 		WithVirtualCache(&s.vc).
-		WithInput(ast.NewTerm(input)).
+		WithInput(&s.input).
 		WithMetrics(noMetrics).
 		WithStrictBuiltinErrors(true).
 		WithCancel(&s.deadline)

@@ -6,15 +6,17 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/topdown"
 )
 
 // evalScratch is what one evaluation needs besides the query, reused
 // across decisions so that a decision does not allocate it: the rule-value
-// cache, the cancellation and the result.
+// cache, the cancellation, the input term and the result.
 type evalScratch struct {
 	vc       virtualCache
 	deadline deadline
+	input    ast.Term
 	res      Result
 	err      error
 	n        int
@@ -38,6 +40,7 @@ func getScratch(ctx context.Context, timeout time.Duration) *evalScratch {
 func putScratch(s *evalScratch) {
 	s.vc.reset()
 	s.deadline.ctx = nil
+	s.input = ast.Term{}
 	s.res, s.err, s.n = Result{}, nil, 0
 	scratches.Put(s)
 }
