@@ -130,6 +130,9 @@ func newResiduals(modules map[string]*ast.Module, policy *ast.Compiler, data map
 	if _, ok := data[residualNamespace]; ok {
 		return nil, nil
 	}
+	if b, ok := data["bulwark"].(map[string]any); ok && b["engine"] != nil {
+		return nil, nil // data.bulwark.engine would shadow engineModule
+	}
 	if len(policy.GetRules(ast.Ref{ast.DefaultRootDocument, ast.StringTerm(residualNamespace)})) > 0 {
 		return nil, nil
 	}
