@@ -25,21 +25,24 @@ import (
 // timezone can be known, so a residual lasts at least an hour.
 //
 // The residual must decide exactly as the full query does, fail-closed
-// cases included. Where OPA's partial evaluation could decide differently,
-// the (principal, tool, time) key, or the whole policy, uses the full query
-// instead:
+// cases included. Where OPA's partial evaluation could decide differently
+// it is kept from doing so, or the (principal, tool, time) key, or the whole
+// policy, uses the full query instead:
 //
 //   - Inlining a rule into its callers can lose a conflict (two values: an
-//     evaluation error, which denies), and copy propagation can turn a
-//     function's output variable into a constant, which skips the other
-//     definitions and so the conflict. Shallow inlining keeps every rule
-//     that depends on an unknown as a support rule, evaluated per call with
-//     OPA's conflict checks, and disables copy propagation.
+//     evaluation error, which denies): the callers see two alternatives.
+//     Rules that could produce two values (complete rules and partial
+//     objects whose definitions do not all have the same constant value,
+//     see conflicting) are never inlined: they stay support rules of the
+//     residual, evaluated per call with OPA's conflict checks, and a ref
+//     to them still evaluates every definition, whatever it is compared
+//     with. The usual `payment_tool if ...` (the constant true) is inlined.
 //   - A function whose arguments are all known runs during partial
-//     evaluation without its conflict check. A policy with a function that
-//     could produce two values (conflictingFunctions) always uses the full
-//     query. Complete rules and partial objects keep their checks: a
-//     conflict during partial evaluation is an error, and errors fall back.
+//     evaluation without its conflict check, and copy propagation can turn
+//     a function's output variable into a constant, which skips the other
+//     definitions and so the conflict. A policy with a function that could
+//     produce two values (conflictingFunctions) always uses the full query;
+//     the usual `f(x) if ...` cannot conflict.
 //   - Partial evaluation drops a body that fails type checking once known
 //     values are plugged in ("it can never succeed"); with strict builtin
 //     errors a builtin called with the wrong type is an error, not a
@@ -108,6 +111,7 @@ type residuals struct {
 	toolKnown      [len(toolFields)]bool
 	timeKnown      [len(timeFields)]bool
 	unknowns       []*ast.Term
+	noInline       []ast.Ref
 
 	mu sync.RWMutex
 	m  map[string]*residual
@@ -168,7 +172,7 @@ func newResiduals(modules map[string]*ast.Module, policy *ast.Compiler, data map
 	if err != nil {
 		return nil, err
 	}
-	rs := &residuals{compiler: c, query: query, policy: policy}
+	rs := &residuals{compiler: c, query: query, policy: policy, noInline: conflicting(c)}
 	var timeRead [len(timeFields)]bool
 	rs.principalKnown, rs.toolKnown, timeRead = inputFieldsRead(policy)
 	for i, f := range timeFields {
@@ -362,6 +366,50 @@ func conflictingFunctions(c *ast.Compiler) bool {
 	return false
 }
 
+// conflicting lists the rules (complete rules, functions, partial objects)
+// that could produce two values: all but those whose every definition has
+// the same constant value and no else.
+func conflicting(c *ast.Compiler) []ast.Ref {
+	type group struct {
+		path  ast.Ref
+		value *ast.Term
+		risky bool
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, m := range c.Modules {
+		for _, r := range m.Rules {
+			if r.Head.RuleKind() == ast.MultiValue || r.Default {
+				continue
+			}
+			path := r.Path()
+			k := path.String()
+			g, ok := groups[k]
+			if !ok {
+				g = &group{path: path}
+				groups[k] = g
+				order = append(order, k)
+			}
+			v := r.Head.Value
+			switch {
+			case r.Else != nil, !r.Head.Ref().IsGround(), v == nil, !v.IsGround():
+				g.risky = true
+			case g.value == nil:
+				g.value = v
+			case !g.value.Equal(v):
+				g.risky = true
+			}
+		}
+	}
+	var out []ast.Ref
+	for _, k := range order {
+		if g := groups[k]; g.risky {
+			out = append(out, g.path)
+		}
+	}
+	return out
+}
+
 // get returns the residual for the call's principal and tool, which key
 // (appendKey) identifies, building it on the first call.
 func (rs *residuals) get(ctx context.Context, key []byte, in Input, now *ast.Term, p *prepared, cancel topdown.Cancel) *residual {
@@ -396,7 +444,7 @@ func (rs *residuals) build(ctx context.Context, known *ast.Term, p *prepared, ca
 		WithTransaction(p.txn).
 		WithInput(known).
 		WithUnknowns(rs.unknowns).
-		WithShallowInlining(true).
+		WithDisableInlining(rs.noInline).
 		WithPartialNamespace(residualNamespace).
 		WithStrictBuiltinErrors(true).
 		WithMetrics(noMetrics).

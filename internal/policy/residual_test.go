@@ -169,11 +169,11 @@ f(x) := 1 if x != ""
 f(x) := 2 if x == "t"
 allow := true
 deny contains "one" if f(input.tool.name) == 1`},
-		{name: "conflicting complete rule on known values", use: "some", src: `
+		{name: "conflicting complete rule on known values", use: "all", src: `
 level := 1 if input.tool.name != ""
 level := 2 if input.tool.name == "t"
 allow if level > 0`},
-		{name: "conflicting partial object on known values", use: "some", src: `
+		{name: "conflicting partial object on known values", use: "all", src: `
 tags[input.tool.name] := 1
 tags.t := 2
 allow if tags[_] > 0`},
@@ -182,7 +182,7 @@ internal(addr) if endswith(addr, "@example.com")
 internal(addr) if addr == input.tool.name
 allow if input.tool.name != ""
 deny contains "external" if { some a in input.arguments.to; not internal(a) }`},
-		{name: "conflict from one definition on known values", use: "none", data: `{"list": [1, 2]}`, src: `
+		{name: "conflict from one definition on known values", use: "all", data: `{"list": [1, 2]}`, src: `
 pick := v if { some v in data.list; input.tool.name != "" }
 allow if pick > 0`},
 		{name: "conflict between known and unknown definitions", use: "all", src: `
@@ -255,6 +255,18 @@ require_approval contains "utc" if { input.time.timezone == "UTC"; startswith(in
 		{name: "reads the whole time", use: "all", src: `
 allow if count(input.time) == 6
 deny contains "weekend" if { some k, v in input.time; k == "weekday"; v == "Sunday"; input.arguments.a }`},
+		{name: "defined but false", use: "all", src: `
+allow := true
+deny contains "a is set" if { x := input.arguments.a; input.tool.name != "" }
+deny contains "b is set" if { _ = input.arguments.b }
+deny contains "n is set" if { y := input.arguments.n; y == y }
+require_approval contains "xs" if { z := input.arguments.xs; count(z) >= 0; w := z }`},
+		{name: "values through variables", use: "all", data: `{"limits": {"t": 10, "a": 1}}`, src: `
+limit := data.limits[input.tool.name]
+allow := true
+deny contains "over" if { n := input.arguments.n; lim := limit; n > lim }
+deny contains "no limit" if { not limit; input.arguments.n }
+obligations contains {"op": "redact", "path": p} if { p := input.arguments.paths[_]; startswith(p, "/") }`},
 		{name: "with", use: "none", src: `
 flagged if input.arguments.a
 allow if not flagged with input.arguments.a as false`},
@@ -266,7 +278,7 @@ allow if not flagged with input.arguments.a as false`},
 		`{}`, `{"a": true, "b": true}`, `{"a": true}`, `{"b": 1}`, `{"n": 5}`, `{"n": "s"}`, `{"n": 20}`, `{"n": 1}`,
 		`{"xs": [1, 2]}`, `{"xs": [1, -1]}`, `{"vs": [1, 1]}`, `{"vs": [1, 2]}`, `{"vs": []}`,
 		`{"limits": {"x": 2}}`, `{"limits": {"y": 2}}`, `{"limits": {"x": 1}}`,
-		`{"x": true}`, `{"to": ["a@example.com", "t"]}`, `{"to": ["x@evil.test"]}`, `{"paths": ["/a", "b"]}`, `{"paths": ["/a"]}`, `{"t": "a"}`, `{"t": "z"}`, `{"secret": 1, "n": 1}`,
+		`{"x": true}`, `{"a": false}`, `{"b": false, "n": false}`, `{"a": null, "xs": {}}`, `{"to": ["a@example.com", "t"]}`, `{"to": ["x@evil.test"]}`, `{"paths": ["/a", "b"]}`, `{"paths": ["/a"]}`, `{"t": "a"}`, `{"t": "z"}`, `{"secret": 1, "n": 1}`,
 	}
 	for _, pol := range policies {
 		t.Run(pol.name, func(t *testing.T) {
