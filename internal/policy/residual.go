@@ -124,7 +124,10 @@ type residual struct {
 	query    ast.Body
 }
 
-var fullQuery = &residual{}
+var (
+	fullQuery = &residual{}
+	building  = &residual{} // being built by another call: full query meanwhile
+)
 
 // newResiduals prepares partial evaluation for a policy, or returns nil when
 // the policy's decisions must all use the full query. modules are the
@@ -411,7 +414,9 @@ func conflicting(c *ast.Compiler) []ast.Ref {
 }
 
 // get returns the residual for the call's principal and tool, which key
-// (appendKey) identifies, building it on the first call.
+// (appendKey) identifies, building it on the first call. While one call
+// builds it, concurrent calls for the same key use the full query rather
+// than build it again or wait.
 func (rs *residuals) get(ctx context.Context, key []byte, in Input, now *ast.Term, p *prepared, cancel topdown.Cancel) *residual {
 	rs.mu.RLock()
 	r := rs.m[string(key)]
@@ -419,18 +424,32 @@ func (rs *residuals) get(ctx context.Context, key []byte, in Input, now *ast.Ter
 	if r != nil {
 		return r
 	}
-	r, err := rs.build(ctx, rs.known(in.Principal, in.Tool, now), p, cancel)
-	if err != nil {
-		// Cancelled or timed out: decide with the full query this time,
-		// try again next time.
-		return fullQuery
-	}
 	rs.mu.Lock()
+	if r = rs.m[string(key)]; r != nil {
+		rs.mu.Unlock()
+		return r
+	}
 	if rs.m == nil || len(rs.m) >= maxResiduals {
 		rs.m = make(map[string]*residual)
 	}
-	rs.m[string(key)] = r
+	rs.m[string(key)] = building
 	rs.mu.Unlock()
+
+	r, err := rs.build(ctx, rs.known(in.Principal, in.Tool, now), p, cancel)
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if err != nil {
+		// Cancelled or timed out: decide with the full query this time,
+		// build it next time.
+		if rs.m[string(key)] == building {
+			delete(rs.m, string(key))
+		}
+		return fullQuery
+	}
+	if len(rs.m) >= maxResiduals {
+		rs.m = make(map[string]*residual)
+	}
+	rs.m[string(key)] = r
 	return r
 }
 

@@ -318,3 +318,22 @@ allow if not flagged with input.arguments.a as false`},
 		})
 	}
 }
+
+// TestResidualBeingBuilt: a call whose residual another call is building
+// decides with the full query and leaves the build to that call.
+func TestResidualBeingBuilt(t *testing.T) {
+	opts := Options{Now: func() time.Time { return tuesday10 }, Timeout: time.Minute}
+	fast := loadExamples(t, opts)
+	full := fullQueryEngine(t, examples, opts)
+	in := Input{Principal: Principal{Roles: []string{"payments"}}, Tool: Tool{Name: "transfer_funds"}, Arguments: json.RawMessage(`{"amount": 250, "currency": "EUR"}`)}
+	p := fast.cur.Load()
+	key, ok := p.residuals.appendKey(nil, in.Principal, in.Tool, fast.cache.time(tuesday10, time.UTC))
+	if !ok {
+		t.Fatal("appendKey() not ok for a tool with known hints only")
+	}
+	p.residuals.m = map[string]*residual{string(key): building}
+	decideBoth(t, fast, full, in)
+	if r := p.residuals.m[string(key)]; r != building {
+		t.Errorf("residual after a call during its build = %p; want still building (%p)", r, building)
+	}
+}
