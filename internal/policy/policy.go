@@ -176,7 +176,7 @@ type prepared struct {
 	// concurrent readers.
 	txn  storage.Transaction
 	data *dataCache
-	// residuals specialise decisions per principal and tool (see
+	// residuals specialise decisions per principal, tool and hour (see
 	// residual.go); nil when every decision uses query.
 	residuals *residuals
 	modules   int
@@ -321,7 +321,7 @@ func prepare(ctx context.Context, dir string, opts Options) (*prepared, error) {
 	}, nil
 }
 
-// prepareResiduals sets up per-(principal, tool) partial evaluation, or
+// prepareResiduals sets up per-(principal, tool, hour) partial evaluation, or
 // returns nil: then every decision evaluates the full query, which is
 // always correct, only slower.
 func prepareResiduals(sources map[string]string, compiler *ast.Compiler, data map[string]any) *residuals {

@@ -61,7 +61,7 @@ import (
 
 // residualNamespace is the package prefix of a residual's support rules.
 // The residual is compiled on its own, so it only has to differ from what
-// the data document holds; prepare checks that it does.
+// the data document holds; newResiduals checks that it does.
 const residualNamespace = "bulwark_residual"
 
 // maxResiduals bounds the residual cache; a full cache is emptied.
@@ -79,7 +79,7 @@ default allow := false
 allow if data.bulwark.tools.allow == true
 `
 
-// peQuery is the decision query partially evaluated per (principal, tool).
+// peQuery is the decision query that is partially evaluated per key.
 func peQuery(c *ast.Compiler) ast.Body {
 	var body ast.Body
 	for _, r := range []struct {
@@ -95,7 +95,8 @@ func peQuery(c *ast.Compiler) ast.Body {
 	return body
 }
 
-// residuals partially evaluates and caches decisions per (principal, tool).
+// residuals partially evaluates the decision per key (the principal, tool
+// and time fields the policy reads) and caches the residuals.
 type residuals struct {
 	compiler *ast.Compiler // the policy plus engineModule, builtins of any type
 	query    ast.Body      // peQuery, compiled
@@ -111,14 +112,14 @@ type residuals struct {
 	toolKnown      [len(toolFields)]bool
 	timeKnown      [len(timeFields)]bool
 	unknowns       []*ast.Term
-	noInline       []ast.Ref
+	noInline       []ast.Ref // rules that could conflict: never inlined
 
 	mu sync.RWMutex
 	m  map[string]*residual
 }
 
-// residual is a decision query specialised to one principal and tool; a
-// nil compiler means the full query decides.
+// residual is the decision query specialised to one key; a nil compiler
+// means the full query decides.
 type residual struct {
 	compiler *ast.Compiler
 	query    ast.Body
@@ -413,7 +414,7 @@ func conflicting(c *ast.Compiler) []ast.Ref {
 	return out
 }
 
-// get returns the residual for the call's principal and tool, which key
+// get returns the residual for the call's principal, tool and time, which key
 // (appendKey) identifies, building it on the first call. While one call
 // builds it, concurrent calls for the same key use the full query rather
 // than build it again or wait.
