@@ -370,8 +370,8 @@ func (e *Engine) Decide(ctx context.Context, in Input) (Result, error) {
 	query, compiler := p.query, p.compiler
 	if p.residuals != nil {
 		var buf [256]byte
-		if key, ok := p.residuals.appendKey(buf[:0], in.Principal, in.Tool, now); ok {
-			if r := p.residuals.get(ctx, key, in, now, p, &s.deadline); r.compiler != nil {
+		if key, timeLen, ok := p.residuals.appendKey(buf[:0], in.Principal, in.Tool, now); ok {
+			if r := p.residuals.get(ctx, key, timeLen, in, now, p, &s.deadline); r.compiler != nil {
 				query, compiler = r.query, r.compiler
 			}
 		}

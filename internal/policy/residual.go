@@ -64,7 +64,7 @@ import (
 // the data document holds; newResiduals checks that it does.
 const residualNamespace = "bulwark_residual"
 
-// maxResiduals bounds the residual cache; a full cache is emptied.
+// maxResiduals bounds the residuals of one time key; a full map is emptied.
 const maxResiduals = 1024
 
 // engineModule defines data.bulwark.engine.allow for partial evaluation:
@@ -114,8 +114,13 @@ type residuals struct {
 	unknowns       []*ast.Term
 	noInline       []ast.Ref // rules that could conflict: never inlined
 
-	mu sync.RWMutex
-	m  map[string]*residual
+	// The residuals of the newest time key (its weekday, hour and timezone)
+	// and of the one before: a new hour retires the hour before last, so
+	// the cache holds about two hours' worth of principals and tools.
+	mu       sync.RWMutex
+	m, prev  map[string]*residual
+	hour     string // time part of the keys in m
+	prevHour string // and in prev
 }
 
 // residual is the decision query specialised to one key; a nil compiler
@@ -252,11 +257,25 @@ func inputFieldsRead(c *ast.Compiler) (principal [len(principalFields)]bool, too
 	return principal, tool, tm
 }
 
-// appendKey appends the key of the residual for a call: its known fields.
-// now is the call's input.time. ok is false when the tool's annotations
-// are known and hold more than the known hints (those calls use the full
-// query).
-func (rs *residuals) appendKey(key []byte, p Principal, t Tool, now *ast.Term) (_ []byte, ok bool) {
+// appendKey appends the key of the residual for a call: its known fields,
+// the time's first (timeLen bytes). now is the call's input.time. ok is
+// false when the tool's annotations are known and hold more than the known
+// hints (those calls use the full query).
+func (rs *residuals) appendKey(key []byte, p Principal, t Tool, now *ast.Term) (_ []byte, timeLen int, ok bool) {
+	start := len(key)
+	for i, f := range timeFields {
+		if rs.timeKnown[i] {
+			// weekday and timezone are strings, hour a number: both
+			// printed as they are.
+			switch v := now.Get(f).Value.(type) {
+			case ast.String:
+				key = appendKey(key, string(v))
+			case ast.Number:
+				key = appendKey(key, string(v))
+			}
+		}
+	}
+	timeLen = len(key) - start
 	pv := [...]string{p.KeyID, p.App, p.Tenant, p.Agent, p.EndUser}
 	for i, v := range pv {
 		if rs.principalKnown[i] {
@@ -278,19 +297,7 @@ func (rs *residuals) appendKey(key []byte, p Principal, t Tool, now *ast.Term) (
 	if rs.toolKnown[3] {
 		key, ok = appendHints(key, t)
 	}
-	for i, f := range timeFields {
-		if rs.timeKnown[i] {
-			// weekday and timezone are strings, hour a number: both
-			// printed as they are.
-			switch v := now.Get(f).Value.(type) {
-			case ast.String:
-				key = appendKey(key, string(v))
-			case ast.Number:
-				key = appendKey(key, string(v))
-			}
-		}
-	}
-	return key, ok
+	return key, timeLen, ok
 }
 
 // known is the input known to partial evaluation: the known fields of the
@@ -415,25 +422,22 @@ func conflicting(c *ast.Compiler) []ast.Ref {
 }
 
 // get returns the residual for the call's principal, tool and time, which key
-// (appendKey) identifies, building it on the first call. While one call
-// builds it, concurrent calls for the same key use the full query rather
-// than build it again or wait.
-func (rs *residuals) get(ctx context.Context, key []byte, in Input, now *ast.Term, p *prepared, cancel topdown.Cancel) *residual {
+// (appendKey; its first timeLen bytes are the time) identifies, building it
+// on the first call. While one call builds it, concurrent calls for the
+// same key use the full query rather than build it again or wait.
+func (rs *residuals) get(ctx context.Context, key []byte, timeLen int, in Input, now *ast.Term, p *prepared, cancel topdown.Cancel) *residual {
 	rs.mu.RLock()
-	r := rs.m[string(key)]
+	r := rs.lookup(key)
 	rs.mu.RUnlock()
 	if r != nil {
 		return r
 	}
 	rs.mu.Lock()
-	if r = rs.m[string(key)]; r != nil {
+	if r = rs.lookup(key); r != nil {
 		rs.mu.Unlock()
 		return r
 	}
-	if rs.m == nil || len(rs.m) >= maxResiduals {
-		rs.m = make(map[string]*residual)
-	}
-	rs.m[string(key)] = building
+	rs.store(key, timeLen, building)
 	rs.mu.Unlock()
 
 	r, err := rs.build(ctx, rs.known(in.Principal, in.Tool, now), p, cancel)
@@ -442,16 +446,41 @@ func (rs *residuals) get(ctx context.Context, key []byte, in Input, now *ast.Ter
 	if err != nil {
 		// Cancelled or timed out: decide with the full query this time,
 		// build it next time.
-		if rs.m[string(key)] == building {
+		if rs.lookup(key) == building {
 			delete(rs.m, string(key))
+			delete(rs.prev, string(key))
 		}
 		return fullQuery
 	}
-	if len(rs.m) >= maxResiduals {
-		rs.m = make(map[string]*residual)
-	}
-	rs.m[string(key)] = r
+	rs.store(key, timeLen, r)
 	return r
+}
+
+// lookup finds key's residual; rs.mu is held.
+func (rs *residuals) lookup(key []byte) *residual {
+	if r := rs.m[string(key)]; r != nil {
+		return r
+	}
+	return rs.prev[string(key)]
+}
+
+// store records key's residual; rs.mu is held for writing. A key of a new
+// time starts a new map and retires the oldest; a full map is emptied.
+func (rs *residuals) store(key []byte, timeLen int, r *residual) {
+	hour := key[:timeLen]
+	m := &rs.m
+	switch {
+	case rs.m != nil && string(hour) == rs.hour:
+	case rs.prev != nil && string(hour) == rs.prevHour:
+		m = &rs.prev
+	default:
+		rs.prev, rs.prevHour = rs.m, rs.hour
+		rs.m, rs.hour = nil, string(hour)
+	}
+	if *m == nil || len(*m) >= maxResiduals {
+		*m = make(map[string]*residual)
+	}
+	(*m)[string(key)] = r
 }
 
 // build partially evaluates the decision for the known input (principal

@@ -32,11 +32,13 @@ func residualsBuilt(e *Engine) (used, full int) {
 	}
 	rs.mu.RLock()
 	defer rs.mu.RUnlock()
-	for _, r := range rs.m {
-		if r.compiler != nil {
-			used++
-		} else {
-			full++
+	for _, m := range []map[string]*residual{rs.m, rs.prev} {
+		for _, r := range m {
+			if r.compiler != nil {
+				used++
+			} else {
+				full++
+			}
 		}
 	}
 	return used, full
@@ -111,19 +113,20 @@ func TestResidualMatchesFullQuery(t *testing.T) {
 		time.Date(2026, 11, 17, 23, 0, 0, 0, time.UTC),
 		time.Date(2026, 11, 22, 11, 30, 0, 0, time.UTC),
 	}
-	for _, p := range principals {
-		for _, tl := range tools {
-			for _, a := range args {
-				for _, f := range findings {
-					for _, tm := range times {
+	for _, tm := range times {
+		for _, p := range principals {
+			for _, tl := range tools {
+				for _, a := range args {
+					for _, f := range findings {
 						decideBoth(t, fast, full, Input{Principal: p, Tool: tl, Arguments: json.RawMessage(a), Findings: f, Time: tm})
 					}
 				}
 			}
 		}
 	}
+	// One residual per roles, tool and hour; the last two hours are kept.
 	used, fellBack := residualsBuilt(fast)
-	if want := len(principals) * (len(tools) - 1) * len(times); used != want || fellBack != 0 {
+	if want := len(principals) * (len(tools) - 1) * 2; used != want || fellBack != 0 {
 		t.Errorf("residuals used %d, fell back %d; want %d, 0", used, fellBack, want)
 	}
 	// The example policies read the roles, not who the end user or agent
@@ -131,7 +134,7 @@ func TestResidualMatchesFullQuery(t *testing.T) {
 	for i := range 20 {
 		p := principals[2]
 		p.EndUser, p.Agent, p.KeyID = fmt.Sprintf("u-%d", i), fmt.Sprintf("agent-%d", i), "k"
-		decideBoth(t, fast, full, Input{Principal: p, Tool: tools[0], Arguments: json.RawMessage(args[2]), Time: tuesday10})
+		decideBoth(t, fast, full, Input{Principal: p, Tool: tools[0], Arguments: json.RawMessage(args[2]), Time: times[len(times)-1]})
 	}
 	if again, _ := residualsBuilt(fast); again != used {
 		t.Errorf("residuals after 20 more end users = %d; want %d (shared)", again, used)
@@ -327,7 +330,7 @@ func TestResidualBeingBuilt(t *testing.T) {
 	full := fullQueryEngine(t, examples, opts)
 	in := Input{Principal: Principal{Roles: []string{"payments"}}, Tool: Tool{Name: "transfer_funds"}, Arguments: json.RawMessage(`{"amount": 250, "currency": "EUR"}`)}
 	p := fast.cur.Load()
-	key, ok := p.residuals.appendKey(nil, in.Principal, in.Tool, fast.cache.time(tuesday10, time.UTC))
+	key, _, ok := p.residuals.appendKey(nil, in.Principal, in.Tool, fast.cache.time(tuesday10, time.UTC))
 	if !ok {
 		t.Fatal("appendKey() not ok for a tool with known hints only")
 	}
@@ -335,5 +338,25 @@ func TestResidualBeingBuilt(t *testing.T) {
 	decideBoth(t, fast, full, in)
 	if r := p.residuals.m[string(key)]; r != building {
 		t.Errorf("residual after a call during its build = %p; want still building (%p)", r, building)
+	}
+}
+
+// TestResidualHours: residuals of the newest two time keys are kept; a
+// third retires the oldest, and a late call for the previous hour neither
+// rotates nor drops anything.
+func TestResidualHours(t *testing.T) {
+	rs := &residuals{}
+	r := &residual{}
+	key := func(hour, rest string) []byte { return []byte(hour + rest) }
+	has := func(hour, rest string) bool { return rs.lookup(key(hour, rest)) != nil }
+	rs.store(key("h1", "a"), 2, r)
+	rs.store(key("h2", "a"), 2, r)
+	rs.store(key("h1", "b"), 2, r) // late call for the previous hour
+	if !has("h1", "a") || !has("h1", "b") || !has("h2", "a") {
+		t.Fatalf("after h1, h2, late h1: h1/a %v h1/b %v h2/a %v; want all kept", has("h1", "a"), has("h1", "b"), has("h2", "a"))
+	}
+	rs.store(key("h3", "a"), 2, r)
+	if has("h1", "a") || has("h1", "b") || !has("h2", "a") || !has("h3", "a") {
+		t.Errorf("after h3: h1/a %v h1/b %v h2/a %v h3/a %v; want only h2 and h3 kept", has("h1", "a"), has("h1", "b"), has("h2", "a"), has("h3", "a"))
 	}
 }
