@@ -126,10 +126,30 @@ func startGateway(ctx context.Context, bin, dir, cfg, listen string) (*gateway, 
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		return nil, err
 	}
-	g := &gateway{dataURL: "http://" + listen}
-	g.cmd = exec.CommandContext(ctx, bin, "serve", "--config", path)
+	return startChild(ctx, exec.CommandContext(ctx, bin, "serve", "--config", path), dir, listen)
+}
+
+// startBaseline runs this program as the baseline proxy (baseline.go) in
+// front of upstream and waits until it answers.
+func startBaseline(ctx context.Context, dir, listen, upstream string) (*gateway, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, self, baselineArgs(listen, upstream)...)
+	cmd.Env = append(os.Environ(), baselineEnv+"=1")
+	return startChild(ctx, cmd, dir, listen)
+}
+
+// startChild starts cmd (a server on listen) and waits until /readyz
+// answers.
+func startChild(ctx context.Context, cmd *exec.Cmd, dir, listen string) (*gateway, error) {
+	g := &gateway{dataURL: "http://" + listen, cmd: cmd}
 	g.cmd.Dir = dir
-	g.cmd.Env = append(os.Environ(), "BULWARK_LOAD_UPSTREAM_KEY=sk-upstream-load")
+	if g.cmd.Env == nil {
+		g.cmd.Env = os.Environ()
+	}
+	g.cmd.Env = append(g.cmd.Env, "BULWARK_LOAD_UPSTREAM_KEY=sk-upstream-load")
 	g.cmd.Stderr = &g.stderr
 	g.cmd.Stdout = &g.stderr
 	if err := g.cmd.Start(); err != nil {

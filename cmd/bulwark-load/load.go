@@ -61,15 +61,39 @@ func chatBody(n int, stream bool) []byte {
 // openLoop sends rate requests per second for d (after an unmeasured warm-up)
 // and records each latency from the request's due time.
 func openLoop(ctx context.Context, c *http.Client, t target, body []byte, rate float64, warmup, d time.Duration) runResult {
+	return openLoopBlocks(ctx, c, []target{t}, body, rate, warmup, d, 0)[0]
+}
+
+// openLoopBlocks is one open-loop schedule of rate requests per second that
+// takes turns between the targets in blocks of the given length: with two
+// targets and 1s blocks, second 0 goes to the first, second 1 to the
+// second, and so on. Each target gets warmup and then d of measured
+// requests. Taking turns exposes both targets to the same background
+// (other processes, the machine's own noise) over the whole run, so their
+// difference is not a difference of two unrelated periods. block 0 means
+// one block per target (warm-up and measurement of the first, then of the
+// second).
+func openLoopBlocks(ctx context.Context, c *http.Client, ts []target, body []byte, rate float64, warmup, d, block time.Duration) []runResult {
 	interval := time.Duration(float64(time.Second) / rate)
 	total := int(d.Seconds() * rate)
 	warm := int(warmup.Seconds() * rate)
-	res := runResult{Rate: rate, Latencies: make([]time.Duration, 0, total)}
+	perBlock := int(block.Seconds() * rate)
+	if perBlock <= 0 || perBlock > warm+total {
+		perBlock = warm + total
+	}
+	// Whole blocks: each target's last block may run past warm+total; the
+	// extra requests keep the schedule and are not measured.
+	blocks := (warm + total + perBlock - 1) / perBlock
+	res := make([]runResult, len(ts))
+	for k := range res {
+		res[k] = runResult{Rate: rate, Latencies: make([]time.Duration, 0, total)}
+	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	start := time.Now()
 	var measuredStart time.Time
-	for i := 0; i < warm+total; i++ {
+	n := len(ts) * blocks * perBlock
+	for i := 0; i < n; i++ {
 		due := start.Add(time.Duration(i) * interval)
 		if wait := time.Until(due); wait > 0 {
 			select {
@@ -79,36 +103,48 @@ func openLoop(ctx context.Context, c *http.Client, t target, body []byte, rate f
 			case <-time.After(wait):
 			}
 		}
-		if i == warm {
+		// Request i is the j-th of target k.
+		blk := i / perBlock
+		k := blk % len(ts)
+		j := (blk/len(ts))*perBlock + i%perBlock
+		measured := j >= warm && j < warm+total
+		if measured && measuredStart.IsZero() {
 			measuredStart = due
 		}
-		measured := i >= warm
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errMsg := send(ctx, c, t, body)
+			errMsg := send(ctx, c, ts[k], body)
 			lat := time.Since(due)
 			if !measured {
 				return
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			res.Sent++
+			r := &res[k]
+			r.Sent++
 			if errMsg != "" {
-				res.Errors++
-				if res.FirstError == "" {
-					res.FirstError = errMsg
+				r.Errors++
+				if r.FirstError == "" {
+					r.FirstError = errMsg
 				}
 				return
 			}
-			res.Latencies = append(res.Latencies, lat)
+			r.Latencies = append(r.Latencies, lat)
 		}()
 	}
 	wg.Wait()
-	if elapsed := time.Since(measuredStart); elapsed > 0 {
-		res.Achieved = float64(res.Sent) / elapsed.Seconds()
+	// Each target had its share of the time since the first measured
+	// request; a generator or server that fell behind shows here.
+	if elapsed := time.Since(measuredStart); !measuredStart.IsZero() && elapsed > 0 {
+		share := elapsed.Seconds() / float64(len(ts))
+		for k := range res {
+			res[k].Achieved = float64(res[k].Sent) / share
+		}
 	}
-	res.summarize()
+	for k := range res {
+		res[k].summarize()
+	}
 	return res
 }
 

@@ -2,6 +2,11 @@ package main
 
 import (
 	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 )
@@ -65,5 +70,77 @@ func TestChatBodySize(t *testing.T) {
 	b := chatBody(1024, false)
 	if len(b) < 1024 || len(b) > 1300 {
 		t.Errorf("len(chatBody(1024)) = %d; want about 1.1 KB", len(b))
+	}
+}
+
+// TestOpenLoopBlocksTakesTurns sends one schedule to two real servers in
+// turns: each gets its warm-up and measured share, whole blocks included,
+// and the first block goes to the first target only.
+func TestOpenLoopBlocksTakesTurns(t *testing.T) {
+	var mu sync.Mutex
+	var order []int
+	servers := make([]*httptest.Server, 2)
+	for k := range servers {
+		servers[k] = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			mu.Lock()
+			order = append(order, k)
+			mu.Unlock()
+		}))
+		defer servers[k].Close()
+	}
+	ts := []target{{url: servers[0].URL}, {url: servers[1].URL}}
+	// 400 req/s: per target 20 warm-up and 100 measured requests, in
+	// blocks of 12: 10 whole blocks (120 requests) each.
+	rs := openLoopBlocks(context.Background(), newClient(), ts, []byte(`{}`), 400, 50*time.Millisecond, 250*time.Millisecond, 30*time.Millisecond)
+	for k, r := range rs {
+		if r.Sent != 100 || r.Errors != 0 || len(r.Latencies) != 100 {
+			t.Errorf("target %d: sent %d, errors %d (%s), latencies %d; want 100 measured, no errors", k, r.Sent, r.Errors, r.FirstError, len(r.Latencies))
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	got := [2]int{}
+	for _, k := range order {
+		got[k]++
+	}
+	if got != [2]int{120, 120} {
+		t.Errorf("requests received per target = %v; want [120 120] (10 whole blocks of 12 each)", got)
+	}
+	// Requests are sent from goroutines, so arrivals may reorder a little
+	// at a turn, but the first block's first request is the first target's.
+	if order[0] != 0 {
+		t.Errorf("first request went to target %d; want 0", order[0])
+	}
+}
+
+// TestBaselineProxy puts the baseline proxy in front of the real mock
+// upstream and checks it relays the answer and stops with its context.
+func TestBaselineProxy(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	up, err := startUpstream(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- serveBaseline(pctx, ln, up+"/chat/completions") }()
+	r := openLoop(ctx, newClient(), target{url: "http://" + ln.Addr().String() + "/v1/chat/completions"}, chatBody(1024, false), 200, 0, 250*time.Millisecond)
+	if r.Sent != 50 || r.Errors != 0 {
+		t.Errorf("through the baseline proxy: sent %d, errors %d (%s); want 50, 0", r.Sent, r.Errors, r.FirstError)
+	}
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serveBaseline = %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serveBaseline did not return after its context ended")
 	}
 }

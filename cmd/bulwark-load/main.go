@@ -27,6 +27,9 @@ import (
 )
 
 func main() {
+	if os.Getenv(baselineEnv) == "1" {
+		os.Exit(runBaselineProxy(os.Args[1:]))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
@@ -45,6 +48,8 @@ type options struct {
 	searchP99   time.Duration
 	jsonOut     bool
 	stream      bool
+	block       time.Duration
+	baseline    bool
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -62,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.searchP99, "search-p99", 10*time.Millisecond, "a rate is sustainable while p99 through Bulwark stays under this and no request fails")
 	fs.BoolVar(&o.jsonOut, "json", false, "print one JSON object instead of text")
 	fs.BoolVar(&o.stream, "stream", false, "send streaming requests")
+	fs.BoolVar(&o.baseline, "baseline", false, "measure a bare net/http reverse proxy (part of this program) instead of Bulwark: what the extra hop alone costs on this machine")
+	fs.DurationVar(&o.block, "block", time.Second, "take turns between direct and through-Bulwark requests in blocks this long (0: all direct, then all through)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

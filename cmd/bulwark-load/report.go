@@ -12,16 +12,22 @@ import (
 
 // report is the whole measurement.
 type report struct {
-	Rate        float64   `json:"rate"`
-	PromptBytes int       `json:"prompt_bytes"`
-	Guardrails  string    `json:"guardrails"`
-	Audit       bool      `json:"audit"`
-	Stream      bool      `json:"stream"`
-	Direct      runResult `json:"direct"`
-	Through     runResult `json:"through_bulwark"`
-	AddedP50    float64   `json:"added_p50_ms"`
-	AddedP99    float64   `json:"added_p99_ms"`
-	AddedP999   float64   `json:"added_p999_ms"`
+	// Baseline: the measured proxy is bulwark-load's bare net/http proxy,
+	// not Bulwark.
+	Baseline    bool    `json:"baseline"`
+	Rate        float64 `json:"rate"`
+	PromptBytes int     `json:"prompt_bytes"`
+	Guardrails  string  `json:"guardrails"`
+	Audit       bool    `json:"audit"`
+	Stream      bool    `json:"stream"`
+	// Block is how long each turn of direct / through requests lasted
+	// ("0s": all direct requests, then all through Bulwark).
+	Block     string    `json:"block"`
+	Direct    runResult `json:"direct"`
+	Through   runResult `json:"through_bulwark"`
+	AddedP50  float64   `json:"added_p50_ms"`
+	AddedP99  float64   `json:"added_p99_ms"`
+	AddedP999 float64   `json:"added_p999_ms"`
 	// PeakRSS is the gateway's peak RSS after the fixed-rate run; the rate
 	// search that follows overloads it on purpose and is reported apart.
 	PeakRSS       int64 `json:"gateway_peak_rss_bytes"`
@@ -47,7 +53,7 @@ func measure(ctx context.Context, o options, log io.Writer) (*report, error) {
 		return nil, fmt.Errorf("start upstream: %w", err)
 	}
 	bin := o.bin
-	if bin == "" {
+	if bin == "" && !o.baseline {
 		fmt.Fprintln(log, "building bulwark...")
 		if bin, err = buildBulwark(ctx, dir); err != nil {
 			return nil, err
@@ -61,7 +67,12 @@ func measure(ctx context.Context, o options, log io.Writer) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	gw, err := startGateway(ctx, bin, dir, gatewayConfig(o, up, listen, admin, dir), listen)
+	var gw *gateway
+	if o.baseline {
+		gw, err = startBaseline(ctx, dir, listen, up)
+	} else {
+		gw, err = startGateway(ctx, bin, dir, gatewayConfig(o, up, listen, admin, dir), listen)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -75,12 +86,19 @@ func measure(ctx context.Context, o options, log io.Writer) (*report, error) {
 		return nil, fmt.Errorf("probe request through bulwark failed: %s", msg)
 	}
 
-	rep := &report{Rate: o.rate, PromptBytes: o.promptBytes, Guardrails: o.guardrails, Audit: o.audit,
+	if o.baseline {
+		o.guardrails, o.audit = "n/a (baseline proxy)", false
+	}
+	rep := &report{Baseline: o.baseline, Rate: o.rate, PromptBytes: o.promptBytes, Guardrails: o.guardrails, Audit: o.audit,
 		Stream: o.stream, CPUs: runtime.NumCPU(), GoMaxPro: runtime.GOMAXPROCS(0)}
-	fmt.Fprintf(log, "direct: %.0f req/s for %s...\n", o.rate, o.duration)
-	rep.Direct = openLoop(ctx, client, direct, body, o.rate, o.warmup, o.duration)
-	fmt.Fprintf(log, "through bulwark: %.0f req/s for %s...\n", o.rate, o.duration)
-	rep.Through = openLoop(ctx, client, through, body, o.rate, o.warmup, o.duration)
+	if o.block > 0 {
+		fmt.Fprintf(log, "direct and through bulwark, taking turns every %s: %.0f req/s, %s each...\n", o.block, o.rate, o.duration)
+	} else {
+		fmt.Fprintf(log, "direct, then through bulwark: %.0f req/s, %s each...\n", o.rate, o.duration)
+	}
+	rs := openLoopBlocks(ctx, client, []target{direct, through}, body, o.rate, o.warmup, o.duration, o.block)
+	rep.Direct, rep.Through = rs[0], rs[1]
+	rep.Block = o.block.String()
 	rep.AddedP50 = rep.Through.P50 - rep.Direct.P50
 	rep.AddedP99 = rep.Through.P99 - rep.Direct.P99
 	rep.AddedP999 = rep.Through.P999 - rep.Direct.P999
@@ -136,8 +154,11 @@ func (r *report) writeJSON(w io.Writer) error {
 }
 
 func (r *report) writeText(w io.Writer) {
-	fmt.Fprintf(w, "open-loop load: %.0f req/s, %d-byte prompts, guardrails=%s, audit=%v, stream=%v (%d CPUs)\n",
-		r.Rate, r.PromptBytes, r.Guardrails, r.Audit, r.Stream, r.CPUs)
+	if r.Baseline {
+		fmt.Fprintln(w, "BASELINE: the proxy measured is a bare net/http reverse proxy, not Bulwark (\"through bulwark\" below means through it)")
+	}
+	fmt.Fprintf(w, "open-loop load: %.0f req/s, %d-byte prompts, guardrails=%s, audit=%v, stream=%v, turns of %s (%d CPUs)\n",
+		r.Rate, r.PromptBytes, r.Guardrails, r.Audit, r.Stream, r.Block, r.CPUs)
 	fmt.Fprintf(w, "%-16s %8s %8s %8s %8s %8s %8s\n", "", "sent", "errors", "p50 ms", "p99 ms", "p99.9 ms", "max ms")
 	for _, row := range []struct {
 		name string
