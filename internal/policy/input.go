@@ -400,18 +400,11 @@ func (p *jsonParser) object(depth int) (ast.Value, error) {
 			return nil, err
 		}
 		p.items = append(p.items, ast.Item(p.term(k), p.term(v)))
-		p.ws()
-		if p.i >= len(p.b) {
-			return nil, errArgsJSON
-		}
-		if p.b[p.i] == ',' {
-			p.i++
+		if end, err := p.next('}'); err != nil {
+			return nil, err
+		} else if !end {
 			continue
 		}
-		if p.b[p.i] != '}' {
-			return nil, errArgsJSON
-		}
-		p.i++
 		items := p.items[start:]
 		if !duplicateKeys(items) {
 			return ast.NewObject(items...), nil // copies the items
@@ -470,21 +463,31 @@ func (p *jsonParser) array(depth int) (ast.Value, error) {
 			return nil, err
 		}
 		p.elems = append(p.elems, p.term(v))
-		p.ws()
-		if p.i >= len(p.b) {
-			return nil, errArgsJSON
-		}
-		if p.b[p.i] == ',' {
-			p.i++
+		if end, err := p.next(']'); err != nil {
+			return nil, err
+		} else if !end {
 			continue
 		}
-		if p.b[p.i] != ']' {
-			return nil, errArgsJSON
-		}
-		p.i++
 		// NewArray keeps its argument: give it its own slice.
 		return ast.NewArray(slices.Clone(p.elems[start:])...), nil
 	}
+}
+
+// next consumes what follows a member or element: a comma (end false) or
+// the container's closing byte (end true).
+func (p *jsonParser) next(closing byte) (end bool, err error) {
+	p.ws()
+	if p.i < len(p.b) {
+		switch p.b[p.i] {
+		case ',':
+			p.i++
+			return false, nil
+		case closing:
+			p.i++
+			return true, nil
+		}
+	}
+	return false, errArgsJSON
 }
 
 // str parses a JSON string at p.i (the opening quote).

@@ -134,6 +134,12 @@ var (
 
 // decisionQuery builds the decision query for the rules compiler holds.
 func decisionQuery(c *ast.Compiler) ast.Body {
+	return queryWithAllow(c, "[true | data.bulwark.tools.allow == true]")
+}
+
+// queryWithAllow binds the deny, require_approval and obligations rules the
+// compiler holds, and allow to the term allow.
+func queryWithAllow(c *ast.Compiler, allow string) ast.Body {
 	var body ast.Body
 	for _, r := range []struct {
 		v    ast.Var
@@ -144,7 +150,7 @@ func decisionQuery(c *ast.Compiler) ast.Body {
 			body.Append(ast.Equality.Expr(ast.NewTerm(r.v), ast.NewTerm(ref)))
 		}
 	}
-	body.Append(ast.Equality.Expr(ast.NewTerm(allowVar), ast.MustParseTerm("[true | data.bulwark.tools.allow == true]")))
+	body.Append(ast.Equality.Expr(ast.NewTerm(allowVar), ast.MustParseTerm(allow)))
 	return body
 }
 

@@ -81,18 +81,7 @@ allow if data.bulwark.tools.allow == true
 
 // peQuery is the decision query that is partially evaluated per key.
 func peQuery(c *ast.Compiler) ast.Body {
-	var body ast.Body
-	for _, r := range []struct {
-		v    ast.Var
-		rule string
-	}{{denyVar, "deny"}, {approvalVar, "require_approval"}, {obligationsVar, "obligations"}} {
-		ref := ast.MustParseRef("data.bulwark.tools." + r.rule)
-		if len(c.GetRulesExact(ref)) > 0 {
-			body.Append(ast.Equality.Expr(ast.NewTerm(r.v), ast.NewTerm(ref)))
-		}
-	}
-	body.Append(ast.Equality.Expr(ast.NewTerm(allowVar), ast.MustParseTerm("data.bulwark.engine.allow")))
-	return body
+	return queryWithAllow(c, "data.bulwark.engine.allow")
 }
 
 // residuals partially evaluates the decision per key (the principal, tool

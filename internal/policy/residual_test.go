@@ -13,7 +13,7 @@ import (
 
 // fullQueryEngine loads dir with residuals off: every decision evaluates the
 // full decision query, the reference the residuals must match.
-func fullQueryEngine(t *testing.T, dir string, opts Options) *Engine {
+func fullQueryEngine(t testing.TB, dir string, opts Options) *Engine {
 	t.Helper()
 	e, err := Load(context.Background(), dir, opts)
 	if err != nil {
@@ -359,4 +359,44 @@ func TestResidualHours(t *testing.T) {
 	if has("h1", "a") || has("h1", "b") || !has("h2", "a") || !has("h3", "a") {
 		t.Errorf("after h3: h1/a %v h1/b %v h2/a %v h3/a %v; want only h2 and h3 kept", has("h1", "a"), has("h1", "b"), has("h2", "a"), has("h3", "a"))
 	}
+}
+
+// FuzzResidualMatchesFullQuery: for any principal, tool, arguments,
+// findings and time, the example policies decide through residuals exactly
+// as through the full query.
+func FuzzResidualMatchesFullQuery(f *testing.F) {
+	opts := Options{Timeout: time.Minute}
+	fast := loadExamples(f, opts)
+	full := fullQueryEngine(f, examples, opts)
+	f.Add("payments", "transfer_funds", "bank", uint8(1), `{"amount": 250, "currency": "EUR"}`, "EMAIL", uint8(10), uint8(2))
+	f.Add("readonly", "search", "", uint8(2), `{}`, "", uint8(23), uint8(6))
+	f.Add("", "send_email", "mail", uint8(0), `{"to": ["a@example.com.evil.test"]}`, "INDIRECT_INJECTION", uint8(9), uint8(0))
+	f.Add("viewer", "delete_file", "fs", uint8(7), `[1`, "SECRET", uint8(17), uint8(5))
+	f.Fuzz(func(t *testing.T, role, tool, server string, hints uint8, args, finding string, hour, weekday uint8) {
+		ann := map[string]bool{}
+		for i, h := range []string{"destructive_hint", "read_only_hint", "open_world_hint", "idempotent_hint"} {
+			if hints&(1<<i) != 0 {
+				ann[h] = hints&(1<<(i+4)) == 0
+			}
+		}
+		var roles []string
+		if role != "" {
+			roles = []string{role}
+		}
+		var fs []Finding
+		if finding != "" {
+			fs = []Finding{{Scanner: "injection", Type: finding, Action: "flag", Score: 0.9}}
+		}
+		tm := time.Date(2026, 11, 16+int(weekday%7), int(hour%24), 30, 0, 0, time.UTC)
+		in := Input{Principal: Principal{App: "a", Agent: "b", Roles: roles}, Tool: Tool{Server: server, Name: tool, Annotations: ann},
+			Arguments: json.RawMessage(args), Findings: fs, Time: tm}
+		want, werr := full.Decide(context.Background(), in)
+		got, gerr := fast.Decide(context.Background(), in)
+		if (gerr != nil) != (werr != nil) {
+			t.Fatalf("Decide(%+v) error = %v; want %v (full query)", in, gerr, werr)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("Decide(%+v) residual vs full query (-full +residual):\n%s", in, diff)
+		}
+	})
 }
