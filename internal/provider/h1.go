@@ -37,16 +37,21 @@ type h1Transport struct {
 	firstByte time.Duration // 0: none
 	maxIdle   int
 
-	mu     sync.Mutex
-	idle   map[string][]*h1Conn // by host:port
-	closed bool
+	mu      sync.Mutex
+	idle    map[string][]*h1Conn // by host:port, oldest first
+	retired bool                 // CloseIdleConnections was called
 }
 
 type h1Conn struct {
-	c  net.Conn
-	br *bufio.Reader
-	bw *bufio.Writer
+	c         net.Conn
+	br        *bufio.Reader
+	bw        *bufio.Writer
+	idleSince time.Time
 }
+
+// h1IdleTimeout closes pooled connections unused this long (as net/http's
+// IdleConnTimeout does), so ones the upstream closed do not linger.
+const h1IdleTimeout = 90 * time.Second
 
 func newH1Transport(dial func(ctx context.Context, network, addr string) (net.Conn, error), firstByte time.Duration, maxIdle int) *h1Transport {
 	return &h1Transport{dial: dial, firstByte: firstByte, maxIdle: maxIdle, idle: map[string][]*h1Conn{}}
@@ -115,24 +120,41 @@ func (pc *h1Conn) alive() bool {
 	return pc.br.Buffered() == 0 && idleOpen(pc.c)
 }
 
-// put pools pc for addr, or closes it when the pool is full or closed.
+// put pools pc for addr, or closes it when the pool is full or retired.
+// Connections idle longer than h1IdleTimeout are closed on the way.
 func (t *h1Transport) put(addr string, pc *h1Conn) {
+	now := time.Now()
+	var stale []*h1Conn
 	t.mu.Lock()
-	if !t.closed && len(t.idle[addr]) < t.maxIdle {
-		t.idle[addr] = append(t.idle[addr], pc)
-		t.mu.Unlock()
-		return
+	l := t.idle[addr]
+	for len(l) > 0 && now.Sub(l[0].idleSince) > h1IdleTimeout {
+		stale = append(stale, l[0])
+		l[0] = nil
+		l = l[1:]
 	}
+	keep := !t.retired && len(l) < t.maxIdle
+	if keep {
+		pc.idleSince = now
+		l = append(l, pc)
+	}
+	t.idle[addr] = l
 	t.mu.Unlock()
-	pc.c.Close()
+	if !keep {
+		pc.c.Close()
+	}
+	for _, c := range stale {
+		c.c.Close()
+	}
 }
 
-// CloseIdleConnections closes the pooled connections; connections in use
-// close when their answer is done.
+// CloseIdleConnections closes the pooled connections and retires the
+// transport (its upstream was replaced by a reload): connections still in
+// use are closed when their answer is done instead of pooled.
 func (t *h1Transport) CloseIdleConnections() {
 	t.mu.Lock()
 	idle := t.idle
 	t.idle = map[string][]*h1Conn{}
+	t.retired = true
 	t.mu.Unlock()
 	for _, l := range idle {
 		for _, pc := range l {

@@ -202,3 +202,30 @@ func TestPlainHTTP(t *testing.T) {
 		}
 	}
 }
+
+// A retired transport (its upstream replaced by a reload) closes the
+// connections of answers still in flight instead of pooling them.
+func TestH1RetiredDoesNotPool(t *testing.T) {
+	var cc connCounter
+	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, "ok")
+	}))
+	cc.track(s)
+	s.Start()
+	defer s.Close()
+	tr := newH1(0)
+	resp, err := h1Post(t, tr, context.Background(), s.URL, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.ReadAll(resp.Body)
+	tr.CloseIdleConnections()
+	resp.Body.Close()
+	tr.mu.Lock()
+	pooled := len(tr.idle[strings.TrimPrefix(s.URL, "http://")])
+	tr.mu.Unlock()
+	if pooled != 0 {
+		t.Errorf("retired transport pooled %d connections; want 0", pooled)
+	}
+}
