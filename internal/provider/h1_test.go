@@ -30,6 +30,17 @@ func (c *connCounter) track(s *httptest.Server) {
 	}
 }
 
+// countingServer starts a test server for h that counts its connections.
+func countingServer(t *testing.T, h http.HandlerFunc) (*httptest.Server, *connCounter) {
+	t.Helper()
+	cc := &connCounter{}
+	s := httptest.NewUnstartedServer(h)
+	cc.track(s)
+	s.Start()
+	t.Cleanup(s.Close)
+	return s, cc
+}
+
 func (c *connCounter) count() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -53,17 +64,13 @@ func newH1(firstByte time.Duration) *h1Transport {
 // one connection. An answer closed early, and one whose upstream asked to
 // close, do not.
 func TestH1Reuse(t *testing.T) {
-	var cc connCounter
-	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s, cc := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		if r.URL.Path == "/close" {
 			w.Header().Set("Connection", "close")
 		}
 		w.Write(bytes.Repeat(b, 100))
-	}))
-	cc.track(s)
-	s.Start()
-	defer s.Close()
+	})
 	tr := newH1(0)
 	defer tr.CloseIdleConnections()
 	for i := range 20 {
@@ -106,14 +113,10 @@ func TestH1Reuse(t *testing.T) {
 // An upstream that closed a pooled connection while it was idle: the next
 // call notices before writing and uses a new connection.
 func TestH1IdleClosedByUpstream(t *testing.T) {
-	var cc connCounter
-	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s, cc := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		io.WriteString(w, "ok")
-	}))
-	cc.track(s)
-	s.Start()
-	defer s.Close()
+	})
 	tr := newH1(0)
 	defer tr.CloseIdleConnections()
 	for i := range 3 {
@@ -206,14 +209,10 @@ func TestPlainHTTP(t *testing.T) {
 // A retired transport (its upstream replaced by a reload) closes the
 // connections of answers still in flight instead of pooling them.
 func TestH1RetiredDoesNotPool(t *testing.T) {
-	var cc connCounter
-	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s, _ := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		io.WriteString(w, "ok")
-	}))
-	cc.track(s)
-	s.Start()
-	defer s.Close()
+	})
 	tr := newH1(0)
 	resp, err := h1Post(t, tr, context.Background(), s.URL, "x")
 	if err != nil {
