@@ -57,8 +57,8 @@ func newH1Transport(dial func(ctx context.Context, network, addr string) (net.Co
 	return &h1Transport{dial: dial, firstByte: firstByte, maxIdle: maxIdle, idle: map[string][]*h1Conn{}}
 }
 
-// errStale marks a failure on a pooled connection before any answer byte:
-// the request was not processed and may be sent again.
+// errStale marks a write that failed on a pooled connection: the upstream
+// had closed it, the request was not processed and may be sent again.
 var errStale = errors.New("pooled connection closed by the upstream")
 
 func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {

@@ -9,6 +9,7 @@ package provider
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -118,8 +119,20 @@ func NewUpstream(u config.Upstream, getenv func(string) string) (*Upstream, erro
 		up.rt = mock.NewTransport(mock.New(u.Mock))
 		return up, nil
 	}
-	if _, err := url.Parse(up.base); err != nil {
+	pu, err := url.Parse(up.base)
+	if err != nil {
 		return nil, fmt.Errorf("upstream %s: base_url: %w", u.Name, err)
+	}
+	if pu.User != nil {
+		// Credentials in the URL are sent as basic auth (what http.Client
+		// did; RoundTrip does not), unless a header already authorizes;
+		// the URL itself keeps no secret.
+		if up.headers.Get("Authorization") == "" {
+			pass, _ := pu.User.Password()
+			up.headers.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(pu.User.Username()+":"+pass)))
+		}
+		pu.User = nil
+		up.base = pu.String()
 	}
 	d := &net.Dialer{Timeout: u.Timeouts.Connect.D(), KeepAlive: 30 * time.Second}
 	up.transport = &http.Transport{

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -298,5 +299,28 @@ models: [{name: m, targets: [{upstream: u}]}]
 	}
 	if h := <-got; h != "" {
 		t.Errorf("untraced call: traceparent = %q; want none", h)
+	}
+}
+
+// Credentials in base_url reach the upstream as basic auth, and only as
+// that (not in the request line).
+func TestBaseURLUserInfo(t *testing.T) {
+	got := make(chan string, 1)
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, p, ok := r.BasicAuth()
+		got <- fmt.Sprintf("%v %s:%s %s", ok, u, p, r.RequestURI)
+	}))
+	defer s.Close()
+	r := router(t, `
+upstreams: [{name: u, kind: openai, base_url: "http://alice:s3cret@`+strings.TrimPrefix(s.URL, "http://")+`/v1"}]
+models: [{name: m, targets: [{upstream: u}]}]
+`)
+	resp, err := r.Upstreams()[0].Send(context.Background(), APIChat, "m", []byte(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if g := <-got; g != "true alice:s3cret /v1/chat/completions" {
+		t.Errorf("upstream saw %q; want basic auth alice:s3cret on /v1/chat/completions", g)
 	}
 }
