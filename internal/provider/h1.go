@@ -176,13 +176,11 @@ func (t *h1Transport) send(pc *h1Conn, addr string, req *http.Request, reused bo
 		}
 		return nil, err
 	}
-	if err := req.Write(pc.bw); err != nil {
-		if reused {
-			err = fmt.Errorf("%w: %v", errStale, err)
-		}
-		return fail(err)
+	err := req.Write(pc.bw)
+	if err == nil {
+		err = pc.bw.Flush()
 	}
-	if err := pc.bw.Flush(); err != nil {
+	if err != nil {
 		if reused {
 			err = fmt.Errorf("%w: %v", errStale, err)
 		}
@@ -193,7 +191,6 @@ func (t *h1Transport) send(pc *h1Conn, addr string, req *http.Request, reused bo
 	}
 	var resp *http.Response
 	for {
-		var err error
 		resp, err = http.ReadResponse(pc.br, req)
 		if err != nil {
 			var ne net.Error
