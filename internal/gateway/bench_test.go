@@ -18,10 +18,17 @@ import (
 // benchServer is the gateway over the zero-latency in-process mock, with
 // no guardrails, so the benchmark measures the gateway's own request path.
 func benchServer(b *testing.B) http.Handler {
+	return benchServerFor(b, "kind: mock").DataHandler()
+}
+
+// benchServerFor builds a server whose one upstream, "up", has the given
+// settings (YAML flow-map entries), with gpt-test routed to it, the
+// benchmark key and no guardrails.
+func benchServerFor(b *testing.B, upstream string) *server.Server {
 	b.Helper()
 	cfg, err := config.Parse([]byte(`
-upstreams: [{name: mock, kind: mock}]
-models: [{name: gpt-test, targets: [{upstream: mock}]}]
+upstreams: [{name: up, ` + upstream + `}]
+models: [{name: gpt-test, targets: [{upstream: up}]}]
 keys: [{id: bench, key_sha256: ` + config.HashKey(testKey) + `, app: bench}]
 `))
 	if err != nil {
@@ -31,7 +38,7 @@ keys: [{id: bench, key_sha256: ` + config.HashKey(testKey) + `, app: bench}]
 	if err != nil {
 		b.Fatal(err)
 	}
-	return srv.DataHandler()
+	return srv
 }
 
 func benchChat(b *testing.B, stream bool) {
@@ -107,18 +114,7 @@ func BenchmarkChatCompletionHTTP(b *testing.B) {
 		io.WriteString(w, answer)
 	}))
 	defer up.Close()
-	cfg, err := config.Parse([]byte(`
-upstreams: [{name: up, kind: openai, base_url: "` + up.URL + `/v1"}]
-models: [{name: gpt-test, targets: [{upstream: up}]}]
-keys: [{id: bench, key_sha256: ` + config.HashKey(testKey) + `, app: bench}]
-`))
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv, err := server.New(cfg, server.Options{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry()})
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv := benchServerFor(b, `kind: openai, base_url: "`+up.URL+`/v1"`)
 	gw := httptest.NewServer(srv.DataHandler())
 	defer gw.Close()
 	defer srv.Gateway().State().Router.Close()
