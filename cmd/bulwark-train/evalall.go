@@ -49,14 +49,7 @@ func runEvalAll(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			printDev(stdout, f, foldModel(rows, f, *cache, stderr), rows)
 		}
 		fmt.Fprintln(stdout)
-		printSweep(stdout, "both folds' dev rows pooled: the shipped thresholds are chosen here", pooled)
-		var data []scored
-		for _, p := range pooled {
-			if !p.tmpl {
-				data = append(data, p)
-			}
-		}
-		printSweep(stdout, "both folds' dev rows pooled, without our template rows", data)
+		printPooledSweeps(stdout, pooled)
 	}
 	if !*shipped {
 		return 0

@@ -262,6 +262,19 @@ var pooled []scored
 // sweepThresholds are the points of the threshold sweeps.
 var sweepThresholds = []float64{0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995}
 
+// printPooledSweeps prints the threshold sweep over both folds' dev rows,
+// with and without our template rows.
+func printPooledSweeps(w io.Writer, pooled []scored) {
+	printSweep(w, "both folds' dev rows pooled: the shipped thresholds are chosen here", pooled)
+	var data []scored
+	for _, p := range pooled {
+		if !p.tmpl {
+			data = append(data, p)
+		}
+	}
+	printSweep(w, "both folds' dev rows pooled, without our template rows", data)
+}
+
 // printSweep prints recall and FPR over the scores, for a range of
 // thresholds: of the injection task, and of the harmful head on harmful
 // sources.

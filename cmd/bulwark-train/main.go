@@ -67,14 +67,7 @@ func runInjection(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			printDev(stdout, f, m, rows)
 		}
 		fmt.Fprintln(stdout)
-		printSweep(stdout, "both folds' dev rows pooled: the shipped thresholds are chosen here", pooled)
-		var data []scored
-		for _, p := range pooled {
-			if !p.tmpl {
-				data = append(data, p)
-			}
-		}
-		printSweep(stdout, "both folds' dev rows pooled, without our template rows", data)
+		printPooledSweeps(stdout, pooled)
 	}
 	m := train(rows, func(string, int) bool { return true }, stderr)
 	b, _ := m.MarshalBinary()
