@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/openai/openai-go"
 	"github.com/openai/openai-go/option"
+	"github.com/openai/openai-go/packages/ssestream"
 	"github.com/openai/openai-go/responses"
 	"github.com/openai/openai-go/shared"
 )
@@ -263,18 +264,8 @@ func TestResponsesEmbeddingsModels(t *testing.T) {
 	if got := r.OutputText(); got != "hello responses" {
 		t.Errorf("Responses.New output = %q; want %q", got, "hello responses")
 	}
-	s := c.Responses.NewStreaming(ctx, params)
-	var text, final string
-	for s.Next() {
-		ev := s.Current()
-		switch ev.Type {
-		case "response.output_text.delta":
-			text += ev.Delta.OfString
-		case "response.completed":
-			final = ev.Response.OutputText()
-		}
-	}
-	if err := s.Err(); err != nil {
+	text, final, _, err := drainResponses(c.Responses.NewStreaming(ctx, params))
+	if err != nil {
 		t.Fatalf("Responses stream: %v", err)
 	}
 	if text != "hello responses" || final != "hello responses" {
@@ -353,19 +344,8 @@ func TestResponsesToAnthropic(t *testing.T) {
 
 	// Streamed: text deltas and the completed response.
 	s := c.Responses.NewStreaming(ctx, params)
-	var text, final string
-	var types []string
-	for s.Next() {
-		ev := s.Current()
-		types = append(types, ev.Type)
-		switch ev.Type {
-		case "response.output_text.delta":
-			text += ev.Delta.OfString
-		case "response.completed":
-			final = ev.Response.OutputText()
-		}
-	}
-	if err := s.Err(); err != nil {
+	text, final, types, err := drainResponses(s)
+	if err != nil {
 		t.Fatalf("Responses stream (claude-test): %v", err)
 	}
 	if text != "hello from responses" || final != "hello from responses" {
@@ -440,4 +420,20 @@ func TestResponsesToAnthropic(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "400") {
 		t.Errorf("Responses.New(previous_response_id) error = %v; want 400", err)
 	}
+}
+
+// drainResponses reads a Responses stream to its end: the concatenated
+// text deltas, the completed response's text and the event types in order.
+func drainResponses(s *ssestream.Stream[responses.ResponseStreamEventUnion]) (text, final string, types []string, err error) {
+	for s.Next() {
+		ev := s.Current()
+		types = append(types, ev.Type)
+		switch ev.Type {
+		case "response.output_text.delta":
+			text += ev.Delta.OfString
+		case "response.completed":
+			final = ev.Response.OutputText()
+		}
+	}
+	return text, final, types, s.Err()
 }
