@@ -374,15 +374,25 @@ func (e *Engine) Decide(ctx context.Context, in Input) (Result, error) {
 	s := getScratch(ctx, p.opts.Timeout)
 	defer putScratch(s)
 	query, compiler := p.query, p.compiler
+	var prog *prog
 	if p.residuals != nil {
 		var buf [256]byte
 		if key, timeLen, ok := p.residuals.appendKey(buf[:0], in.Principal, in.Tool, now); ok {
 			if r := p.residuals.get(ctx, key, timeLen, in, now, p, &s.deadline); r.compiler != nil {
-				query, compiler = r.query, r.compiler
+				query, compiler, prog = r.query, r.compiler, r.prog
 			}
 		}
 	}
 	s.input.Value = input
+	if prog != nil {
+		if err := s.prog.run(ctx, prog, &s.input, &s.deadline, s.onResult); err != nil {
+			return failed(), evalError(s, p, err)
+		}
+		if s.n != 1 {
+			return failed(), errors.New("policy: evaluate: undefined result")
+		}
+		return s.res, nil
+	}
 	q := topdown.NewQuery(query).
 		WithCompiler(compiler).
 		WithStore(p.store).
@@ -394,15 +404,20 @@ func (e *Engine) Decide(ctx context.Context, in Input) (Result, error) {
 		WithStrictBuiltinErrors(true).
 		WithCancel(&s.deadline)
 	if err := q.Iter(ctx, s.onResult); err != nil {
-		if s.deadline.TimedOut() {
-			err = fmt.Errorf("policy evaluation exceeded %v: %w", p.opts.Timeout, err)
-		}
-		return failed(), fmt.Errorf("policy: evaluate: %w", err)
+		return failed(), evalError(s, p, err)
 	}
 	if s.n != 1 {
 		return failed(), errors.New("policy: evaluate: undefined result")
 	}
 	return s.res, nil
+}
+
+// evalError describes a failed evaluation.
+func evalError(s *evalScratch, p *prepared, err error) error {
+	if s.deadline.TimedOut() {
+		err = fmt.Errorf("policy evaluation exceeded %v: %w", p.opts.Timeout, err)
+	}
+	return fmt.Errorf("policy: evaluate: %w", err)
 }
 
 func failed() Result { return Result{Effect: Deny, Reasons: []string{"policy evaluation failed"}} }

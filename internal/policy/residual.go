@@ -102,6 +102,7 @@ type residuals struct {
 	timeKnown      [len(timeFields)]bool
 	unknowns       []*ast.Term
 	noInline       []ast.Ref // rules that could conflict: never inlined
+	data           ast.Value // the data document, for compileProg
 
 	// The residuals of the newest time key (its weekday, hour and timezone)
 	// and of the one before: a new hour retires the hour before last, so
@@ -113,10 +114,11 @@ type residuals struct {
 }
 
 // residual is the decision query specialised to one key; a nil compiler
-// means the full query decides.
+// means the full query decides. prog, when not nil, evaluates it (prog.go).
 type residual struct {
 	compiler *ast.Compiler
 	query    ast.Body
+	prog     *prog
 }
 
 var (
@@ -170,7 +172,11 @@ func newResiduals(modules map[string]*ast.Module, policy *ast.Compiler, data map
 	if err != nil {
 		return nil, err
 	}
-	rs := &residuals{compiler: c, query: query, policy: policy, noInline: conflicting(c)}
+	dataValue, err := ast.InterfaceToValue(data)
+	if err != nil {
+		return nil, err
+	}
+	rs := &residuals{compiler: c, query: query, policy: policy, noInline: conflicting(c), data: dataValue}
 	var timeRead [len(timeFields)]bool
 	rs.principalKnown, rs.toolKnown, timeRead = inputFieldsRead(policy)
 	for i, f := range timeFields {
@@ -513,7 +519,7 @@ func (rs *residuals) build(ctx context.Context, known *ast.Term, p *prepared, ca
 	if err != nil {
 		return fullQuery, nil
 	}
-	return &residual{compiler: c, query: query}, nil
+	return &residual{compiler: c, query: query, prog: compileProg(c, query, rs.data)}, nil
 }
 
 // usedCapabilities are OPA's capabilities restricted to the builtins a

@@ -44,6 +44,25 @@ func residualsBuilt(e *Engine) (used, full int) {
 	return used, full
 }
 
+// progsBuilt counts the residuals in use that evaluate as compiled progs.
+func progsBuilt(e *Engine) int {
+	rs := e.cur.Load().residuals
+	if rs == nil {
+		return 0
+	}
+	rs.mu.RLock()
+	defer rs.mu.RUnlock()
+	n := 0
+	for _, m := range []map[string]*residual{rs.m, rs.prev} {
+		for _, r := range m {
+			if r.prog != nil {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // decideBoth decides in with both engines and reports any difference in the
 // result or in whether it failed.
 func decideBoth(t *testing.T, fast, full *Engine, in Input) {
@@ -129,6 +148,10 @@ func TestResidualMatchesFullQuery(t *testing.T) {
 	if want := len(principals) * (len(tools) - 1) * 2; used != want || fellBack != 0 {
 		t.Errorf("residuals used %d, fell back %d; want %d, 0", used, fellBack, want)
 	}
+	// Every residual of the example policies is compiled (prog.go).
+	if progs := progsBuilt(fast); progs != used {
+		t.Errorf("compiled residuals = %d; want all %d", progs, used)
+	}
 	// The example policies read the roles, not who the end user or agent
 	// is: other end users share the residuals.
 	for i := range 20 {
@@ -153,6 +176,9 @@ func TestResidualEdgeCases(t *testing.T) {
 		// use: how many (principal, tool) pairs decide through a residual
 		// (the others fall back to the full query): all, some or none.
 		use string
+		// prog: how many of those residuals are compiled (prog.go): all,
+		// some or none; not checked when empty.
+		prog string
 	}{
 		{name: "conflicting complete rule", use: "all", src: `
 level := 1 if input.arguments.a
@@ -270,6 +296,41 @@ allow := true
 deny contains "over" if { n := input.arguments.n; lim := limit; n > lim }
 deny contains "no limit" if { not limit; input.arguments.n }
 obligations contains {"op": "redact", "path": p} if { p := input.arguments.paths[_]; startswith(p, "/") }`},
+		// Compiled residuals (prog.go): what OPA's rule index or early exit
+		// could skip must not be evaluated by the compiled evaluator.
+		{name: "builtin error before an indexed condition", use: "all", prog: "none", src: `
+allow := true
+deny contains "n" if { to_number(input.arguments.n) > 0; input.arguments.kind == "k" }
+deny contains "n1" if { to_number(input.arguments.n) > 1; input.arguments.kind == "k1" }
+deny contains "n2" if { to_number(input.arguments.n) > 2; input.arguments.kind == "k2" }
+level := 1 if { to_number(input.arguments.n) > 0; input.arguments.kind == "k" }
+level := 2 if { upper(input.arguments.n) == "X"; input.arguments.kind == "j" }
+require_approval contains "l" if level`},
+		{name: "constant rule iterating into a builtin error", use: "all", prog: "none", src: `
+risky if { some x in input.arguments.xs; to_number(x) > 0 }
+allow if not risky`},
+		{name: "set rule iterating into a builtin error", use: "all", prog: "all", src: `
+allow := true
+deny contains x if { some x in input.arguments.xs; to_number(x) > 5 }`},
+		{name: "numbers, iteration and builtins", use: "all", prog: "all", src: `
+allow := true
+deny contains "one" if input.arguments.n == 1.0
+deny contains "eq" if input.arguments.n = 1
+require_approval contains k if { some k; input.arguments.limits[k] > 1 }
+obligations contains {"op": "redact", "path": concat("/", ["", k])} if { some k, v in input.arguments; is_string(v); startswith(v, "sk-") }`},
+		{name: "functions with constants and repeated parameters", use: "all", prog: "all", src: `
+f("a") := true
+f(x) if x == "b"
+g(x, x) := true
+h(x) if startswith(x, "c")
+allow := true
+deny contains "f" if f(input.arguments.t)
+deny contains "h" if h(input.arguments.t)
+require_approval contains "g" if g(input.arguments.t, "b")
+`},
+		{name: "relation builtin", use: "all", prog: "all", src: `
+allow := true
+deny contains "deep secret" if { walk(input.arguments, pv); pv[1] in {"secret"} }`},
 		{name: "with", use: "none", src: `
 flagged if input.arguments.a
 allow if not flagged with input.arguments.a as false`},
@@ -282,6 +343,8 @@ allow if not flagged with input.arguments.a as false`},
 		`{"xs": [1, 2]}`, `{"xs": [1, -1]}`, `{"vs": [1, 1]}`, `{"vs": [1, 2]}`, `{"vs": []}`,
 		`{"limits": {"x": 2}}`, `{"limits": {"y": 2}}`, `{"limits": {"x": 1}}`,
 		`{"x": true}`, `{"a": false}`, `{"b": false, "n": false}`, `{"a": null, "xs": {}}`, `{"to": ["a@example.com", "t"]}`, `{"to": ["x@evil.test"]}`, `{"paths": ["/a", "b"]}`, `{"paths": ["/a"]}`, `{"t": "a"}`, `{"t": "z"}`, `{"secret": 1, "n": 1}`,
+		`{"xs": ["1", "a"]}`, `{"xs": ["a", "1"]}`, `{"xs": ["9"]}`, `{"n": 1.0}`, `{"kind": "k", "n": "s"}`, `{"kind": "j", "n": "s"}`,
+		`{"t": "b"}`, `{"t": "c"}`, `{"t": 7}`, `{"key": "sk-123", "limits": {"a": 2, "b": 0}}`, `{"deep": {"x": ["secret"]}}`,
 	}
 	for _, pol := range policies {
 		t.Run(pol.name, func(t *testing.T) {
@@ -317,6 +380,18 @@ allow if not flagged with input.arguments.a as false`},
 			}
 			if use != pol.use {
 				t.Errorf("residuals used for %s pairs (%d used, %d fell back); want %s", use, used, fellBack, pol.use)
+			}
+			if pol.prog != "" {
+				progs, want := progsBuilt(fast), 0
+				switch pol.prog {
+				case "all":
+					want = used
+				case "some":
+					want = -1
+				}
+				if (want >= 0 && progs != want) || (want < 0 && (progs == 0 || progs == used)) {
+					t.Errorf("compiled residuals = %d of %d; want %s", progs, used, pol.prog)
+				}
 			}
 		})
 	}

@@ -15,6 +15,7 @@ import (
 // cache, the cancellation, the input term and the result.
 type evalScratch struct {
 	vc       virtualCache
+	prog     progEnv
 	deadline deadline
 	input    ast.Term
 	res      Result
