@@ -891,9 +891,11 @@ func (e *progEnv) output(t *ast.Term) error {
 // evaluation after a relation's output, such as a conflict, comes back
 // through the builtin too; recorded, it fails the decision the same way.)
 func (e *progEnv) builtinErr(err error) error {
+	if err == nil {
+		return nil
+	}
 	var h topdown.Halt
 	switch {
-	case err == nil:
 	case errors.As(err, &h):
 		return h.Err
 	case errors.Is(err, errProgCancelled):
