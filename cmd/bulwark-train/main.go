@@ -3,6 +3,7 @@
 //
 //	go run ./cmd/bulwark-train injection --data ../shared/data --out internal/scanner/injection/model.bin
 //	go run ./cmd/bulwark-train eval-all [--data ../shared/data]
+//	go run ./cmd/bulwark-train obfuscation [--data ../shared/data]
 //
 // Training is deterministic (fixed seed, fixed data order).
 package main
@@ -24,7 +25,7 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: bulwark-train injection|eval-all [flags]")
+		fmt.Fprintln(stderr, "usage: bulwark-train injection|eval-all|rules|obfuscation [flags]")
 		return 2
 	}
 	switch args[0] {
@@ -34,6 +35,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runEvalAll(ctx, args[1:], stdout, stderr)
 	case "rules":
 		return runRules(args[1:], stdout, stderr)
+	case "obfuscation":
+		return runObfuscation(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "bulwark-train: unknown command %q\n", args[0])
 	return 2

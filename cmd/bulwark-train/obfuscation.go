@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/bulwark-ai/bulwark/internal/eval"
+	"github.com/bulwark-ai/bulwark/internal/scanner/injection"
+	"github.com/bulwark-ai/bulwark/internal/scanner/normalize"
+)
+
+// obfuscationSeed fixes every obfuscation's random choices (with the row's
+// text hash, so a row's variants do not depend on the rows before it).
+const obfuscationSeed = 0x0b5c
+
+// longDoc is the size above which an attack row is a document, reported
+// apart: its obfuscated form is mostly carrier text.
+const longDoc = 1024
+
+// runObfuscation measures how many of the attacks the shipped detector
+// catches in plain form it still catches once obfuscated, per obfuscation.
+// Nothing is trained.
+func runObfuscation(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("obfuscation", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", "../shared/data", "shared data directory")
+	bySource := fs.Bool("by-source", false, "also print retention per source")
+	misses := fs.Int("misses", 0, "print up to this many lost attacks per obfuscation, obfuscated (debugging; prints data)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	d, err := injection.New(injection.Options{})
+	if err != nil {
+		fmt.Fprintln(stderr, "bulwark-train:", err)
+		return 2
+	}
+	rows, err := loadAttacks(*data)
+	if err != nil {
+		fmt.Fprintln(stderr, "bulwark-train:", err)
+		return 2
+	}
+	groups := []struct {
+		title string
+		in    func(*row) bool
+	}{
+		{"Attacks of at most 1 KB, all sources but mosscap", func(r *row) bool { return r.src != "mosscap" && len(r.text) <= longDoc }},
+		{"mosscap (noisy: many rows are not attacks), at most 1 KB", func(r *row) bool { return r.src == "mosscap" && len(r.text) <= longDoc }},
+		{"Documents over 1 KB (indirect injections in carrier text)", func(r *row) bool { return len(r.text) > longDoc }},
+	}
+	for _, g := range groups {
+		var sel []row
+		for i := range rows {
+			if g.in(&rows[i]) {
+				sel = append(sel, rows[i])
+			}
+		}
+		printObfuscation(stdout, d, g.title, sel, *bySource, *misses)
+	}
+	return 0
+}
+
+// loadAttacks reads the attack rows (label 1) of every injection source, as
+// the trainer labels them (spikee's canaries masked).
+func loadAttacks(dir string) ([]row, error) {
+	var rows []row
+	for _, src := range sourceNames() {
+		path := filepath.Join(dir, "injection", sourceFiles[src])
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
+		for line := 1; sc.Scan(); line++ {
+			var j jsonRow
+			if err := json.Unmarshal(sc.Bytes(), &j); err != nil {
+				f.Close()
+				return nil, fmt.Errorf("%s line %d: %w", path, line, err)
+			}
+			if j.Label == 1 {
+				rows = append(rows, labelRow(src, j))
+			}
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+	}
+	return rows, nil
+}
+
+// caughtBy reports an INJECTION or JAILBREAK finding at the detector's
+// default thresholds (the evasive threshold included).
+func caughtBy(d *injection.Detector, text string) bool {
+	r := d.Detect(text)
+	return d.Flagged(r, injection.HeadInjection) || d.Flagged(r, injection.HeadJailbreak)
+}
+
+// rowRand is the random source of obfuscation k on a row.
+func rowRand(text string, k int) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(text))
+	return rand.New(rand.NewPCG(obfuscationSeed, h.Sum64()+uint64(k)))
+}
+
+func printObfuscation(w io.Writer, d *injection.Detector, title string, rows []row, bySource bool, misses int) {
+	var plain []row
+	for i := range rows {
+		if caughtBy(d, rows[i].text) {
+			plain = append(plain, rows[i])
+		}
+	}
+	fmt.Fprintf(w, "\n%s: %d attack rows, %d caught in plain form (%.3f); retention of those:\n\n", title, len(rows), len(plain), float64(len(plain))/float64(max(len(rows), 1)))
+	fmt.Fprintln(w, "| obfuscation | n | caught | retention | p50 µs | p99 µs |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
+	type cnt struct{ n, caught int }
+	per := map[string]map[string]*cnt{}
+	for k, o := range obfuscations {
+		lat := make([]time.Duration, 0, len(plain))
+		caught := 0
+		shown := 0
+		for i := range plain {
+			r := &plain[i]
+			text := o.f(r.text, rowRand(r.text, k))
+			t0 := time.Now()
+			ok := caughtBy(d, text)
+			lat = append(lat, time.Since(t0))
+			if ok {
+				caught++
+			} else if shown < misses {
+				shown++
+				fmt.Fprintf(w, "LOST %s %s %q\n  normalized %q\n", o.name, r.src, trunc(text, 400), trunc(normalize.Normalize(text).Norm, 400))
+			}
+			if bySource {
+				if per[r.src] == nil {
+					per[r.src] = map[string]*cnt{}
+				}
+				c := per[r.src][o.name]
+				if c == nil {
+					c = &cnt{}
+					per[r.src][o.name] = c
+				}
+				c.n++
+				if ok {
+					c.caught++
+				}
+			}
+		}
+		p := eval.Percentiles(lat)
+		fmt.Fprintf(w, "| %s | %d | %d | %s | %.1f | %.1f |\n", o.name, len(plain), caught, f3(float64(caught)/float64(max(len(plain), 1)), len(plain)), p.P50, p.P99)
+	}
+	if !bySource {
+		return
+	}
+	srcs := make([]string, 0, len(per))
+	for s := range per {
+		srcs = append(srcs, s)
+	}
+	sort.Strings(srcs)
+	fmt.Fprintln(w)
+	for _, s := range srcs {
+		fmt.Fprintf(w, "%s:", s)
+		for _, o := range obfuscations {
+			if c := per[s][o.name]; c != nil {
+				fmt.Fprintf(w, " [%s %d/%d]", o.name, c.caught, c.n)
+			}
+		}
+		fmt.Fprintln(w)
+	}
+}
