@@ -99,7 +99,7 @@ func mustArgs(t *testing.T, s string) any {
 	return v
 }
 
-func writePolicy(t *testing.T, dir, name, src string) {
+func writePolicy(t testing.TB, dir, name, src string) {
 	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o600); err != nil {
 		t.Fatal(err)

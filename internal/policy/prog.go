@@ -624,7 +624,7 @@ func (pc *progCompiler) rule(rules []*ast.Rule) (*crule, bool, error) {
 			return nil, false, unsupported("rule head")
 		}
 		canErr = canErr || bodyErr || headErr
-		iterates = iterates || bodyIterates(r.Body, slots)
+		iterates = iterates || bodyIterates(r.Body)
 		if !headTerm.IsGround() {
 			constValue = false
 			if !cr.set {
@@ -642,9 +642,9 @@ func (pc *progCompiler) rule(rules []*ast.Rule) (*crule, bool, error) {
 	return cr, canErr, nil
 }
 
-// bodyIterates reports whether a body can have more than one solution: a
-// ref with a variable that the ref itself binds, or a relation builtin.
-func bodyIterates(b ast.Body, slots map[ast.Var]int) bool {
+// bodyIterates reports whether a body can have more than one solution:
+// conservatively, a ref with a variable in its path, or a relation builtin.
+func bodyIterates(b ast.Body) bool {
 	it := false
 	ast.WalkRefs(b, func(r ast.Ref) bool {
 		for _, p := range r[1:] {
@@ -662,6 +662,31 @@ func bodyIterates(b ast.Body, slots map[ast.Var]int) bool {
 		}
 	}
 	return it
+}
+
+// bodyMayFail reports whether evaluating a body could fail with an error:
+// conservatively, a call of anything but the builtins that never fail, or a
+// reference to a rule or the data document.
+func bodyMayFail(b ast.Body) bool {
+	fails := false
+	ast.WalkExprs(b, func(x *ast.Expr) bool {
+		if x.IsCall() && !safeBuiltins[x.Operator().String()] {
+			fails = true
+		}
+		return fails
+	})
+	ast.WalkTerms(b, func(t *ast.Term) bool {
+		switch v := t.Value.(type) {
+		case ast.Call:
+			fails = true
+		case ast.Ref:
+			if v.HasPrefix(ast.DefaultRootRef) {
+				fails = true
+			}
+		}
+		return fails
+	})
+	return fails
 }
 
 // progEnv is the state of one evaluation, kept in the evalScratch. Most

@@ -373,13 +373,23 @@ func conflictingFunctions(c *ast.Compiler) bool {
 }
 
 // conflicting lists the rules (complete rules, functions, partial objects)
-// that could produce two values: all but those whose every definition has
-// the same constant value and no else.
+// that could produce two values — all but those whose every definition has
+// the same constant value and no else — and the constant ones that OPA may
+// stop early: a rule whose definitions agree on a constant stops at its
+// first answer, so an error in a later definition or a later iteration of
+// its body is never evaluated. Inlined into a caller's body, every
+// definition and iteration would be evaluated, and a builtin error there
+// would fail a decision that the full query makes. Such a rule (more than
+// one definition, or a body that iterates, and a call or rule reference
+// that can fail) is not inlined either: it stays a support rule of the
+// residual, evaluated as OPA evaluates it.
 func conflicting(c *ast.Compiler) []ast.Ref {
 	type group struct {
-		path  ast.Ref
-		value *ast.Term
-		risky bool
+		path        ast.Ref
+		value       *ast.Term
+		risky       bool
+		n           int  // definitions
+		iter, fails bool // some body iterates; some body can fail with an error
 	}
 	groups := map[string]*group{}
 	var order []string
@@ -396,6 +406,9 @@ func conflicting(c *ast.Compiler) []ast.Ref {
 				groups[k] = g
 				order = append(order, k)
 			}
+			g.n++
+			g.iter = g.iter || bodyIterates(r.Body)
+			g.fails = g.fails || bodyMayFail(r.Body)
 			v := r.Head.Value
 			switch {
 			case r.Else != nil, !r.Head.Ref().IsGround(), v == nil, !v.IsGround():
@@ -409,7 +422,7 @@ func conflicting(c *ast.Compiler) []ast.Ref {
 	}
 	var out []ast.Ref
 	for _, k := range order {
-		if g := groups[k]; g.risky {
+		if g := groups[k]; g.risky || ((g.n > 1 || g.iter) && g.fails) {
 			out = append(out, g.path)
 		}
 	}

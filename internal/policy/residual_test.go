@@ -309,6 +309,10 @@ require_approval contains "l" if level`},
 		{name: "constant rule iterating into a builtin error", use: "all", prog: "none", src: `
 risky if { some x in input.arguments.xs; to_number(x) > 0 }
 allow if not risky`},
+		{name: "constant rule inlined past a builtin error", use: "all", prog: "none", src: `
+numeric if { some x in input.arguments.xs; to_number(x) > 0 }
+allow := true
+require_approval contains "numeric" if numeric`},
 		{name: "set rule iterating into a builtin error", use: "all", prog: "all", src: `
 allow := true
 deny contains x if { some x in input.arguments.xs; to_number(x) > 5 }`},
