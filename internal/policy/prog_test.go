@@ -64,6 +64,35 @@ func progEnginesFor(t *testing.T, mask uint16) (fast, full *Engine) {
 	return fast, full
 }
 
+// progArgKeys and progArgValues build structured arguments from fuzz bytes:
+// raw JSON alone rarely reaches the interesting combinations (a numeric
+// string before a non-numeric one, say).
+var (
+	progArgKeys   = []string{"amount", "tags", "a", "b", "to", "limits", "n", "name", "picks", "safe", "deep", "xs"}
+	progArgValues = []string{`1`, `250`, `-3`, `"250"`, `"x"`, `"y"`, `"admin"`, `true`, `false`, `null`,
+		`["1", "x"]`, `["x", "1"]`, `["bad1", 2]`, `[1, 1]`, `[1, 2]`, `["a@corp.test", "b@ext.test"]`, `"c@corp.test"`,
+		`{"x": 6, "y": 1}`, `{"a": "7"}`, `{"k": ["evil"]}`, `"my secret"`, `[]`, `{}`}
+)
+
+func progArgs(shape []byte) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(shape); i += 2 {
+		k := progArgKeys[int(shape[i])%len(progArgKeys)]
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if b.Len() > 1 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q: %s", k, progArgValues[int(shape[i+1])%len(progArgValues)])
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
 // FuzzCompiledResidual: for any combination of progFragments and any
 // arguments, tool, finding and hour, decisions through residuals (compiled
 // where compileProg accepts them) equal the full query's, errors included.
@@ -72,9 +101,16 @@ func FuzzCompiledResidual(f *testing.F) {
 	f.Add(uint16(0x0f0f), `{"limits": {"x": 6, "y": 1}, "picks": [1, 1], "n": "y", "name": "admin", "deep": {"k": ["evil"]}}`, "other", "", uint8(3))
 	f.Add(uint16(0x3080), `{"tags": ["1", "x"], "picks": [1, 2], "safe": false, "n": 3}`, "t", "SECRET", uint8(23))
 	f.Add(uint16(0x0080), `{"tags": ["1", "x"]}`, "t", "", uint8(9)) // numeric: OPA stops at "1"
+	f.Add(uint16(0x3fff), "", "\x01\x0a\x06\x0c\x04\x10\x07\x14", "INJECTION", uint8(9))
 	f.Add(uint16(0x0201), `{"amount": [1], "limits": {"a": "7"}, "name": 5, "to": "z@corp.test"}`, "t", "", uint8(12))
+	f.Add(uint16(0x0080), "", "t", "", uint8(9)) // structured arguments from the tool name's bytes
 	f.Fuzz(func(t *testing.T, mask uint16, args, tool, finding string, hour uint8) {
 		mask &= 1<<len(progFragments) - 1
+		if args == "" {
+			// Structured arguments; the tool name's bytes pick them.
+			args = progArgs([]byte(tool))
+			tool = "t"
+		}
 		fast, full := progEnginesFor(t, mask)
 		var fs []Finding
 		if finding != "" {
