@@ -5,7 +5,7 @@ BIN       ?= bin/bulwark
 RACE_PKGS ?= ./internal/gateway/... ./internal/server/... ./internal/guard/... ./internal/audit/... ./internal/store/... \
              ./internal/agent/... ./internal/mcp/... ./internal/policy/... ./internal/ratelimit/... ./internal/provider/...
 
-.PHONY: run build test test-race lint bench eval fmt
+.PHONY: run build test test-race lint bench bench-mcp eval fmt
 
 run:
 	$(GO) run ./cmd/bulwark serve --demo
@@ -32,6 +32,10 @@ fmt:
 # Load benchmark: mock upstream alone vs through Bulwark (see docs/performance.md).
 bench:
 	$(GO) run ./cmd/bulwark-load -rate 1000 -duration 20s
+
+# MCP load benchmark: go-sdk MCP server alone vs through Bulwark's /mcp/, three processes.
+bench-mcp:
+	$(GO) run ./cmd/bulwark-load -mcp -rate 200 -duration 20s
 
 # Reproduces every detector number in docs/ from ../shared/data.
 eval:

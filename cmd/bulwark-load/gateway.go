@@ -17,7 +17,8 @@ import (
 	"time"
 )
 
-// gateway is a `bulwark serve` child process.
+// gateway is a child process serving HTTP: `bulwark serve`, the baseline
+// proxy or the MCP upstream.
 type gateway struct {
 	cmd     *exec.Cmd
 	dataURL string
@@ -25,9 +26,11 @@ type gateway struct {
 }
 
 // buildBulwark compiles ./cmd/bulwark into dir and returns the binary path.
+// It names the package by import path, so it works from any directory of
+// the module (go test runs in cmd/bulwark-load).
 func buildBulwark(ctx context.Context, dir string) (string, error) {
 	bin := filepath.Join(dir, "bulwark")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/bulwark")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/bulwark-ai/bulwark/cmd/bulwark")
 	cmd.Stdout = os.Stderr
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {

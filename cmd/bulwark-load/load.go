@@ -36,26 +36,35 @@ type runResult struct {
 }
 
 func newClient() *http.Client {
-	tr := &http.Transport{
+	return &http.Client{Transport: newTransport(), Timeout: 30 * time.Second}
+}
+
+// newTransport is a keep-alive pool large enough that an open-loop burst
+// never waits for a connection slot.
+func newTransport() *http.Transport {
+	return &http.Transport{
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConns:        4096,
 		MaxIdleConnsPerHost: 4096,
 		IdleConnTimeout:     90 * time.Second,
 		DisableCompression:  true,
 	}
-	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
 }
 
 // chatBody returns a chat completion request whose user prompt is n bytes of
 // ordinary English (so guardrails see realistic text, not one repeated byte).
 func chatBody(n int, stream bool) []byte {
+	return fmt.Appendf(nil, `{"model":"mock-model","stream":%t,"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":%q}]}`, stream, englishText(n))
+}
+
+// englishText returns n bytes of ordinary English.
+func englishText(n int) string {
 	const sentence = "Please summarize the quarterly report for the operations team and list three follow-up actions. "
 	var p strings.Builder
 	for p.Len() < n {
 		p.WriteString(sentence)
 	}
-	prompt := p.String()[:n]
-	return fmt.Appendf(nil, `{"model":"mock-model","stream":%t,"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":%q}]}`, stream, prompt)
+	return p.String()[:n]
 }
 
 // openLoop sends rate requests per second for d (after an unmeasured warm-up)
@@ -64,16 +73,31 @@ func openLoop(ctx context.Context, c *http.Client, t target, body []byte, rate f
 	return openLoopBlocks(ctx, c, []target{t}, body, rate, warmup, d, 0)[0]
 }
 
-// openLoopBlocks is one open-loop schedule of rate requests per second that
-// takes turns between the targets in blocks of the given length: with two
-// targets and 1s blocks, second 0 goes to the first, second 1 to the
-// second, and so on. Each target gets warmup and then d of measured
-// requests. Taking turns exposes both targets to the same background
+// openLoopBlocks runs schedule with one HTTP POST of body per request, to
+// the targets in turn.
+func openLoopBlocks(ctx context.Context, c *http.Client, ts []target, body []byte, rate float64, warmup, d, block time.Duration) []runResult {
+	calls := make([]caller, len(ts))
+	for k, t := range ts {
+		calls[k] = func(ctx context.Context) string { return send(ctx, c, t, body) }
+	}
+	return schedule(ctx, calls, rate, warmup, d, block)
+}
+
+// caller performs one request (a chat completion, an MCP tool call) and
+// returns "" on success or a description of the failure. It is called from
+// many goroutines at once.
+type caller func(ctx context.Context) string
+
+// schedule is one open-loop schedule of rate requests per second that
+// takes turns between the callers in blocks of the given length: with two
+// callers and 1s blocks, second 0 goes to the first, second 1 to the
+// second, and so on. Each caller gets warmup and then d of measured
+// requests. Taking turns exposes both paths to the same background
 // (other processes, the machine's own noise) over the whole run, so their
 // difference is not a difference of two unrelated periods. block 0 means
-// one block per target (warm-up and measurement of the first, then of the
+// one block per caller (warm-up and measurement of the first, then of the
 // second).
-func openLoopBlocks(ctx context.Context, c *http.Client, ts []target, body []byte, rate float64, warmup, d, block time.Duration) []runResult {
+func schedule(ctx context.Context, calls []caller, rate float64, warmup, d, block time.Duration) []runResult {
 	interval := time.Duration(float64(time.Second) / rate)
 	total := int(d.Seconds() * rate)
 	warm := int(warmup.Seconds() * rate)
@@ -81,10 +105,10 @@ func openLoopBlocks(ctx context.Context, c *http.Client, ts []target, body []byt
 	if perBlock <= 0 || perBlock > warm+total {
 		perBlock = warm + total
 	}
-	// Whole blocks: each target's last block may run past warm+total; the
+	// Whole blocks: each caller's last block may run past warm+total; the
 	// extra requests keep the schedule and are not measured.
 	blocks := (warm + total + perBlock - 1) / perBlock
-	res := make([]runResult, len(ts))
+	res := make([]runResult, len(calls))
 	for k := range res {
 		res[k] = runResult{Rate: rate, Latencies: make([]time.Duration, 0, total)}
 	}
@@ -92,7 +116,7 @@ func openLoopBlocks(ctx context.Context, c *http.Client, ts []target, body []byt
 	var wg sync.WaitGroup
 	start := time.Now()
 	var measuredStart time.Time
-	n := len(ts) * blocks * perBlock
+	n := len(calls) * blocks * perBlock
 	for i := 0; i < n; i++ {
 		due := start.Add(time.Duration(i) * interval)
 		if wait := time.Until(due); wait > 0 {
@@ -103,10 +127,10 @@ func openLoopBlocks(ctx context.Context, c *http.Client, ts []target, body []byt
 			case <-time.After(wait):
 			}
 		}
-		// Request i is the j-th of target k.
+		// Request i is the j-th of caller k.
 		blk := i / perBlock
-		k := blk % len(ts)
-		j := (blk/len(ts))*perBlock + i%perBlock
+		k := blk % len(calls)
+		j := (blk/len(calls))*perBlock + i%perBlock
 		measured := j >= warm && j < warm+total
 		if measured && measuredStart.IsZero() {
 			measuredStart = due
@@ -114,7 +138,7 @@ func openLoopBlocks(ctx context.Context, c *http.Client, ts []target, body []byt
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errMsg := send(ctx, c, ts[k], body)
+			errMsg := calls[k](ctx)
 			lat := time.Since(due)
 			if !measured {
 				return
@@ -134,10 +158,10 @@ func openLoopBlocks(ctx context.Context, c *http.Client, ts []target, body []byt
 		}()
 	}
 	wg.Wait()
-	// Each target had its share of the time since the first measured
+	// Each caller had its share of the time since the first measured
 	// request; a generator or server that fell behind shows here.
 	if elapsed := time.Since(measuredStart); !measuredStart.IsZero() && elapsed > 0 {
-		share := elapsed.Seconds() / float64(len(ts))
+		share := elapsed.Seconds() / float64(len(calls))
 		for k := range res {
 			res[k].Achieved = float64(res[k].Sent) / share
 		}

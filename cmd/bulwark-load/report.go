@@ -14,7 +14,14 @@ import (
 type report struct {
 	// Baseline: the measured proxy is bulwark-load's bare net/http proxy,
 	// not Bulwark.
-	Baseline    bool    `json:"baseline"`
+	Baseline bool `json:"baseline"`
+	// MCP: the requests were MCP tools/call of the echo tool (-mcp), and
+	// PromptBytes is the size of the text sent to it and returned.
+	MCP bool `json:"mcp,omitempty"`
+	// Sessions is the number of MCP client sessions per path.
+	Sessions int `json:"mcp_sessions,omitempty"`
+	// PolicyDir is the gateway's Rego policy directory (MCP).
+	PolicyDir   string  `json:"policy_dir,omitempty"`
 	Rate        float64 `json:"rate"`
 	PromptBytes int     `json:"prompt_bytes"`
 	Guardrails  string  `json:"guardrails"`
@@ -40,38 +47,26 @@ type report struct {
 }
 
 func measure(ctx context.Context, o options, log io.Writer) (*report, error) {
+	if o.mcp {
+		return measureMCP(ctx, o, log)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	dir, err := os.MkdirTemp("", "bulwark-load-")
+	ws, err := newWorkspace(ctx, o, log)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	defer os.RemoveAll(ws.dir)
 
 	up, err := startUpstream(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("start upstream: %w", err)
 	}
-	bin := o.bin
-	if bin == "" && !o.baseline {
-		fmt.Fprintln(log, "building bulwark...")
-		if bin, err = buildBulwark(ctx, dir); err != nil {
-			return nil, err
-		}
-	}
-	listen, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	admin, err := freePort()
-	if err != nil {
-		return nil, err
-	}
 	var gw *gateway
 	if o.baseline {
-		gw, err = startBaseline(ctx, dir, listen, up)
+		gw, err = startBaseline(ctx, ws.dir, ws.listen, up)
 	} else {
-		gw, err = startGateway(ctx, bin, dir, gatewayConfig(o, up, listen, admin, dir), listen)
+		gw, err = startGateway(ctx, ws.bin, ws.dir, gatewayConfig(o, up, ws.listen, ws.admin, ws.dir), ws.listen)
 	}
 	if err != nil {
 		return nil, err
@@ -91,36 +86,77 @@ func measure(ctx context.Context, o options, log io.Writer) (*report, error) {
 	}
 	rep := &report{Baseline: o.baseline, Rate: o.rate, PromptBytes: o.promptBytes, Guardrails: o.guardrails, Audit: o.audit,
 		Stream: o.stream, CPUs: runtime.NumCPU(), GoMaxPro: runtime.GOMAXPROCS(0)}
-	if o.block > 0 {
-		fmt.Fprintf(log, "direct and through bulwark, taking turns every %s: %.0f req/s, %s each...\n", o.block, o.rate, o.duration)
-	} else {
-		fmt.Fprintf(log, "direct, then through bulwark: %.0f req/s, %s each...\n", o.rate, o.duration)
-	}
+	announce(log, o, "req/s")
 	rs := openLoopBlocks(ctx, client, []target{direct, through}, body, o.rate, o.warmup, o.duration, o.block)
-	rep.Direct, rep.Through = rs[0], rs[1]
-	rep.Block = o.block.String()
-	rep.AddedP50 = rep.Through.P50 - rep.Direct.P50
-	rep.AddedP99 = rep.Through.P99 - rep.Direct.P99
-	rep.AddedP999 = rep.Through.P999 - rep.Direct.P999
+	searchClient := newClient()
+	rep.complete(ctx, o, rs, gw, func(ctx context.Context) string { return send(ctx, searchClient, through, body) }, log)
+	return rep, ctx.Err()
+}
 
-	if rss, err := gw.peakRSS(); err == nil {
-		rep.PeakRSS = rss
+// workspace is what every measurement starts from: a temporary directory
+// (the caller removes it), the bulwark binary and two loopback addresses
+// for its listeners.
+type workspace struct {
+	dir, bin, listen, admin string
+}
+
+func newWorkspace(ctx context.Context, o options, log io.Writer) (*workspace, error) {
+	dir, err := os.MkdirTemp("", "bulwark-load-")
+	if err != nil {
+		return nil, err
 	}
-	if o.search {
-		rep.MaxRate = searchMaxRate(ctx, through, body, o, log)
-		if rss, err := gw.peakRSS(); err == nil {
-			rep.SearchPeakRSS = rss
+	ws := &workspace{dir: dir, bin: o.bin}
+	if ws.bin == "" && !o.baseline {
+		fmt.Fprintln(log, "building bulwark...")
+		if ws.bin, err = buildBulwark(ctx, dir); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
 		}
 	}
-	return rep, ctx.Err()
+	if ws.listen, err = freePort(); err == nil {
+		ws.admin, err = freePort()
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return ws, nil
+}
+
+// announce says on log what the fixed-rate run is about to do.
+func announce(log io.Writer, o options, unit string) {
+	if o.block > 0 {
+		fmt.Fprintf(log, "direct and through bulwark, taking turns every %s: %.0f %s, %s each...\n", o.block, o.rate, unit, o.duration)
+	} else {
+		fmt.Fprintf(log, "direct, then through bulwark: %.0f %s, %s each...\n", o.rate, unit, o.duration)
+	}
+}
+
+// complete records the fixed-rate runs (direct first), their difference and
+// the gateway's peak RSS, then, with -search, the highest sustainable rate
+// of through.
+func (r *report) complete(ctx context.Context, o options, rs []runResult, gw *gateway, through caller, log io.Writer) {
+	r.Direct, r.Through = rs[0], rs[1]
+	r.Block = o.block.String()
+	r.AddedP50 = r.Through.P50 - r.Direct.P50
+	r.AddedP99 = r.Through.P99 - r.Direct.P99
+	r.AddedP999 = r.Through.P999 - r.Direct.P999
+	if rss, err := gw.peakRSS(); err == nil {
+		r.PeakRSS = rss
+	}
+	if o.search {
+		r.MaxRate = searchMaxRate(ctx, through, o, log)
+		if rss, err := gw.peakRSS(); err == nil {
+			r.SearchPeakRSS = rss
+		}
+	}
 }
 
 // searchMaxRate doubles the rate (then refines between the last good and the
 // first bad rate) with short runs, and returns the highest sustainable rate.
-func searchMaxRate(ctx context.Context, t target, body []byte, o options, log io.Writer) float64 {
-	client := newClient()
+func searchMaxRate(ctx context.Context, through caller, o options, log io.Writer) float64 {
 	ok := func(rate float64) bool {
-		r := openLoop(ctx, client, t, body, rate, time.Second, 5*time.Second)
+		r := schedule(ctx, []caller{through}, rate, time.Second, 5*time.Second, 0)[0]
 		good := r.Errors == 0 && r.P99 > 0 && r.P99 < ms(o.searchP99) && r.Achieved >= 0.95*rate
 		fmt.Fprintf(log, "search: %.0f req/s: p99 %.2f ms, errors %d, achieved %.0f -> %v\n", rate, r.P99, r.Errors, r.Achieved, good)
 		return good
@@ -157,8 +193,13 @@ func (r *report) writeText(w io.Writer) {
 	if r.Baseline {
 		fmt.Fprintln(w, "BASELINE: the proxy measured is a bare net/http reverse proxy, not Bulwark (\"through bulwark\" below means through it)")
 	}
-	fmt.Fprintf(w, "open-loop load: %.0f req/s, %d-byte prompts, guardrails=%s, audit=%v, stream=%v, turns of %s (%d CPUs)\n",
-		r.Rate, r.PromptBytes, r.Guardrails, r.Audit, r.Stream, r.Block, r.CPUs)
+	if r.MCP {
+		fmt.Fprintf(w, "open-loop MCP load: %.0f tools/call per s of echo with %d-byte text, %d sessions per path, policies=%s, guardrails=%s, audit=%v, turns of %s (%d CPUs)\n",
+			r.Rate, r.PromptBytes, r.Sessions, r.PolicyDir, r.Guardrails, r.Audit, r.Block, r.CPUs)
+	} else {
+		fmt.Fprintf(w, "open-loop load: %.0f req/s, %d-byte prompts, guardrails=%s, audit=%v, stream=%v, turns of %s (%d CPUs)\n",
+			r.Rate, r.PromptBytes, r.Guardrails, r.Audit, r.Stream, r.Block, r.CPUs)
+	}
 	fmt.Fprintf(w, "%-16s %8s %8s %8s %8s %8s %8s\n", "", "sent", "errors", "p50 ms", "p99 ms", "p99.9 ms", "max ms")
 	for _, row := range []struct {
 		name string
@@ -176,5 +217,8 @@ func (r *report) writeText(w io.Writer) {
 	}
 	if r.Through.FirstError != "" {
 		fmt.Fprintf(w, "first error through bulwark: %s\n", r.Through.FirstError)
+	}
+	if r.Direct.FirstError != "" {
+		fmt.Fprintf(w, "first error direct: %s\n", r.Direct.FirstError)
 	}
 }
