@@ -734,7 +734,15 @@ type ruleMemo struct {
 var errProgCancelled = &topdown.Error{Code: topdown.CancelErr, Message: "caller cancelled query execution"}
 
 // run evaluates the prog and calls collect with each solution of the query.
-func (e *progEnv) run(ctx context.Context, p *prog, input *ast.Term, cancel topdown.Cancel, collect func(topdown.QueryResult) error) error {
+// A panic (a bug here, or in a builtin outside callBuiltin) fails the
+// decision rather than the process.
+func (e *progEnv) run(ctx context.Context, p *prog, input *ast.Term, cancel topdown.Cancel, collect func(topdown.QueryResult) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("policy: compiled evaluation panicked: %v", r)
+			e.arena = e.arena[:0]
+		}
+	}()
 	if e.queryFn == nil {
 		e.queryFn, e.solutionFn, e.outFn = e.querySolution, e.solution, e.output
 		e.cache, e.qr = builtins.Cache{}, topdown.QueryResult{}
@@ -744,11 +752,12 @@ func (e *progEnv) run(ctx context.Context, p *prog, input *ast.Term, cancel topd
 		e.memo = make([]ruleMemo, len(p.rules))
 	}
 	e.memo = e.memo[:len(p.rules)]
+	clear(e.memo)
 	clear(e.cache)
 	e.bctx = topdown.BuiltinContext{Context: ctx, Cancel: cancel, Cache: e.cache}
 	fr, mark := e.push(p.query.nslots)
 	e.qfr = fr
-	err := e.body(fr, p.query.exprs, e.queryFn)
+	err = e.body(fr, p.query.exprs, e.queryFn)
 	e.pop(mark)
 	e.input, e.bctx, e.p, e.collect, e.qfr, e.out = nil, topdown.BuiltinContext{}, nil, nil, nil, nil
 	clear(e.memo)
