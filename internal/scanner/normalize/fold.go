@@ -1,6 +1,10 @@
 package normalize
 
-import "unicode/utf8"
+import (
+	"sort"
+	"unicode"
+	"unicode/utf8"
+)
 
 // confusables maps lower-case Cyrillic, Greek and other look-alikes of Latin
 // letters to the Latin letter. It is applied only to words that mix scripts
@@ -15,7 +19,7 @@ var confusables = map[rune]rune{
 	// Greek
 	'α': 'a', 'β': 'b', 'ε': 'e', 'η': 'n', 'ι': 'i', 'κ': 'k', 'ν': 'v', 'ο': 'o', 'ρ': 'p',
 	'τ': 't', 'υ': 'u', 'χ': 'x', 'γ': 'y', 'ω': 'w', 'μ': 'u', 'ϲ': 'c', 'ϳ': 'j', 'ς': 's',
-	'ɑ': 'a', 'ɩ': 'i', 'ʏ': 'y', 'ɪ': 'i',
+	'ɑ': 'a', 'ɩ': 'i', 'ʏ': 'y', 'ɪ': 'i', 'ζ': 'z', 'σ': 'o',
 	// Armenian and others that render like Latin
 	'օ': 'o', 'ս': 'u', 'զ': 'q', 'ց': 'g', 'հ': 'h', 'ⅼ': 'l', 'ı': 'i', 'ȷ': 'j',
 }
@@ -28,6 +32,25 @@ var smallCaps = map[rune]rune{
 	'ᴊ': 'j', 'ᴋ': 'k', 'ʟ': 'l', 'ᴍ': 'm', 'ɴ': 'n', 'ᴏ': 'o', 'ᴘ': 'p', 'ʀ': 'r', 'ꜱ': 's',
 	'ᴛ': 't', 'ᴜ': 'u', 'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y', 'ᴢ': 'z', 'ǝ': 'e', 'ɐ': 'a', 'ɹ': 'r',
 	'ʇ': 't', 'ɯ': 'm', 'ʞ': 'k', 'ɥ': 'h', 'ʍ': 'w', 'ʌ': 'v', 'ɔ': 'c', 'ɟ': 'f',
+}
+
+// leetBytes marks the bytes leet may fold.
+var leetBytes = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = leet(byte(c)) != 0
+	}
+	return t
+}()
+
+// anyLeet reports whether w holds a byte that leet folds (most words do
+// not, and skip the rest of the leetspeak checks).
+func anyLeet(w []byte) bool {
+	for _, c := range w {
+		if leetBytes[c] {
+			return true
+		}
+	}
+	return false
 }
 
 // leet maps leetspeak digits and symbols to letters inside words.
@@ -58,16 +81,21 @@ func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
 func leetAt(w []byte, k int) byte {
 	c := w[k]
 	switch c {
+	case '!', '|':
+		// Only between letters ("h!dden"): "pwned!!" ends a sentence.
+		if k == 0 || k+1 >= len(w) || !isLower(w[k-1]) || !isLower(w[k+1]) {
+			return 0
+		}
 	case '@':
 		if domainAfter(w[k+1:]) {
 			return 0
 		}
 	case '+':
 		left, right := 0, 0
-		for j := k - 1; j >= 0 && isLower(w[j]); j-- {
+		for j := k - 1; j >= 0 && (isLower(w[j]) || leetDigit(w[j])); j-- {
 			left++
 		}
-		for j := k + 1; j < len(w) && isLower(w[j]); j++ {
+		for j := k + 1; j < len(w) && (isLower(w[j]) || leetDigit(w[j])); j++ {
 			right++
 		}
 		if left+right < 4 {
@@ -147,8 +175,9 @@ func wordScript(b []byte) (latin, conf, other int) {
 	return latin, conf, other
 }
 
-// pass2 folds words in place and returns the new length.
-func pass2(b []byte, off []int32) (int, int) {
+// pass2 folds words in place and returns the new length. gaps are pass1's
+// wide spaces; src is the text pass1 read (off indexes it).
+func pass2(b []byte, off []int32, gaps []gap, src string) (int, int) {
 	// Is the text mostly Latin? Then words made only of look-alikes fold too.
 	var latinWords, otherWords int
 	for i := 0; i < len(b); {
@@ -163,65 +192,193 @@ func pass2(b []byte, off []int32) (int, int) {
 	}
 	mostlyLatin := latinWords > otherWords
 	leetWords, dottedWords := 0, 0
+	prev2, prev := tokNone, tokNone
 	for i := 0; i < len(b); {
 		e := wordEnd(b, i)
-		if interiorLeet(b[i:e]) {
+		tok := spacedToken(b[i:e])
+		// A leet digit after two spaced-out letters, before a third ("g n 0
+		// r"), counts like one inside a word.
+		if (anyLeet(b[i:e]) && leetish(b[i:e])) || (tok == tokLeet && prev == tokLetter && prev2 == tokLetter &&
+			e+2 <= len(b) && isLower(b[e+1]) && (e+2 == len(b) || isSpaceByte(b[e+2]))) {
 			leetWords++
 		}
+		prev2, prev = prev, tok
 		if isDotted(b[i:e], 4) {
 			dottedWords++
 		}
 		i = e + 1
 	}
-	st := &foldState{mostlyLatin: mostlyLatin, leetText: leetWords >= 2, dottedText: dottedWords > 0}
+	st := &foldState{mostlyLatin: mostlyLatin, leetText: leetWords >= 2, dottedText: dottedWords > 0, src: src, gaps: gaps}
 
 	wi := 0
-	put := func(c byte, at int32) {
-		b[wi] = c
-		off[wi] = at
-		wi++
-	}
-	joinLeft := 0 // words left in a spaced-letter run
 	for i := 0; i < len(b); {
 		if isSpaceByte(b[i]) {
-			if joinLeft > 0 {
-				i++
-				continue
-			}
-			put(b[i], off[i])
+			b[wi], off[wi] = b[i], off[i]
+			wi++
 			i++
 			continue
 		}
 		e := wordEnd(b, i)
-		if joinLeft == 0 && singleLetter(b[i:e]) {
-			// Count the run of single letters ("i g n o r e").
-			n, j := 0, i
-			for j < len(b) {
-				je := wordEnd(b, j)
-				if !singleLetter(b[j:je]) {
-					break
-				}
-				n++
-				if je >= len(b) {
-					break
-				}
-				j = je + 1
+		if spacedToken(b[i:e]) != tokNone {
+			if j, w, ok := joinSpaced(b, off, i, wi, st); ok {
+				i, wi = j, w
+				continue
 			}
-			if n >= 4 {
-				joinLeft = n
-				st.evasions++
-			}
-		}
-		if joinLeft > 0 {
-			joinLeft--
-			put(b[i], off[i])
-			i = e
-			continue
 		}
 		wi = foldWord(b, off, i, e, wi, st)
 		i = e
 	}
 	return wi, st.evasions
+}
+
+// Kinds of token in spaced-out text.
+const (
+	tokNone   = iota
+	tokLetter // one letter: "i", "і" (Cyrillic), "и"
+	tokLeet   // one leetspeak digit: "1", "0", "3"
+	tokLast   // one letter or digit with closing punctuation: "s?", "k."
+	tokJoiner // an apostrophe or hyphen inside a spelled-out word: "y o u ' r e"
+)
+
+// spacedToken classifies a word as a piece of spaced-out text.
+func spacedToken(w []byte) int {
+	switch {
+	case len(w) == 0:
+		return tokNone
+	case len(w) == 1 && isLower(w[0]):
+		return tokLetter
+	case len(w) == 1 && leetDigit(w[0]):
+		return tokLeet
+	case len(w) == 1 && (w[0] == '\'' || w[0] == '-'):
+		return tokJoiner
+	case w[0] < utf8.RuneSelf:
+		if len(w) == 2 && (isLower(w[0]) || leetDigit(w[0])) && closingPunct(w[1]) {
+			return tokLast
+		}
+		return tokNone
+	}
+	r, sz := utf8.DecodeRune(w)
+	if !alphabetic(r) {
+		return tokNone
+	}
+	if sz == len(w) {
+		return tokLetter
+	}
+	if sz+1 == len(w) && closingPunct(w[sz]) {
+		return tokLast
+	}
+	return tokNone
+}
+
+// alphabetic reports a letter of a script that spaces its words and can be
+// spelled out letter by letter: Latin, Greek, Cyrillic, Armenian, and the
+// look-alikes of Latin letters.
+func alphabetic(r rune) bool {
+	if _, ok := confusables[r]; ok {
+		return true
+	}
+	return r >= 0xC0 && r < 0x530 && unicode.IsLetter(r)
+}
+
+func leetDigit(c byte) bool {
+	return c == '0' || c == '1' || c == '3' || c == '4' || c == '5' || c == '7'
+}
+
+func closingPunct(c byte) bool {
+	return c == '.' || c == ',' || c == '?' || c == '!' || c == ':' || c == ';'
+}
+
+// gapWidth returns how many whitespace characters the space at b[at] stood
+// for.
+func gapWidth(gaps []gap, at int) int {
+	k := sort.Search(len(gaps), func(k int) bool { return int(gaps[k].at) >= at })
+	if k < len(gaps) && int(gaps[k].at) == at {
+		return int(gaps[k].n)
+	}
+	return 1
+}
+
+// maxSpacedRun bounds the tokens of one spaced-out run that joinSpaced
+// looks at; a longer run is joined in several pieces.
+const maxSpacedRun = 512
+
+// joinSpaced joins spaced-out letters starting at b[i] ("i g n o r e   a l l"
+// becomes "ignore all"; "1 g n 0 r 3" becomes "ignore"; "и г н о р" becomes
+// "игнор"), writes the joined words at wi, folded like any other word, and
+// returns where the run ends and the new write position. A run needs four
+// letters or leet digits, at least two of them letters; with leet digits, at
+// least three letters and no more than twice as many digits, so numbers
+// ("1 0 5 7", "4 x 4 x 10") stay apart. Where the gaps between tokens differ, the
+// wider ones separate words; where they are all alike, the run is one word
+// (the model and rules also see the words run together).
+func joinSpaced(b []byte, off []int32, i, wi int, st *foldState) (int, int, bool) {
+	var ebuf [64]int32
+	ends := ebuf[:0] // end of each token
+	letters, leets := 0, 0
+	minGap := 1 << 30
+	j := i
+	for j < len(b) && len(ends) < maxSpacedRun {
+		e := wordEnd(b, j)
+		k := spacedToken(b[j:e])
+		if k == tokNone {
+			break
+		}
+		if k == tokJoiner && len(ends) == 0 {
+			break
+		}
+		switch k {
+		case tokLetter, tokLast:
+			letters++
+		case tokLeet:
+			leets++
+		}
+		if len(ends) > 0 {
+			minGap = min(minGap, gapWidth(st.gaps, j-1))
+		}
+		ends = append(ends, int32(e))
+		if k == tokLast || e >= len(b) || b[e] != ' ' {
+			break
+		}
+		j = e + 1
+	}
+	// A lone closing punctuation mark right after the run ends its last
+	// word ("r o b b e r y ." is "robbery.").
+	n := len(ends)
+	if letters+leets < 4 || letters < 2 || (leets > 0 && (letters < 3 || letters*2 < leets)) {
+		return 0, 0, false
+	}
+	if last := int(ends[n-1]); last+2 <= len(b) && b[last] == ' ' && closingPunct(b[last+1]) &&
+		(last+2 == len(b) || isSpaceByte(b[last+2])) && gapWidth(st.gaps, last) <= minGap {
+		ends = append(ends, int32(last+2))
+		n++
+	}
+	st.evasions++
+	// Leet digits among spelled-out letters make the whole run leetspeak
+	// ("1 g n 0 r 3   4 l l").
+	leetText := st.leetText
+	st.leetText = leetText || leets > 0
+	// Copy each word's tokens together (moving left in place), then fold it.
+	start := i
+	ws := wi
+	for t := 0; t < n; t++ {
+		tokStart := start
+		if t > 0 {
+			tokStart = int(ends[t-1]) + 1
+			if gapWidth(st.gaps, tokStart-1) > minGap {
+				wi = foldWord(b, off, ws, wi, ws, st)
+				b[wi], off[wi] = ' ', off[tokStart-1]
+				wi++
+				ws = wi
+			}
+		}
+		for p := tokStart; p < int(ends[t]); p++ {
+			b[wi], off[wi] = b[p], off[p]
+			wi++
+		}
+	}
+	wi = foldWord(b, off, ws, wi, ws, st)
+	st.leetText = leetText
+	return int(ends[n-1]), wi, true
 }
 
 // foldWord writes the folded word b[i:e] at wi (wi <= i) and returns the new wi.
@@ -237,14 +394,22 @@ func foldWord(b []byte, off []int32, i, e, wi int, st *foldState) int {
 	if dotted {
 		st.evasions++
 	}
-	// Leetspeak: needs letters and leet characters inside the word.
-	doLeet := false
-	if latin+conf >= 2 && (st.leetText || interiorLeet(b[i:e])) {
-		for k := i; k < e; k++ {
-			if leetAt(b[i:e], k-i) != 0 && hasLetterNear(b, i, e, k) {
-				doLeet = true
-				break
-			}
+	// Leetspeak: needs letters and leet characters inside the word; in
+	// text that uses leetspeak in several words, one letter is enough
+	// ("7h3", "b157") and a short word of leet digits alone ("15", "70")
+	// folds too.
+	var mbuf [64]bool
+	var mask []bool
+	if w := b[i:e]; !anyLeet(w) || (len(w) > 2 && w[0] == '0' && w[1] == 'x') || hasOtherDigit(w) {
+		// nothing to fold, or a hex literal, hash or version
+	} else if latin+conf >= 2 || (st.leetText && latin+conf >= 1) {
+		if st.leetText || interiorLeet(w) {
+			mask = leetMask(w, mbuf[:0])
+		}
+	} else if d := trimClosing(w); st.leetText && latin+conf+other == 0 && len(d) <= 3 && allLeetDigits(d) {
+		mask = mbuf[:len(w)]
+		for k := range d {
+			mask[k] = true
 		}
 	}
 	leets := 0
@@ -257,15 +422,13 @@ func foldWord(b []byte, off []int32, i, e, wi int, st *foldState) int {
 		c := b[k]
 		at := off[k]
 		if c < utf8.RuneSelf {
+			if mask != nil && mask[k-i] {
+				c = leet(c)
+				leets++
+			}
 			k++
 			if dotted && !isLower(c) {
 				continue
-			}
-			if doLeet {
-				if l := leetAt(b[i:e], k-1-i); l != 0 && hasLetterNear(b, i, e, k-1) {
-					c = l
-					leets++
-				}
 			}
 			b[wi], off[wi] = c, at
 			wi++
@@ -274,6 +437,9 @@ func foldWord(b []byte, off []int32, i, e, wi int, st *foldState) int {
 		r, sz := utf8.DecodeRune(b[k:])
 		if foldConf {
 			if l, ok := confusables[r]; ok {
+				if l2, ok := capitalConfusable(st.src, at); ok {
+					l = l2
+				}
 				k += sz
 				b[wi], off[wi] = byte(l), at
 				st.evasions++
@@ -290,16 +456,91 @@ func foldWord(b []byte, off []int32, i, e, wi int, st *foldState) int {
 	return wi
 }
 
-// hasLetterNear reports whether b[k] has a letter right before or after it
-// within the word [i, e).
-func hasLetterNear(b []byte, i, e, k int) bool {
-	if k > i && (isLower(b[k-1]) || b[k-1] >= utf8.RuneSelf) {
-		return true
+// leetMask marks the leet characters of w to fold: those in a run of leet
+// characters that touches a letter ("r3p34t", "b157") and no other digit
+// ("p455w0rd123" keeps its 123). It returns nil when nothing folds.
+func leetMask(w []byte, buf []bool) []bool {
+	var mask []bool
+	for p := 0; p < len(w); {
+		if leetAt(w, p) == 0 {
+			p++
+			continue
+		}
+		q := p + 1
+		for q < len(w) && leetAt(w, q) != 0 {
+			q++
+		}
+		touchesNumber := (p > 0 && isDigit(w[p-1])) || (q < len(w) && isDigit(w[q]))
+		if !touchesNumber && ((p > 0 && isLetterByte(w[p-1])) || (q < len(w) && isLetterByte(w[q]))) {
+			if mask == nil {
+				if len(w) <= cap(buf) {
+					mask = buf[:len(w)]
+				} else {
+					mask = make([]bool, len(w))
+				}
+			}
+			for k := p; k < q; k++ {
+				mask[k] = true
+			}
+		}
+		p = q
 	}
-	if k+1 < e && (isLower(b[k+1]) || b[k+1] >= utf8.RuneSelf) {
-		return true
+	return mask
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// isLetterByte reports a lower-case ASCII letter or a byte of a multi-byte
+// rune.
+func isLetterByte(c byte) bool { return isLower(c) || c >= utf8.RuneSelf }
+
+// hasOtherDigit reports a digit that no leetspeak letter stands for, before
+// the word's trailing digits ("p4ssw0rd123" is leetspeak, "e2e" is not).
+func hasOtherDigit(w []byte) bool {
+	for len(w) > 0 && ('0' <= w[len(w)-1] && w[len(w)-1] <= '9' || closingPunct(w[len(w)-1])) {
+		w = w[:len(w)-1]
+	}
+	for _, c := range w {
+		if c == '2' || c == '6' || c == '8' || c == '9' {
+			return true
+		}
 	}
 	return false
+}
+
+// trimClosing returns w without its trailing closing punctuation.
+func trimClosing(w []byte) []byte {
+	for len(w) > 0 && closingPunct(w[len(w)-1]) {
+		w = w[:len(w)-1]
+	}
+	return w
+}
+
+func allLeetDigits(w []byte) bool {
+	for _, c := range w {
+		if !leetDigit(c) {
+			return false
+		}
+	}
+	return len(w) > 0
+}
+
+// capitalConfusables are capital Greek letters that look like a Latin
+// capital unlike their lower case (Η is H, η looks like n), and the lunate
+// sigma, which compatibility decomposition turns into a sigma.
+var capitalConfusables = map[rune]rune{
+	'Η': 'h', 'Ν': 'n', 'Μ': 'm', 'Υ': 'y', 'Ζ': 'z', 'ϲ': 'c', 'Ϲ': 'c',
+}
+
+// capitalConfusable returns the Latin letter for the original rune at src[at]
+// when case folding lost what it looked like.
+func capitalConfusable(src string, at int32) (rune, bool) {
+	if int(at) >= len(src) || src[at] < utf8.RuneSelf {
+		return 0, false
+	}
+	r, _ := utf8.DecodeRuneInString(src[at:])
+	l, ok := capitalConfusables[r]
+	return l, ok
 }
 
 // isDotted reports words like "i.g.n.o.r.e" or "i-g-n-o-r-e": at least
@@ -326,14 +567,53 @@ func isDotted(w []byte, minLetters int) bool {
 
 // foldState is what pass2 learned about the whole text.
 type foldState struct {
-	mostlyLatin bool // words of look-alikes only fold among Latin words
-	leetText    bool // several words use leetspeak: fold leading/trailing digits too
-	dottedText  bool // some word is spelled out with dots: join short ones too
-	evasions    int  // folds that only obfuscated text needs
+	mostlyLatin bool   // words of look-alikes only fold among Latin words
+	leetText    bool   // several words use leetspeak: fold leading/trailing digits too
+	dottedText  bool   // some word is spelled out with dots: join short ones too
+	evasions    int    // folds that only obfuscated text needs
+	src         string // the text pass1 read; off indexes it
+	gaps        []gap  // pass1's wide spaces
 }
 
-// interiorLeet reports a leet character between two ASCII letters ("n0r").
+// leetish reports a word that looks written in leetspeak: a leet character
+// between two letters ("n0r"), or letters between leet digits ("7h3",
+// "4r3"). Numbers with a unit ("100ms"), identifiers and versions ("c11",
+// "ipv4") and hex literals ("0x7f") are not.
+func leetish(w []byte) bool {
+	if interiorLeet(w) {
+		return true
+	}
+	w = trimClosing(w)
+	if len(w) < 3 || (w[0] == '0' && w[1] == 'x') {
+		return false
+	}
+	// Letters and leet digits only, with a digit, then a letter, then a
+	// digit.
+	state := 0
+	for _, c := range w {
+		switch {
+		case isLower(c):
+			if state == 1 {
+				state = 2
+			}
+		case leetDigit(c):
+			if state == 0 || state == 2 {
+				state++
+			}
+		default:
+			return false
+		}
+	}
+	return state == 3
+}
+
+// interiorLeet reports a leet character between two ASCII letters ("n0r")
+// in a word without digits that leetspeak does not use: "3e2596a7" is a
+// hash, "h264" a codec.
 func interiorLeet(w []byte) bool {
+	if hasOtherDigit(w) {
+		return false
+	}
 	for k := 1; k+1 < len(w); k++ {
 		if leetAt(w, k) != 0 && isLower(w[k-1]) && isLower(w[k+1]) {
 			return true

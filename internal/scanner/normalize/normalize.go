@@ -82,7 +82,15 @@ type builder struct {
 	b        []byte
 	off      []int32
 	evasions int
+	// gaps records the spaces of b that stood for two or more whitespace
+	// characters, in order: spaced-out text ("i g n o r e   a l l") marks
+	// its word boundaries with the wider gaps.
+	gaps []gap
 }
+
+// gap is a collapsed run of n >= 2 whitespace characters written as the
+// single byte b[at].
+type gap struct{ at, n int32 }
 
 func (w *builder) byte1(c byte, at int) {
 	w.b = append(w.b, c)
@@ -112,7 +120,7 @@ func Normalize(s string) Text {
 func normalizeBase(s string, base, span int) Text {
 	w := builder{b: make([]byte, 0, len(s)+8), off: make([]int32, 0, len(s)+9)}
 	pass1(&w, s)
-	n, ev := pass2(w.b, w.off)
+	n, ev := pass2(w.b, w.off, w.gaps, s)
 	w.evasions += ev
 	w.b, w.off = w.b[:n], w.off[:n]
 	// Trim a trailing space.
@@ -139,11 +147,14 @@ const (
 // pass1 works rune by rune: tags, invisibles, decomposition, case, spaces.
 func pass1(w *builder, s string) {
 	pending := spNone // whitespace seen but not yet written
-	pendAt := 0
+	pendAt, pendN := 0, 0
 	wrote := false
 	emit := func(r rune, at int) {
 		if pending != spNone {
 			if wrote {
+				if pendN >= 2 {
+					w.gaps = append(w.gaps, gap{at: int32(len(w.b)), n: int32(min(pendN, 1<<20))})
+				}
 				if pending == spNewline {
 					w.byte1('\n', pendAt)
 				} else {
@@ -157,8 +168,9 @@ func pass1(w *builder, s string) {
 	}
 	white := func(nl bool, at int) {
 		if pending == spNone {
-			pendAt = at
+			pendAt, pendN = at, 0
 		}
+		pendN++
 		if nl {
 			pending = spNewline
 		} else if pending == spNone {
