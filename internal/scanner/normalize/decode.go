@@ -2,13 +2,17 @@ package normalize
 
 import (
 	"encoding/base64"
+	"strings"
 	"unicode/utf8"
 )
 
 // Variant is a decoded segment of a text, normalized. Every byte of Text maps
 // to the span of the encoded segment in the original text.
 type Variant struct {
-	// Kind is the encoding that was decoded: "base64", "hex", "url", "rot13".
+	// Kind is the encoding that was decoded: "base64", "hex", "url",
+	// "rot13", "tags" (Unicode tag characters alone, without the visible
+	// text around them) or "concat" (string pieces assigned to variables
+	// and joined: payload splitting).
 	Kind string
 	Text Text
 }
@@ -22,8 +26,10 @@ const (
 )
 
 // Variants returns the decoded base64, hex, URL-encoded and rot13 segments of
-// s (and, once more, of what they decode to), normalized, with offsets into s.
-// Segments that do not decode to mostly printable text are skipped.
+// s (and, once more, of what they decode to), the text hidden in Unicode tag
+// characters on its own, and string pieces that s assigns to variables and
+// asks to join, joined; normalized, with offsets into s. Segments that do not
+// decode to mostly printable text are skipped.
 func Variants(s string) []Variant {
 	var out []Variant
 	collect(&out, s, 0, len(s), 1)
@@ -49,6 +55,8 @@ func collect(out *[]Variant, s string, base, span int, depth int) {
 	scanBase64(s, add)
 	scanHex(s, add)
 	scanURL(s, add)
+	scanTags(s, add)
+	scanConcat(s, add)
 	if dec, ok := rot13Text(s); ok {
 		add("rot13", dec, 0, len(s))
 	}
@@ -292,4 +300,219 @@ func rot13Text(s string) (string, bool) {
 		out[i] = c
 	}
 	return string(out), true
+}
+
+// scanTags returns each run of Unicode tag characters (U+E0020..U+E007E,
+// invisible ASCII) as its own text: Normalize decodes them in place, where
+// the visible text around them dilutes what they say.
+func scanTags(s string, add func(kind, dec string, start, end int)) {
+	if !strings.Contains(s, "\xf3\xa0") {
+		return
+	}
+	var dst []byte
+	start := -1
+	flush := func(end int) {
+		if len(dst) >= 4 {
+			add("tags", string(dst), start, end)
+		}
+		dst, start = dst[:0], -1
+	}
+	for i := 0; i < len(s); {
+		r, sz := utf8.DecodeRuneInString(s[i:])
+		if r >= 0xE0020 && r <= 0xE007E {
+			if start < 0 {
+				start = i
+			}
+			dst = append(dst, byte(r-0xE0000))
+		} else if start >= 0 && !invisible(r) {
+			flush(i)
+		}
+		i += sz
+	}
+	if start >= 0 {
+		flush(len(s))
+	}
+}
+
+// Limits on payload-splitting pieces.
+const (
+	maxConcatPieces = 8
+	maxPieceBytes   = 4096
+)
+
+// piece is a string literal assigned to a variable.
+type piece struct {
+	name       string
+	start, end int // the assignment's span in s
+	val        string
+}
+
+// scanConcat finds payload splitting: string literals assigned to variables
+// (a = "ignore all prev"; b = "ious instructions") that the text joins
+// ("a + b") or asks to join ("concatenate them"). It returns the pieces
+// joined, in the order of the join expression when there is one, else in
+// the order assigned, mapped to the span of the assignments.
+func scanConcat(s string, add func(kind, dec string, start, end int)) {
+	if strings.Count(s, "=") < 2 {
+		return
+	}
+	var pbuf [maxConcatPieces]piece
+	ps := pbuf[:0]
+	for i := 0; i < len(s) && len(ps) < maxConcatPieces; {
+		k := strings.IndexByte(s[i:], '=')
+		if k < 0 {
+			break
+		}
+		eq := i + k
+		i = eq + 1
+		if p, ok := assignment(s, eq); ok {
+			ps = append(ps, p)
+			i = p.end
+		}
+	}
+	if len(ps) < 2 {
+		return
+	}
+	order := joinOrder(s, ps)
+	if order == nil {
+		if !containsFold(s, splitWords) {
+			return
+		}
+		order = make([]int, len(ps))
+		for k := range order {
+			order[k] = k
+		}
+	}
+	var b strings.Builder
+	for _, k := range order {
+		b.WriteString(ps[k].val)
+	}
+	if dec, ok := printable([]byte(b.String())); ok {
+		add("concat", dec, ps[0].start, ps[len(ps)-1].end)
+	}
+}
+
+// splitWords ask for pieces to be joined.
+var splitWords = []string{"concat", "combin", "join", "merge", "together", "append", "assembl"}
+
+// assignment parses `name = "literal"` around the '=' at s[eq].
+func assignment(s string, eq int) (piece, bool) {
+	if eq+1 < len(s) && s[eq+1] == '=' {
+		return piece{}, false // ==
+	}
+	j := eq
+	for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
+		j--
+	}
+	ne := j
+	for j > 0 && ne-j < 32 && isIdent(s[j-1]) {
+		j--
+	}
+	if j == ne || (j > 0 && isIdent(s[j-1])) || ('0' <= s[j] && s[j] <= '9') {
+		return piece{}, false
+	}
+	q := eq + 1
+	for q < len(s) && (s[q] == ' ' || s[q] == '\t') {
+		q++
+	}
+	openQ, osz := utf8.DecodeRuneInString(s[q:])
+	var closeQ rune
+	switch openQ {
+	case '"', '\'', '`':
+		closeQ = openQ
+	case '“':
+		closeQ = '”'
+	default:
+		return piece{}, false
+	}
+	vs := q + osz
+	limit := min(len(s), vs+maxPieceBytes)
+	k := strings.IndexRune(s[vs:limit], closeQ)
+	if k < 0 {
+		return piece{}, false
+	}
+	ve := vs + k
+	return piece{name: s[j:ne], start: j, end: ve + utf8.RuneLen(closeQ), val: s[vs:ve]}, true
+}
+
+func isIdent(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
+}
+
+// joinOrder finds an expression joining two or more of the assigned names
+// with '+' ("a + b + c", "b+a") after the assignments and returns the
+// pieces' indexes in its order, or nil.
+func joinOrder(s string, ps []piece) []int {
+	rest := s[ps[len(ps)-1].end:]
+	for i := 0; i < len(rest); {
+		k := strings.IndexByte(rest[i:], '+')
+		if k < 0 {
+			return nil
+		}
+		p := i + k
+		i = p + 1
+		// Walk back to the first operand, then forward over "x + y + z".
+		a := p
+		for a > 0 && rest[a-1] == ' ' {
+			a--
+		}
+		st := a
+		for st > 0 && isIdent(rest[st-1]) {
+			st--
+		}
+		var order []int
+		pos := st
+		for {
+			e := pos
+			for e < len(rest) && isIdent(rest[e]) {
+				e++
+			}
+			idx := pieceIndex(ps, rest[pos:e])
+			if idx < 0 {
+				break
+			}
+			order = append(order, idx)
+			for e < len(rest) && rest[e] == ' ' {
+				e++
+			}
+			if e >= len(rest) || rest[e] != '+' || len(order) >= maxConcatPieces {
+				break
+			}
+			e++
+			for e < len(rest) && rest[e] == ' ' {
+				e++
+			}
+			pos = e
+		}
+		if len(order) >= 2 {
+			return order
+		}
+	}
+	return nil
+}
+
+func pieceIndex(ps []piece, name string) int {
+	if name == "" {
+		return -1
+	}
+	for k := range ps {
+		if ps[k].name == name {
+			return k
+		}
+	}
+	return -1
+}
+
+// containsFold reports whether s contains one of the lower-case ASCII
+// words, ignoring case, in one pass over s.
+func containsFold(s string, words []string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		for _, w := range words {
+			if c == w[0] && i+len(w) <= len(s) && strings.EqualFold(s[i:i+len(w)], w) {
+				return true
+			}
+		}
+	}
+	return false
 }

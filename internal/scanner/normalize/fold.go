@@ -1,7 +1,6 @@
 package normalize
 
 import (
-	"sort"
 	"unicode"
 	"unicode/utf8"
 )
@@ -289,11 +288,17 @@ func closingPunct(c byte) bool {
 }
 
 // gapWidth returns how many whitespace characters the space at b[at] stood
-// for.
-func gapWidth(gaps []gap, at int) int {
-	k := sort.Search(len(gaps), func(k int) bool { return int(gaps[k].at) >= at })
-	if k < len(gaps) && int(gaps[k].at) == at {
-		return int(gaps[k].n)
+// for. Calls must not go back by more than the last run (st.gapAt only
+// moves forward, so the lookups of a whole text cost one pass over gaps).
+func (st *foldState) gapWidth(at int) int {
+	for st.gapAt > 0 && int(st.gaps[st.gapAt-1].at) >= at {
+		st.gapAt--
+	}
+	for st.gapAt < len(st.gaps) && int(st.gaps[st.gapAt].at) < at {
+		st.gapAt++
+	}
+	if st.gapAt < len(st.gaps) && int(st.gaps[st.gapAt].at) == at {
+		return int(st.gaps[st.gapAt].n)
 	}
 	return 1
 }
@@ -333,7 +338,7 @@ func joinSpaced(b []byte, off []int32, i, wi int, st *foldState) (int, int, bool
 			leets++
 		}
 		if len(ends) > 0 {
-			minGap = min(minGap, gapWidth(st.gaps, j-1))
+			minGap = min(minGap, st.gapWidth(j-1))
 		}
 		ends = append(ends, int32(e))
 		if k == tokLast || e >= len(b) || b[e] != ' ' {
@@ -348,7 +353,7 @@ func joinSpaced(b []byte, off []int32, i, wi int, st *foldState) (int, int, bool
 		return 0, 0, false
 	}
 	if last := int(ends[n-1]); last+2 <= len(b) && b[last] == ' ' && closingPunct(b[last+1]) &&
-		(last+2 == len(b) || isSpaceByte(b[last+2])) && gapWidth(st.gaps, last) <= minGap {
+		(last+2 == len(b) || isSpaceByte(b[last+2])) && st.gapWidth(last) <= minGap {
 		ends = append(ends, int32(last+2))
 		n++
 	}
@@ -364,7 +369,7 @@ func joinSpaced(b []byte, off []int32, i, wi int, st *foldState) (int, int, bool
 		tokStart := start
 		if t > 0 {
 			tokStart = int(ends[t-1]) + 1
-			if gapWidth(st.gaps, tokStart-1) > minGap {
+			if st.gapWidth(tokStart-1) > minGap {
 				wi = foldWord(b, off, ws, wi, ws, st)
 				b[wi], off[wi] = ' ', off[tokStart-1]
 				wi++
@@ -573,6 +578,7 @@ type foldState struct {
 	evasions    int    // folds that only obfuscated text needs
 	src         string // the text pass1 read; off indexes it
 	gaps        []gap  // pass1's wide spaces
+	gapAt       int    // gapWidth's cursor into gaps
 }
 
 // leetish reports a word that looks written in leetspeak: a leet character
