@@ -312,8 +312,9 @@ const maxSpacedRun = 512
 // "игнор"), writes the joined words at wi, folded like any other word, and
 // returns where the run ends and the new write position. A run needs four
 // letters or leet digits, at least two of them letters; with leet digits, at
-// least three letters and no more than twice as many digits, so numbers
-// ("1 0 5 7", "4 x 4 x 10") stay apart. Where the gaps between tokens differ, the
+// least three letters and no more than twice as many digits (in text
+// written in leetspeak digits count as letters), so numbers ("1 0 5 7",
+// "4 x 4 x 10") stay apart. Where the gaps between tokens differ, the
 // wider ones separate words; where they are all alike, the run is one word
 // (the model and rules also see the words run together).
 func joinSpaced(b []byte, off []int32, i, wi int, st *foldState) (int, int, bool) {
@@ -349,6 +350,10 @@ func joinSpaced(b []byte, off []int32, i, wi int, st *foldState) (int, int, bool
 	// A lone closing punctuation mark right after the run ends its last
 	// word ("r o b b e r y ." is "robbery.").
 	n := len(ends)
+	if st.leetText {
+		// In text written in leetspeak, digits are letters ("0 p p 0 5 1 7 3").
+		letters, leets = letters+leets, 0
+	}
 	if letters+leets < 4 || letters < 2 || (leets > 0 && (letters < 3 || letters*2 < leets)) {
 		return 0, 0, false
 	}
