@@ -182,7 +182,9 @@ func pass2(b []byte, off []int32, gaps []gap, src string) (int, int) {
 	for i := 0; i < len(b); {
 		e := wordEnd(b, i)
 		l, c, o := wordScript(b[i:e])
-		if l > 0 && c == 0 && o == 0 {
+		// A word mixing Latin letters and look-alikes ("wһat") is Latin
+		// text in disguise.
+		if l > 0 && o == 0 {
 			latinWords++
 		} else if l == 0 && (c > 0 || o > 0) {
 			otherWords++
