@@ -35,6 +35,7 @@ func runObfuscation(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", "../shared/data", "shared data directory")
 	bySource := fs.Bool("by-source", false, "also print retention per source")
 	misses := fs.Int("misses", 0, "print up to this many lost attacks per obfuscation, obfuscated (debugging; prints data)")
+	benign := fs.Bool("benign", true, "also count, per benign source, the rows the normalizer marks obfuscated and the rows flagged (the cost of folding more)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -65,12 +66,61 @@ func runObfuscation(args []string, stdout, stderr io.Writer) int {
 		}
 		printObfuscation(stdout, d, g.title, sel, *bySource, *misses)
 	}
+	if *benign {
+		neg, err := loadRows(*data, 0)
+		if err != nil {
+			fmt.Fprintln(stderr, "bulwark-train:", err)
+			return 2
+		}
+		printBenignEvasive(stdout, d, neg)
+	}
 	return 0
+}
+
+// printBenignEvasive prints, per source, how many benign rows the
+// normalizer marks obfuscated (they are then scored against the lower
+// evasive threshold), how many have a decoded variant, and how many the
+// detector flags.
+func printBenignEvasive(w io.Writer, d *injection.Detector, rows []row) {
+	type cnt struct{ n, evasive, variant, flagged int }
+	per := map[string]*cnt{}
+	var srcs []string
+	for i := range rows {
+		r := &rows[i]
+		c := per[r.src]
+		if c == nil {
+			c = &cnt{}
+			per[r.src] = c
+			srcs = append(srcs, r.src)
+		}
+		c.n++
+		if normalize.Normalize(r.text).Evasions > 0 {
+			c.evasive++
+		}
+		if len(normalize.Variants(r.text)) > 0 {
+			c.variant++
+		}
+		if caughtBy(d, r.text) {
+			c.flagged++
+		}
+	}
+	sort.Strings(srcs)
+	fmt.Fprintln(w, "\nBenign rows (label 0): marked obfuscated by the normalizer, with a decoded variant, flagged INJECTION/JAILBREAK:")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| source | n | obfuscated | variant | flagged |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|")
+	for _, s := range srcs {
+		c := per[s]
+		fmt.Fprintf(w, "| %s | %d | %d | %d | %d |\n", s, c.n, c.evasive, c.variant, c.flagged)
+	}
 }
 
 // loadAttacks reads the attack rows (label 1) of every injection source, as
 // the trainer labels them (spikee's canaries masked).
-func loadAttacks(dir string) ([]row, error) {
+func loadAttacks(dir string) ([]row, error) { return loadRows(dir, 1) }
+
+// loadRows reads the rows with the given label of every injection source.
+func loadRows(dir string, label int) ([]row, error) {
 	var rows []row
 	for _, src := range sourceNames() {
 		path := filepath.Join(dir, "injection", sourceFiles[src])
@@ -86,7 +136,7 @@ func loadAttacks(dir string) ([]row, error) {
 				f.Close()
 				return nil, fmt.Errorf("%s line %d: %w", path, line, err)
 			}
-			if j.Label == 1 {
+			if j.Label == label {
 				rows = append(rows, labelRow(src, j))
 			}
 		}
