@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -18,7 +20,8 @@ import (
 // back. No auth, no parsing, no metrics. Measured the same way as Bulwark
 // (-baseline), it tells what the second loopback hop itself costs on the
 // machine — the part of "added latency" no gateway written with net/http
-// can remove.
+// can remove. With -mcp it is httputil.ReverseProxy in front of the MCP
+// upstream (streamed, since MCP answers may be SSE).
 
 // baselineEnv, set in the child's environment, makes bulwark-load run as
 // the baseline proxy instead of the load generator.
@@ -30,19 +33,27 @@ func baselineArgs(listen, upstream string) []string {
 	return []string{"-listen", listen, "-upstream", upstream + "/chat/completions"}
 }
 
+// mcpBaselineArgs are the child's arguments with -mcp: listen address and
+// the upstream's MCP endpoint.
+func mcpBaselineArgs(listen, endpoint string) []string {
+	return []string{"-listen", listen, "-mcp-upstream", endpoint}
+}
+
 // runBaselineProxy serves until SIGINT/SIGTERM.
 func runBaselineProxy(args []string) int {
-	var listen, upstream string
+	var listen, upstream, mcpUpstream string
 	for i := 0; i+1 < len(args); i += 2 {
 		switch args[i] {
 		case "-listen":
 			listen = args[i+1]
 		case "-upstream":
 			upstream = args[i+1]
+		case "-mcp-upstream":
+			mcpUpstream = args[i+1]
 		}
 	}
-	if listen == "" || upstream == "" {
-		fmt.Fprintln(os.Stderr, "baseline proxy: -listen and -upstream are required")
+	if listen == "" || (upstream == "") == (mcpUpstream == "") {
+		fmt.Fprintln(os.Stderr, "baseline proxy: -listen and one of -upstream and -mcp-upstream are required")
 		return 2
 	}
 	ln, err := net.Listen("tcp", listen)
@@ -52,7 +63,11 @@ func runBaselineProxy(args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := serveBaseline(ctx, ln, upstream); err != nil {
+	serve := serveBaseline
+	if mcpUpstream != "" {
+		serve, upstream = serveMCPBaseline, mcpUpstream
+	}
+	if err := serve(ctx, ln, upstream); err != nil {
 		fmt.Fprintf(os.Stderr, "baseline proxy: %v\n", err)
 		return 1
 	}
@@ -93,6 +108,38 @@ func serveBaseline(ctx context.Context, ln net.Listener, upstream string) error 
 		w.Write(out)
 	})
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+		return err
+	}
+	return nil
+}
+
+// serveMCPBaseline serves the MCP baseline on ln until ctx ends: every
+// request, whatever its path (/mcp/up from the agents), goes to the
+// upstream's MCP endpoint with its headers (the session id among them),
+// and the answer, SSE included, is streamed back as it comes. No auth, no
+// JSON-RPC parsing, no policy: the MCP hop's floor.
+func serveMCPBaseline(ctx context.Context, ln net.Listener, endpoint string) error {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return err
+	}
+	rp := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.Out.URL.Scheme, r.Out.URL.Host, r.Out.URL.Path, r.Out.URL.RawPath = u.Scheme, u.Host, u.Path, ""
+			r.Out.Host = u.Host
+		},
+		Transport:     &http.Transport{MaxIdleConnsPerHost: 1024, IdleConnTimeout: 90 * time.Second},
+		FlushInterval: -1,
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/readyz", func(http.ResponseWriter, *http.Request) {})
+	mux.Handle("/", rp)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		srv.Close()

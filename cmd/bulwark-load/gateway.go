@@ -132,14 +132,15 @@ func startGateway(ctx context.Context, bin, dir, cfg, listen string) (*gateway, 
 	return startChild(ctx, exec.CommandContext(ctx, bin, "serve", "--config", path), dir, listen)
 }
 
-// startBaseline runs this program as the baseline proxy (baseline.go) in
-// front of upstream and waits until it answers.
-func startBaseline(ctx context.Context, dir, listen, upstream string) (*gateway, error) {
+// startBaseline runs this program as the baseline proxy (baseline.go) with
+// args (baselineArgs or mcpBaselineArgs) and waits until it answers on
+// listen.
+func startBaseline(ctx context.Context, dir, listen string, args []string) (*gateway, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, self, baselineArgs(listen, upstream)...)
+	cmd := exec.CommandContext(ctx, self, args...)
 	cmd.Env = append(os.Environ(), baselineEnv+"=1")
 	return startChild(ctx, cmd, dir, listen)
 }

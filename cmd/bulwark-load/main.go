@@ -130,8 +130,8 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 		if !rateSet {
 			o.rate = defaultMCPRate
 		}
-		if o.baseline || o.stream {
-			return o, errors.New("-baseline and -stream are for chat completions, not -mcp")
+		if o.stream {
+			return o, errors.New("-stream is for chat completions, not -mcp")
 		}
 		if o.sessions <= 0 {
 			return o, errors.New("-sessions must be positive")

@@ -37,9 +37,13 @@ const callTimeout = 30 * time.Second
 func measureMCP(ctx context.Context, o options, log io.Writer) (*report, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	policyDir, err := checkPolicyDir(o.policyDir)
-	if err != nil {
-		return nil, err
+	policyDir := ""
+	if !o.baseline {
+		dir, err := checkPolicyDir(o.policyDir)
+		if err != nil {
+			return nil, err
+		}
+		policyDir = dir
 	}
 	ws, err := newWorkspace(ctx, o, log)
 	if err != nil {
@@ -53,7 +57,12 @@ func measureMCP(ctx context.Context, o options, log io.Writer) (*report, error) 
 	}
 	defer up.stop()
 	upURL := up.dataURL + mcpUpstreamPath
-	gw, err := startGateway(ctx, ws.bin, ws.dir, mcpGatewayConfig(o, policyDir, upURL, ws.listen, ws.admin, ws.dir), ws.listen)
+	var gw *gateway
+	if o.baseline {
+		gw, err = startBaseline(ctx, ws.dir, ws.listen, mcpBaselineArgs(ws.listen, upURL))
+	} else {
+		gw, err = startGateway(ctx, ws.bin, ws.dir, mcpGatewayConfig(o, policyDir, upURL, ws.listen, ws.admin, ws.dir), ws.listen)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +78,7 @@ func measureMCP(ctx context.Context, o options, log io.Writer) (*report, error) 
 	throughClient := &http.Client{Transport: bearer{key: loadKey, base: tr}}
 	through, err := dialMCP(ctx, gw.dataURL+"/mcp/"+mcpServerName, throughClient, o.sessions)
 	if err != nil {
-		return nil, fmt.Errorf("connect to bulwark's mcp gateway: %w\n%s", err, gw.stderr.String())
+		return nil, fmt.Errorf("connect through the gateway: %w\n%s", err, gw.stderr.String())
 	}
 	defer through.close()
 
@@ -81,9 +90,12 @@ func measureMCP(ctx context.Context, o options, log io.Writer) (*report, error) 
 		}
 	}
 
-	rep := &report{MCP: true, Sessions: o.sessions, PolicyDir: o.policyDir, Rate: o.rate, PromptBytes: o.promptBytes,
+	rep := &report{Baseline: o.baseline, MCP: true, Sessions: o.sessions, PolicyDir: o.policyDir, Rate: o.rate, PromptBytes: o.promptBytes,
 		Guardrails: o.guardrails, Audit: o.audit, CPUs: runtime.NumCPU(), GoMaxPro: runtime.GOMAXPROCS(0)}
-	if rep.PolicyDir == "" {
+	switch {
+	case o.baseline:
+		rep.PolicyDir, rep.Guardrails, rep.Audit = "n/a", "n/a (baseline proxy)", false
+	case rep.PolicyDir == "":
 		rep.PolicyDir = "none"
 	}
 	announce(log, o, "tools/call per s")

@@ -132,6 +132,46 @@ func TestEchoUpstreamThroughPool(t *testing.T) {
 	}
 }
 
+// TestMCPBaselineProxy puts the MCP baseline proxy between real go-sdk
+// sessions and the echo upstream: sessions, SSE answers and tool calls
+// pass through, and it stops with its context.
+func TestMCPBaselineProxy(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	upLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go serveMCPUpstream(ctx, upLn)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- serveMCPBaseline(pctx, ln, "http://"+upLn.Addr().String()+mcpUpstreamPath) }()
+	tr := newTransport()
+	defer tr.CloseIdleConnections()
+	pool, err := dialMCP(ctx, "http://"+ln.Addr().String()+"/mcp/up", &http.Client{Transport: tr}, 2)
+	if err != nil {
+		t.Fatalf("dialMCP through the baseline proxy = %v", err)
+	}
+	r := schedule(ctx, []caller{pool.echo(englishText(100))}, 200, 0, 250*time.Millisecond, 0)[0]
+	if r.Sent != 50 || r.Errors != 0 {
+		t.Errorf("echo through the baseline proxy: sent %d, errors %d (%s); want 50, 0", r.Sent, r.Errors, r.FirstError)
+	}
+	pool.close()
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serveMCPBaseline = %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serveMCPBaseline did not return after its context ended")
+	}
+}
+
 func TestEchoMismatch(t *testing.T) {
 	text := func(s ...string) []sdk.Content {
 		var c []sdk.Content
@@ -210,7 +250,7 @@ func TestParseOptions(t *testing.T) {
 		{[]string{"-mcp"}, defaultMCPRate, false},
 		{[]string{"-mcp", "-rate", "50"}, 50, false},
 		{[]string{"-rate", "50"}, 50, false},
-		{[]string{"-mcp", "-baseline"}, 0, true},
+		{[]string{"-mcp", "-baseline"}, defaultMCPRate, false},
 		{[]string{"-mcp", "-stream"}, 0, true},
 		{[]string{"-mcp", "-sessions", "0"}, 0, true},
 		{[]string{"-rate", "0"}, 0, true},

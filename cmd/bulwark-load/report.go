@@ -64,7 +64,7 @@ func measure(ctx context.Context, o options, log io.Writer) (*report, error) {
 	}
 	var gw *gateway
 	if o.baseline {
-		gw, err = startBaseline(ctx, ws.dir, ws.listen, up)
+		gw, err = startBaseline(ctx, ws.dir, ws.listen, baselineArgs(ws.listen, up))
 	} else {
 		gw, err = startGateway(ctx, ws.bin, ws.dir, gatewayConfig(o, up, ws.listen, ws.admin, ws.dir), ws.listen)
 	}
