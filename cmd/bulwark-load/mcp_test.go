@@ -142,7 +142,14 @@ func TestMCPBaselineProxy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go serveMCPUpstream(ctx, upLn)
+	upDone := make(chan error, 1)
+	go func() { upDone <- serveMCPUpstream(ctx, upLn) }()
+	defer func() {
+		cancel()
+		if err := <-upDone; err != nil {
+			t.Errorf("serveMCPUpstream = %v", err)
+		}
+	}()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
