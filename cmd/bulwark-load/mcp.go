@@ -18,9 +18,9 @@ import (
 
 // The -mcp mode: three processes, as in a deployment. The upstream MCP
 // server is this program re-executed (mcpupstream.go); Bulwark is `bulwark
-// serve` with mcpGatewayConfig; the agents are go-sdk client sessions in
-// this process, one set straight to the upstream and one set to Bulwark's
-// /mcp/up. Both paths use the same HTTP transport settings and the same
+// serve` with mcpGatewayConfig (with -baseline: the bare reverse proxy of
+// baseline.go); the agents are go-sdk client sessions in this process, one
+// set straight to the upstream and one set to Bulwark's /mcp/up. Both paths use the same HTTP transport settings and the same
 // open-loop schedule (schedule in load.go), taking turns.
 
 // mcpServerName is the upstream's name in Bulwark's config: agents reach it
