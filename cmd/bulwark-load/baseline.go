@@ -107,15 +107,7 @@ func serveBaseline(ctx context.Context, ln net.Listener, upstream string) error 
 		w.WriteHeader(resp.StatusCode)
 		w.Write(out)
 	})
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		srv.Close()
-	}()
-	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
-		return err
-	}
-	return nil
+	return serveUntilDone(ctx, ln, h)
 }
 
 // serveMCPBaseline serves the MCP baseline on ln until ctx ends: every
@@ -139,7 +131,13 @@ func serveMCPBaseline(ctx context.Context, ln net.Listener, endpoint string) err
 	mux := http.NewServeMux()
 	mux.HandleFunc("/readyz", func(http.ResponseWriter, *http.Request) {})
 	mux.Handle("/", rp)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	return serveUntilDone(ctx, ln, mux)
+}
+
+// serveUntilDone serves h on ln until ctx ends (the child processes'
+// servers: the bare proxies and the MCP upstream).
+func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		srv.Close()

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -81,13 +80,5 @@ func serveMCPUpstream(ctx context.Context, ln net.Listener) error {
 	mux := http.NewServeMux()
 	mux.Handle(mcpUpstreamPath, sdk.NewStreamableHTTPHandler(func(*http.Request) *sdk.Server { return s }, nil))
 	mux.HandleFunc("/readyz", func(http.ResponseWriter, *http.Request) {})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		srv.Close()
-	}()
-	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
-		return err
-	}
-	return nil
+	return serveUntilDone(ctx, ln, mux)
 }
