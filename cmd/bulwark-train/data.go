@@ -85,29 +85,9 @@ type jsonRow struct {
 // loadInjection reads every injection source plus our own templates and
 // prepares them (normalized text, sentences, payload masks).
 func loadInjection(dir string) ([]row, error) {
-	var rows []row
-	for _, src := range sourceNames() {
-		path := filepath.Join(dir, "injection", sourceFiles[src])
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, fmt.Errorf("open %s: %w", path, err)
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-		line := 0
-		for sc.Scan() {
-			line++
-			var j jsonRow
-			if err := json.Unmarshal(sc.Bytes(), &j); err != nil {
-				f.Close()
-				return nil, fmt.Errorf("%s line %d: %w", path, line, err)
-			}
-			rows = append(rows, labelRow(src, j))
-		}
-		f.Close()
-		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
+	rows, err := readSourceRows(dir, -1)
+	if err != nil {
+		return nil, err
 	}
 	if hp.Harm != 0 {
 		rows = append(rows, gptfuzzQuestions(rows)...)
@@ -117,6 +97,36 @@ func loadInjection(dir string) ([]row, error) {
 		rows = append(rows, harmfulTemplateRows()...) // ours, templates.go: HARMFUL + and benign twins
 	}
 	prepare(rows)
+	return rows, nil
+}
+
+// readSourceRows reads the rows of every injection source with the given
+// label (-1: all), labelled as the trainer labels them.
+func readSourceRows(dir string, label int) ([]row, error) {
+	var rows []row
+	for _, src := range sourceNames() {
+		path := filepath.Join(dir, "injection", sourceFiles[src])
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
+		for line := 1; sc.Scan(); line++ {
+			var j jsonRow
+			if err := json.Unmarshal(sc.Bytes(), &j); err != nil {
+				f.Close()
+				return nil, fmt.Errorf("%s line %d: %w", path, line, err)
+			}
+			if label < 0 || j.Label == label {
+				rows = append(rows, labelRow(src, j))
+			}
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+	}
 	return rows, nil
 }
 

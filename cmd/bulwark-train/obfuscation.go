@@ -1,15 +1,11 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"hash/fnv"
 	"io"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"sort"
 	"time"
 
@@ -67,7 +63,7 @@ func runObfuscation(args []string, stdout, stderr io.Writer) int {
 		printObfuscation(stdout, d, g.title, sel, *bySource, *misses)
 	}
 	if *benign {
-		neg, err := loadRows(*data, 0)
+		neg, err := readSourceRows(*data, 0)
 		if err != nil {
 			fmt.Fprintln(stderr, "bulwark-train:", err)
 			return 2
@@ -117,36 +113,7 @@ func printBenignEvasive(w io.Writer, d *injection.Detector, rows []row) {
 
 // loadAttacks reads the attack rows (label 1) of every injection source, as
 // the trainer labels them (spikee's canaries masked).
-func loadAttacks(dir string) ([]row, error) { return loadRows(dir, 1) }
-
-// loadRows reads the rows with the given label of every injection source.
-func loadRows(dir string, label int) ([]row, error) {
-	var rows []row
-	for _, src := range sourceNames() {
-		path := filepath.Join(dir, "injection", sourceFiles[src])
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, fmt.Errorf("open %s: %w", path, err)
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-		for line := 1; sc.Scan(); line++ {
-			var j jsonRow
-			if err := json.Unmarshal(sc.Bytes(), &j); err != nil {
-				f.Close()
-				return nil, fmt.Errorf("%s line %d: %w", path, line, err)
-			}
-			if j.Label == label {
-				rows = append(rows, labelRow(src, j))
-			}
-		}
-		f.Close()
-		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
-	}
-	return rows, nil
-}
+func loadAttacks(dir string) ([]row, error) { return readSourceRows(dir, 1) }
 
 // caughtBy reports an INJECTION or JAILBREAK finding at the detector's
 // default thresholds (the evasive threshold included).
