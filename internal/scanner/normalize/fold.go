@@ -212,6 +212,11 @@ func pass2(b []byte, off []int32, gaps []gap, src string) (int, int) {
 	st := &foldState{mostlyLatin: mostlyLatin, leetText: leetWords >= 2, dottedText: dottedWords > 0, src: src, gaps: gaps}
 
 	wi := 0
+	// noRun: the tokens before it belong to a run joinSpaced turned down;
+	// they are ordinary words and do not start another run (a run is
+	// judged whole, and trying again at each of its tokens would cost
+	// quadratic time: "1 0 5 7 1 0 5 7 …").
+	noRun := 0
 	for i := 0; i < len(b); {
 		if isSpaceByte(b[i]) {
 			b[wi], off[wi] = b[i], off[i]
@@ -220,11 +225,13 @@ func pass2(b []byte, off []int32, gaps []gap, src string) (int, int) {
 			continue
 		}
 		e := wordEnd(b, i)
-		if spacedToken(b[i:e]) != tokNone {
-			if j, w, ok := joinSpaced(b, off, i, wi, st); ok {
+		if i >= noRun && spacedToken(b[i:e]) != tokNone {
+			j, w, ok := joinSpaced(b, off, i, wi, st)
+			if ok {
 				i, wi = j, w
 				continue
 			}
+			noRun = j
 		}
 		wi = foldWord(b, off, i, e, wi, st)
 		i = e
@@ -318,7 +325,8 @@ const maxSpacedRun = 512
 // written in leetspeak digits count as letters), so numbers ("1 0 5 7",
 // "4 x 4 x 10") stay apart. Where the gaps between tokens differ, the
 // wider ones separate words; where they are all alike, the run is one word
-// (the model and rules also see the words run together).
+// (the model and rules also see the words run together). A run it turns
+// down is reported with its end, so the caller does not try again inside it.
 func joinSpaced(b []byte, off []int32, i, wi int, st *foldState) (int, int, bool) {
 	var ebuf [64]int32
 	ends := ebuf[:0] // end of each token
@@ -357,7 +365,10 @@ func joinSpaced(b []byte, off []int32, i, wi int, st *foldState) (int, int, bool
 		letters, leets = letters+leets, 0
 	}
 	if letters+leets < 4 || letters < 2 || (leets > 0 && (letters < 3 || letters*2 < leets)) {
-		return 0, 0, false
+		if n == 0 {
+			return i, 0, false
+		}
+		return int(ends[n-1]), 0, false
 	}
 	if last := int(ends[n-1]); last+2 <= len(b) && b[last] == ' ' && closingPunct(b[last+1]) &&
 		(last+2 == len(b) || isSpaceByte(b[last+2])) && st.gapWidth(last) <= minGap {
