@@ -101,7 +101,7 @@ type residuals struct {
 	toolKnown      [len(toolFields)]bool
 	timeKnown      [len(timeFields)]bool
 	unknowns       []*ast.Term
-	noInline       []ast.Ref // rules that could conflict: never inlined
+	noInline       []ast.Ref // rules that could conflict or stop early: never inlined (conflicting)
 	data           ast.Value // the data document, for compileProg
 
 	// The residuals of the newest time key (its weekday, hour and timezone)
