@@ -23,6 +23,7 @@ import (
 	"github.com/nyaruka/phonenumbers"
 
 	"github.com/bulwark-ai/bulwark/internal/guard"
+	"github.com/bulwark-ai/bulwark/internal/scanner/normalize"
 	"github.com/bulwark-ai/bulwark/internal/scanner/spanset"
 )
 
@@ -176,7 +177,16 @@ type candidate struct {
 }
 
 // Find returns the findings in text sorted by start offset, without overlaps.
+// Invisible characters inside a value ("john\u200b.doe@…") do not hide it:
+// the text is scanned without them and the spans cover them.
 func (d *Detector) Find(text string) []guard.Finding {
+	if stripped, off, ok := normalize.StripInvisible(text); ok {
+		return normalize.MapFindings(d.find(stripped), off)
+	}
+	return d.find(text)
+}
+
+func (d *Detector) find(text string) []guard.Finding {
 	if len(text) == 0 {
 		return nil
 	}

@@ -264,3 +264,20 @@ func TestGoldType(t *testing.T) {
 		t.Error("AllTypes() shares its slice with the package; want a copy")
 	}
 }
+
+// TestInvisibleCharactersInsideValue: a zero-width character inside an
+// e-mail address does not hide it, and the span covers the whole address.
+func TestInvisibleCharactersInsideValue(t *testing.T) {
+	d, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "mail me at john\u200b.doe@exa\u200cmple.com today"
+	fs := d.Find(in)
+	if len(fs) != 1 || fs[0].Type != TypeEmail {
+		t.Fatalf("Find(%q) = %+v; want one EMAIL", in, fs)
+	}
+	if got := in[fs[0].Start:fs[0].End]; got != "john\u200b.doe@exa\u200cmple.com" {
+		t.Errorf("span = %q; want the whole address", got)
+	}
+}

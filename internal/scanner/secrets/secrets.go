@@ -17,6 +17,7 @@ import (
 	"sort"
 
 	"github.com/bulwark-ai/bulwark/internal/guard"
+	"github.com/bulwark-ai/bulwark/internal/scanner/normalize"
 	"github.com/bulwark-ai/bulwark/internal/scanner/spanset"
 )
 
@@ -150,8 +151,16 @@ func (d *Detector) Scan(ctx context.Context, in guard.Input) ([]guard.Finding, e
 }
 
 // Find returns the findings for text, sorted by start offset, without
-// overlaps.
+// overlaps. Invisible characters inside a secret ("AKIA\u200b…") do not hide
+// it: the text is scanned without them and the spans cover them.
 func (d *Detector) Find(text string) []guard.Finding {
+	if stripped, off, ok := normalize.StripInvisible(text); ok {
+		return normalize.MapFindings(d.find(stripped), off)
+	}
+	return d.find(text)
+}
+
+func (d *Detector) find(text string) []guard.Finding {
 	if len(text) == 0 {
 		return nil
 	}

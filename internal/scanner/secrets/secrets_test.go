@@ -232,3 +232,26 @@ func TestKeywordIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestInvisibleCharactersInsideSecret: a zero-width space or joiner inside
+// a key does not hide it (a model reads it as the key), and the span covers
+// the whole key with them.
+func TestInvisibleCharactersInsideSecret(t *testing.T) {
+	d, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{
+		"my key is AKIA\u200bZ3M5QW7R2T6Y4UXP ok",
+		"my key is AKIAZ3M5Q\u200dW7R2T6Y4UXP\u2060 ok",
+	} {
+		fs := d.Find(in)
+		if len(fs) != 1 || fs[0].Type != "AWS_ACCESS_KEY" {
+			t.Fatalf("Find(%q) = %+v; want one AWS_ACCESS_KEY", in, fs)
+		}
+		span := in[fs[0].Start:fs[0].End]
+		if !strings.HasPrefix(span, "AKIA") || !strings.HasSuffix(strings.TrimRight(span, "\u2060"), "UXP") {
+			t.Errorf("Find(%q) span = %q; want the whole key", in, span)
+		}
+	}
+}
