@@ -342,6 +342,17 @@ func TestGuardrailsAWSKey(t *testing.T) {
 			t.Errorf("client got %q with verdict %q; want the key gone and named in the verdict", text, verdict)
 		}
 	})
+	t.Run("zero-width space inside the key", func(t *testing.T) {
+		e := newGREnv(t, 3, nil)
+		hidden := grAWSKey[:4] + "\u200b" + grAWSKey[4:]
+		_, verdict, err := grChat(t, e, "Why does "+hidden+" get AccessDenied?", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body := e.up.lastBody(); strings.Contains(body, grAWSKey[4:]) || !strings.Contains(verdict, "AWS_ACCESS_KEY") {
+			t.Errorf("upstream body %q, verdict %q; want the key redacted", body, verdict)
+		}
+	})
 	t.Run("block", func(t *testing.T) {
 		e := newGREnv(t, 3, func(g *config.Guardrails) { g.Secrets.Action = "block" })
 		for _, stream := range []bool{false, true} {
