@@ -32,7 +32,7 @@ fmt:
 # Load benchmark: mock upstream alone vs through Bulwark (see docs/performance.md).
 # 60 s per path: at 20 s a single run's p99 moves by ±0.3 ms on the 2-core
 # machine. Guardrails off (the gateway's own cost), then the demo guardrails
-# with the max-rate search (docs/performance.md).
+# with the max-rate search.
 bench:
 	$(GO) run ./cmd/bulwark-load -rate 1000 -duration 60s -guardrails off -search=false
 	$(GO) run ./cmd/bulwark-load -rate 1000 -duration 60s
