@@ -866,8 +866,7 @@ func (e *progEnv) exprDet(fr []*ast.Term, x *cexpr) (bool, error) {
 		if v == nil || err != nil {
 			return false, err
 		}
-		b, ok := v.Value.(ast.Boolean)
-		return !ok || bool(b), nil
+		return truthy(v), nil
 	}
 	ops, mark := e.push(len(x.terms))
 	defer e.pop(mark)
@@ -883,8 +882,7 @@ func (e *progEnv) exprDet(fr []*ast.Term, x *cexpr) (bool, error) {
 		return false, err
 	}
 	if !x.hasOut {
-		b, ok := out.Value.(ast.Boolean)
-		return !ok || bool(b), nil
+		return truthy(out), nil
 	}
 	if t := x.out; t.kind == termVar && fr[t.slot] == nil {
 		fr[t.slot] = out
@@ -895,6 +893,13 @@ func (e *progEnv) exprDet(fr []*ast.Term, x *cexpr) (bool, error) {
 		return false, err
 	}
 	return want.Value.Compare(out.Value) == 0, nil
+}
+
+// truthy reports whether an expression with value v holds: any value but
+// false (OPA's rule for a term, and for a call without an output term).
+func truthy(v *ast.Term) bool {
+	b, ok := v.Value.(ast.Boolean)
+	return !ok || bool(b)
 }
 
 // callOnce calls a function or a builtin that is not a relation: its
@@ -948,7 +953,7 @@ func (e *progEnv) expr(fr []*ast.Term, x *cexpr, k func() error) error {
 		return e.unify(fr, x.terms[0], x.terms[1], k)
 	case exprTruth:
 		return e.values(fr, x.terms[0], func(v *ast.Term) error {
-			if b, ok := v.Value.(ast.Boolean); ok && !bool(b) {
+			if !truthy(v) {
 				return nil
 			}
 			return k()
@@ -973,7 +978,7 @@ func (e *progEnv) call(fr []*ast.Term, x *cexpr, i int, ops []*ast.Term, k func(
 	}
 	each := func(out *ast.Term) error {
 		if !x.hasOut {
-			if b, ok := out.Value.(ast.Boolean); ok && !bool(b) {
+			if !truthy(out) {
 				return nil
 			}
 			return k()
@@ -995,9 +1000,16 @@ func (e *progEnv) call(fr []*ast.Term, x *cexpr, i int, ops []*ast.Term, k func(
 // callFunc calls support function i: every definition whose parameters
 // match args, every solution of its body; two different values conflict.
 func (e *progEnv) callFunc(i int, args []*ast.Term) (*ast.Term, error) {
-	r := e.p.rules[i]
+	c, err := e.definitions(e.p.rules[i], args, defState{what: "functions"})
+	return c.val, err
+}
+
+// definitions evaluates every definition of a rule or function (those whose
+// parameters match args), each solution going to e.solution with the state
+// st, and returns the state it left.
+func (e *progEnv) definitions(r *crule, args []*ast.Term, st defState) (defState, error) {
 	saved := e.cur
-	e.cur = defState{what: "functions"}
+	e.cur = st
 	var err error
 	for di := range r.defs {
 		d := &r.defs[di]
@@ -1011,9 +1023,9 @@ func (e *progEnv) callFunc(i int, args []*ast.Term) (*ast.Term, error) {
 			break
 		}
 	}
-	val := e.cur.val
+	st = e.cur
 	e.cur = saved
-	return val, err
+	return st, err
 }
 
 // bindParams binds a function's parameters to its arguments in frame f and
@@ -1215,24 +1227,11 @@ func (e *progEnv) ruleValue(i int) (*ast.Term, error) {
 	}
 	m.done = true
 	r := e.p.rules[i]
-	saved := e.cur
-	e.cur = defState{what: "complete rules"}
+	st := defState{what: "complete rules"}
 	if r.set {
-		e.cur.set = ast.NewSet()
+		st.set = ast.NewSet()
 	}
-	var err error
-	for di := range r.defs {
-		d := &r.defs[di]
-		fr, mark := e.push(d.body.nslots)
-		e.cur.fr, e.cur.def = fr, d
-		err = e.body(fr, d.body.exprs, e.solutionFn)
-		e.pop(mark)
-		if err != nil {
-			break
-		}
-	}
-	c := e.cur
-	e.cur = saved
+	c, err := e.definitions(r, nil, st)
 	switch {
 	case err != nil:
 		return nil, err
