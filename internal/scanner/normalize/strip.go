@@ -1,10 +1,6 @@
 package normalize
 
-import (
-	"unicode/utf8"
-
-	"github.com/bulwark-ai/bulwark/internal/guard"
-)
+import "unicode/utf8"
 
 // StripInvisible removes the invisible characters (zero-width, bidi
 // controls, variation selectors, tag characters: see invisible) from s. A
@@ -59,18 +55,4 @@ func StripInvisible(s string) (stripped string, off []int32, ok bool) {
 		i += n
 	}
 	return string(b), off, true
-}
-
-// MapFindings moves findings on the text StripInvisible returned (with its
-// off) back onto the original text: a span covers the invisible characters
-// inside it, so redacting it removes them too.
-func MapFindings(fs []guard.Finding, off []int32) []guard.Finding {
-	for i := range fs {
-		f := &fs[i]
-		if f.End <= f.Start || f.End > len(off) {
-			continue
-		}
-		f.Start, f.End = int(off[f.Start]), int(off[f.End-1])+1
-	}
-	return fs
 }

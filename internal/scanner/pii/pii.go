@@ -181,7 +181,7 @@ type candidate struct {
 // the text is scanned without them and the spans cover them.
 func (d *Detector) Find(text string) []guard.Finding {
 	if stripped, off, ok := normalize.StripInvisible(text); ok {
-		return normalize.MapFindings(d.find(stripped), off)
+		return normalize.MapFindings(d.find(stripped), off, text)
 	}
 	return d.find(text)
 }

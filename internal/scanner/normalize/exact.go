@@ -1,0 +1,352 @@
+package normalize
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/bulwark-ai/bulwark/internal/guard"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Exact returns s as a scanner for exact tokens (secrets, PII) must read it:
+// what a model reads as the ASCII of a key, an address or a number is that
+// ASCII. In one pass it
+//
+//   - removes the invisible characters (zero-width, bidi controls, variation
+//     selectors, tag characters: see invisible), as in "AKIA\u200b…";
+//   - replaces a character whose NFKC form is one printable ASCII character
+//     by that character: fullwidth forms ("ＡＫＩＡ", "＠"), mathematical
+//     alphanumerics ("𝐀𝐊𝐈𝐀"), letterlike symbols and Roman numerals ("ℌ",
+//     "Ⅹ"), circled and squared letters and digits ("Ⓐ", "①", "🄰"), small
+//     and vertical punctuation forms ("﹫"). Superscripts, subscripts and
+//     modifier letters ("²", "₂", "ª", "ᵃ") are kept: they sit right against
+//     a value as footnote markers, exponents and ordinals ("555-0100¹",
+//     "m²", "1ª"), and folding them would glue a digit onto the value.
+//     Fullwidth punctuation folds only next to a letter or digit ("＠" in
+//     an address), since Chinese and Japanese text is full of it ("，");
+//   - replaces a Cyrillic or Greek letter drawn like a Latin letter ("А",
+//     "о", "Ρ") by that Latin letter, keeping its case, but only inside a
+//     token (letters, digits and - _ . @ + / = :) that holds an ASCII
+//     letter or digit, and only in a run of letters and digits with no
+//     other Cyrillic or Greek letter: "АKIA…" and "jоhn@example.com" fold,
+//     a Russian or Greek word ("кот", "API-ключ", "Ουρανός") stays itself.
+//
+// Everything else, case and digits included, is kept byte for byte:
+// secrets and PII depend on them, and leetspeak is no disguise for them.
+//
+// It returns ok false, and allocates nothing, when nothing changes, the
+// common case (ASCII text never changes). Otherwise off[i] is the offset in
+// s of the character that byte i of folded came from (its first byte), and
+// MapFindings puts findings on folded back on s.
+func Exact(s string) (folded string, off []int32, ok bool) {
+	first := exactFirst(s)
+	if first < 0 {
+		return s, nil, false
+	}
+	// Every change removes a character or turns two or more bytes into
+	// one, so folded is never longer than s.
+	b := make([]byte, first, len(s))
+	copy(b, s[:first])
+	off = make([]int32, first, len(s))
+	for i := range first {
+		off[i] = int32(i)
+	}
+	// invalid: the last byte kept is an invalid one.
+	r, n := utf8.DecodeLastRuneInString(s[:first])
+	invalid := r == utf8.RuneError && n == 1
+	var fo folder
+	for i := first; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			b, off = append(b, c), append(off, int32(i))
+			invalid = false
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b, off = append(b, c), append(off, int32(i))
+			invalid = true
+			i++
+			continue
+		}
+		// Removing it must not join invalid bytes around it into a new
+		// character ("\xe2\x80" ZWSP "\x8b" would become a ZWSP).
+		// Replacing is always safe: an ASCII byte joins nothing.
+		if invisible(r) && !(invalid && i+n < len(s) && !utf8.RuneStart(s[i+n])) {
+			i += n
+			continue
+		}
+		invalid = false
+		if a := fo.fold(s, i, n, r); a != 0 {
+			b, off = append(b, a), append(off, int32(i))
+			i += n
+			continue
+		}
+		for k := range n {
+			b, off = append(b, s[i+k]), append(off, int32(i+k))
+		}
+		i += n
+	}
+	return string(b), off, true
+}
+
+// exactFirst returns the offset of the first character Exact changes, or -1.
+func exactFirst(s string) int {
+	var fo folder
+	for i := 0; i < len(s); {
+		if s[i] < 0xC2 { // ASCII, or a continuation / invalid byte
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if invisible(r) || fo.fold(s, i, n, r) != 0 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// MapFindings moves findings on the text Exact returned (with its off) back
+// onto the original text orig: a span starts at the first byte of the
+// character its first byte came from and ends after the character its last
+// byte came from, so it covers the invisible characters inside it and the
+// whole of a fullwidth or look-alike character, and redacting it removes
+// them too.
+func MapFindings(fs []guard.Finding, off []int32, orig string) []guard.Finding {
+	for i := range fs {
+		f := &fs[i]
+		if f.Start < 0 || f.End <= f.Start || f.End > len(off) {
+			continue
+		}
+		last := int(off[f.End-1])
+		// A byte copied from orig maps to itself: a continuation byte
+		// decodes as one invalid byte, an ASCII byte as itself. A folded
+		// byte maps to the start of its character, which decodes whole.
+		_, n := utf8.DecodeRuneInString(orig[last:])
+		f.Start, f.End = int(off[f.Start]), last+n
+	}
+	return fs
+}
+
+// asciiForm returns the printable ASCII character that the character r at
+// s[i] is a compatibility form of (its NFKC form), or 0. Superscripts,
+// subscripts and modifier letters return 0 (see Exact).
+func asciiForm(s string, i int, r rune) byte {
+	if r >= 0xFF01 && r <= 0xFF5E { // fullwidth ASCII, the common case
+		return byte(r - 0xFEE0)
+	}
+	if !compatCandidate(r) {
+		return 0
+	}
+	d := norm.NFKC.PropertiesString(s[i:]).Decomposition()
+	if len(d) == 1 && d[0] > ' ' && d[0] < 0x7F {
+		return d[0]
+	}
+	return 0
+}
+
+// compatCandidate reports the blocks that hold every character whose NFKC
+// form is one printable ASCII character, less the superscript, subscript
+// and modifier-letter blocks: it keeps the lookup in the NFKC tables off
+// the path of ordinary text (TestAsciiFormIsNFKC checks it against them).
+func compatCandidate(r rune) bool {
+	switch {
+	case r == 0x017F, r == 0x037E, r == 0x1FEF, r == 0xFB29: // long s, Greek question mark, varia, Hebrew plus
+		return true
+	case r >= 0x2024 && r < 0x2070, r >= 0x20A0 && r <= 0x24FF: // dot leader; letterlike, number forms, enclosed
+		return true
+	case r >= 0xFE10 && r <= 0xFE6F: // vertical and small forms
+		return true
+	case r >= 0x1D400 && r <= 0x1D7FF: // mathematical alphanumerics
+		return true
+	case r >= 0x1F100 && r <= 0x1F1FF: // enclosed alphanumeric supplement
+		return true
+	case r >= 0x1FBF0 && r <= 0x1FBF9: // segmented digits
+		return true
+	}
+	return false
+}
+
+// lookalikeTable maps the Cyrillic and Greek letters drawn like a Latin
+// letter in common fonts to that letter, in the same case. It is stricter
+// than confusables (Normalize's table, lower case only): a capital П or Л is
+// not an N, and a lower-case н or т is a small capital, not h or t.
+var lookalikeTable = func() (t [0x530 - 0x370]byte) {
+	for r, l := range map[rune]byte{
+		// Cyrillic
+		'А': 'A', 'В': 'B', 'Е': 'E', 'К': 'K', 'М': 'M', 'Н': 'H', 'О': 'O', 'Р': 'P', 'С': 'C', 'Т': 'T',
+		'Х': 'X', 'У': 'Y', 'Ү': 'Y', 'Ѕ': 'S', 'І': 'I', 'Ӏ': 'I', 'Ј': 'J', 'Ԛ': 'Q', 'Ԝ': 'W', 'Һ': 'H',
+		'Ѵ': 'V',
+		'а': 'a', 'е': 'e', 'о': 'o', 'р': 'p', 'с': 'c', 'у': 'y', 'х': 'x', 'ѕ': 's', 'і': 'i', 'ј': 'j',
+		'һ': 'h', 'ԁ': 'd', 'ԛ': 'q', 'ԝ': 'w', 'ӏ': 'l', 'ѵ': 'v', 'ү': 'y',
+		// Greek
+		'Α': 'A', 'Β': 'B', 'Ε': 'E', 'Ζ': 'Z', 'Η': 'H', 'Ι': 'I', 'Κ': 'K', 'Μ': 'M', 'Ν': 'N', 'Ο': 'O',
+		'Ρ': 'P', 'Τ': 'T', 'Υ': 'Y', 'Χ': 'X', 'Ϲ': 'C', 'Ϳ': 'J',
+		'α': 'a', 'ι': 'i', 'κ': 'k', 'ν': 'v', 'ο': 'o', 'ρ': 'p', 'υ': 'u', 'χ': 'x', 'ϲ': 'c', 'ϳ': 'j',
+	} {
+		t[r-0x370] = l
+	}
+	return t
+}()
+
+// lookalike returns the Latin letter the Cyrillic or Greek letter r is drawn
+// like, or 0.
+func lookalike(r rune) byte {
+	if r < 0x370 || r >= 0x530 {
+		return 0
+	}
+	return lookalikeTable[r-0x370]
+}
+
+// greekOrCyrillic reports the Greek and Cyrillic blocks.
+func greekOrCyrillic(r rune) bool {
+	return (r >= 0x370 && r < 0x530) || (r >= 0x1C80 && r <= 0x1C8F) || (r >= 0x1F00 && r <= 0x1FFF) ||
+		(r >= 0x2DE0 && r <= 0x2DFF) || (r >= 0xA640 && r <= 0xA69F)
+}
+
+// Kinds of character around a look-alike, ordered: a token is a run of
+// kinds above kBreak, a run of letters and digits one of kinds above kJoin.
+const (
+	kBreak     = iota // space, other punctuation and symbols, invalid bytes
+	kJoin             // punctuation inside a token: - _ . @ + / = : (or a form of it)
+	kInvisible        // removed, so neither joins nor breaks
+	kASCII            // an ASCII letter or digit, or a form of one
+	kLook             // a Cyrillic or Greek look-alike of a Latin letter
+	kForeign          // any other Cyrillic or Greek letter
+	kLetter           // any other letter, digit or mark
+)
+
+// kindAt returns the kind of the character at s[i] and its length.
+func kindAt(s string, i int) (kind, n int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return asciiKind(c), 1
+	}
+	r, n := utf8.DecodeRuneInString(s[i:])
+	switch {
+	case r == utf8.RuneError && n == 1:
+		return kBreak, 1
+	case invisible(r):
+		return kInvisible, n
+	}
+	if a := asciiForm(s, i, r); a != 0 {
+		return asciiKind(a), n
+	}
+	switch {
+	case lookalike(r) != 0:
+		return kLook, n
+	case greekOrCyrillic(r) && unicode.IsLetter(r):
+		return kForeign, n
+	case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
+		return kLetter, n
+	}
+	return kBreak, n
+}
+
+func asciiKind(c byte) int {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return kASCII
+	case c == '-', c == '_', c == '.', c == '@', c == '+', c == '/', c == '=', c == ':':
+		return kJoin
+	}
+	return kBreak
+}
+
+// folder decides what the characters of s fold to, left to right, looking
+// at each token and run of letters once (so the work stays linear in len(s)
+// however long a token is).
+type folder struct {
+	tokEnd, runEnd int
+	tokASCII       bool // the token ending at tokEnd holds an ASCII letter or digit
+	runFolds       bool // the run ending at runEnd holds no other Greek or Cyrillic letter
+}
+
+// fold returns the ASCII character that the character r at s[i], n bytes
+// long, becomes, or 0 if it stays. Calls must come with i increasing.
+func (fo *folder) fold(s string, i, n int, r rune) byte {
+	if a := asciiForm(s, i, r); a != 0 {
+		// Fullwidth punctuation ("，", "：", "（") is the ordinary
+		// punctuation of Chinese and Japanese text: it folds only next to
+		// a letter or digit, where it can be part of a value ("＠" in an
+		// address, "－" in a phone number). Chinese prose keeps the path
+		// that copies nothing.
+		if asciiKind(a) == kASCII || nextToAlnum(s, i, n) {
+			return a
+		}
+		return 0
+	}
+	if l := lookalike(r); l != 0 && fo.lookalikeFolds(s, i) {
+		return l
+	}
+	return 0
+}
+
+// lookalikeFolds reports whether the look-alike at s[i] folds.
+func (fo *folder) lookalikeFolds(s string, i int) bool {
+	if i >= fo.tokEnd {
+		var ascii bool
+		fo.tokEnd, ascii, _ = around(s, i, kBreak)
+		fo.tokASCII, fo.runEnd = ascii, 0
+	}
+	if !fo.tokASCII {
+		return false
+	}
+	if i >= fo.runEnd {
+		var foreign bool
+		fo.runEnd, _, foreign = around(s, i, kJoin)
+		fo.runFolds = !foreign
+	}
+	return fo.runFolds
+}
+
+// nextToAlnum reports whether the character at s[i], n bytes long, has an
+// ASCII letter or digit, a form of one or a look-alike of one next to it,
+// invisible characters aside.
+func nextToAlnum(s string, i, n int) bool {
+	for j := i; j > 0; {
+		_, m := utf8.DecodeLastRuneInString(s[:j])
+		k, _ := kindAt(s, j-m)
+		if k != kInvisible {
+			if k == kASCII || k == kLook {
+				return true
+			}
+			break
+		}
+		j -= m
+	}
+	for j := i + n; j < len(s); {
+		k, m := kindAt(s, j)
+		if k != kInvisible {
+			return k == kASCII || k == kLook
+		}
+		j += m
+	}
+	return false
+}
+
+// around returns the end of the run of characters of kinds above stop that
+// holds s[i], and whether the run holds a character of kind kASCII and of
+// kind kForeign.
+func around(s string, i, stop int) (end int, ascii, foreign bool) {
+	for j := i; j > 0; {
+		_, n := utf8.DecodeLastRuneInString(s[:j])
+		k, _ := kindAt(s, j-n)
+		if k <= stop {
+			break
+		}
+		ascii, foreign = ascii || k == kASCII, foreign || k == kForeign
+		j -= n
+	}
+	j := i
+	for j < len(s) {
+		k, n := kindAt(s, j)
+		if k <= stop {
+			break
+		}
+		ascii, foreign = ascii || k == kASCII, foreign || k == kForeign
+		j += n
+	}
+	return j, ascii, foreign
+}
