@@ -177,11 +177,13 @@ type candidate struct {
 }
 
 // Find returns the findings in text sorted by start offset, without overlaps.
-// Invisible characters inside a value ("john\u200b.doe@…") do not hide it:
-// the text is scanned without them and the spans cover them.
+// Invisible characters inside a value ("john\u200b.doe@…"), fullwidth forms
+// ("john＠…", "４１１１ …") and Cyrillic or Greek look-alikes in an address
+// ("jоhn@…") do not hide it: the text is scanned as normalize.Exact folds
+// it, and the spans cover the characters as written.
 func (d *Detector) Find(text string) []guard.Finding {
-	if stripped, off, ok := normalize.StripInvisible(text); ok {
-		return normalize.MapFindings(d.find(stripped), off, text)
+	if folded, off, ok := normalize.Exact(text); ok {
+		return normalize.MapFindings(d.find(folded), off, text)
 	}
 	return d.find(text)
 }

@@ -151,11 +151,13 @@ func (d *Detector) Scan(ctx context.Context, in guard.Input) ([]guard.Finding, e
 }
 
 // Find returns the findings for text, sorted by start offset, without
-// overlaps. Invisible characters inside a secret ("AKIA\u200b…") do not hide
-// it: the text is scanned without them and the spans cover them.
+// overlaps. Invisible characters inside a secret ("AKIA\u200b…"), fullwidth
+// or mathematical letters ("ＡＫＩＡ…") and Cyrillic or Greek look-alikes in
+// it ("АKIA…") do not hide it: the text is scanned as normalize.Exact folds
+// it, and the spans cover the characters as written.
 func (d *Detector) Find(text string) []guard.Finding {
-	if stripped, off, ok := normalize.StripInvisible(text); ok {
-		return normalize.MapFindings(d.find(stripped), off, text)
+	if folded, off, ok := normalize.Exact(text); ok {
+		return normalize.MapFindings(d.find(folded), off, text)
 	}
 	return d.find(text)
 }
