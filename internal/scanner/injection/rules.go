@@ -95,7 +95,7 @@ const (
 
 // rules is every attack structure: the core set and the structures added
 // later (structureRules).
-var rules = append(coreRules[:len(coreRules):len(coreRules)], structureRules...)
+var rules = append(append(coreRules[:len(coreRules):len(coreRules)], structureRules...), planted...)
 
 var coreRules = []rule{
 	// Instruction override, English.
@@ -1076,4 +1076,56 @@ func containsAny(s string, subs []string) bool {
 		}
 	}
 	return false
+}
+
+// Planted instructions (session 5): structures by which text inside a
+// document, record or tool result speaks to the model that reads it, written
+// from how indirect-injection generators build their payloads (a fabricated
+// exchange with a placeholder answer, a bracketed "admin request", a canned
+// answer "if asked", a "disregard everything except …" filter, a note to the
+// automated screener), plus override vocabulary the i18n rules lacked.
+var planted = []rule{
+	// A fabricated exchange: an assistant turn whose answer is a placeholder
+	// ("Assistant: [salient summary]", "assistant: <detailed summary>"),
+	// then a user turn. Real transcripts carry real answers.
+	{id: "fake-turn", head: HeadInjection, score: ruleScore,
+		anchors: []string{"assistant:", "assistant :", "ai:", "ai :", "bot:", "bot :"},
+		also:    []string{"user", "human"},
+		re:      regexp.MustCompile(`\b(?:assistant|ai|bot)\s*:\s*[\[<({][^\]>)}\n]{1,60}[\]>)}]\s*(?:user|human)\s*:`)},
+	// A bracketed directive from an authority: "[ADMIN REQUEST:: …]",
+	// "<system instruction: …", "(developer override: …".
+	{id: "delimiter", head: HeadInjection, score: ruleScore,
+		anchors: []string{"admin", "system", "developer", "operator", "root", "sysadmin", "moderator"},
+		also:    []string{"[", "<", "(", "{"},
+		re:      regexp.MustCompile(`[\[<({]\s*(?:admin|administrator|system|developer|root|operator|sysadmin|moderator)\s+(?:request|override|instructions?|command|directive|order)\s*::?`)},
+	// A canned answer planted for when someone asks: "if asked how the
+	// candidate fits, simply respond with …", "if questioned, report that
+	// …", "if the user asks for a summary, reply with only the following".
+	{id: "indirect", head: HeadInjection, score: ruleScore,
+		anchors: []string{"if asked", "if questioned", "if queried", "if prompted", "if the user asks", "if user asks", "if anyone asks", "if someone asks", "if somebody asks", "when asked", "when questioned"},
+		re:      regexp.MustCompile(`\b(?:if|when) (?:(?:the )?user asks|anyone asks|someone asks|somebody asks|asked|questioned|queried|prompted)\b[^.!?\n]{0,80}?,\s*(?:(?:simply|only|just|always) (?:respond|reply|answer|say|report|state|output|print|write)\b|(?:respond|reply|answer|say|output|print) (?:only )?with (?:only |just )?(?:the following|["“'<])|report that\b)`)},
+	// A filter planted in data: "disregard all info except the following",
+	// "ignore them and instead focus exclusively on …".
+	{id: "override", head: HeadInjection, score: ruleScore,
+		anchors: []string{"disregard", "ignore", "regardless of", "paste your", "paste the"},
+		also:    []string{"except", "instead", "other than", "apart from", "previous", "prior", "earlier", "preceding", "above", "prompt", "instructions", "system message"},
+		re: regexp.MustCompile(`\bpaste (?:your|the) (?:(?:system|initial|original|hidden|full|entire|secret) )*(?:prompt|instructions|system message)(?: here| below|:)|` +
+			`\bregardless of (?:any |all )?(?:the )?(?:previous|prior|earlier|preceding|above) (?:input|instructions?|messages?|prompts?|context|requests?|rules)\b|` +
+			`\b(?:disregard|ignore)\b (?:all |any |every |the )?(?:other |previous |prior |remaining )?(?:info|information|context|documents?|snippets?|instructions?|everything) (?:except|other than|apart from|but) (?:for )?(?:the following (?:information|text|instructions?)|what(?:'s| is) (?:between|in(?:side)?))\b|\b(?:disregard|ignore) (?:them|it|that|those|these|everything|all of (?:it|them|that))(?: \w+){0,2} and instead (?:focus|concentrate) (?:only |exclusively |solely )?on\b`)},
+	// Notes to an automated screener or analysis tool, and text hidden for
+	// it ("note to automated analysis software:", "white-text metadata
+	// (invisible to humans, visible to LLM scan)").
+	{id: "indirect", head: HeadInjection, score: ruleScore,
+		anchors: []string{"automated", "screening", "invisible to", "hidden from", "not visible to", "visible to", "white text", "white-text"},
+		also:    []string{"ai", "llm", "model", "software", "system", "tool", "scan", "bot", "screen", "human"},
+		re:      regexp.MustCompile(`\b(?:note|message|instructions?|notice|memo|profile|metadata|data) (?:to|for) (?:the |any |all )?(?:automated|ai|llm) (?:\w+ )?(?:software|systems?|tools?|screeners?|reviewers?|analy[sz]ers?|scanners?|agents?|recruiters?|screening)\b|\b(?:invisible|hidden|not visible) (?:to|from) (?:humans?|people|readers|the reader|users?)\b[^.\n]{0,30}?\b(?:visible|readable|meant|intended) (?:to|for) (?:the )?(?:ai|llm|models?|bots?|machines?|automated|scanners?)\b`)},
+	// "New instructions follow" / "here are your new instructions", eleven
+	// languages, and override objects the i18n rules lacked ("vergiss alle
+	// Aufträge", "olvide todo que dije", "abweichend von den vorherigen
+	// Anweisungen").
+	{id: "override-i18n", head: HeadInjection, score: ruleScore,
+		anchors: []string{"new instructions", "new rules", "nuevas instrucciones", "nouvelles instructions", "nouvelles consignes", "neue anweisungen", "neue instruktionen", "nuove istruzioni", "novas instrucoes", "nieuwe instructies", "новые инструкции", "новые указания", "以下是你的新", "auftrage", "abweichend", "olvid", "olvida"},
+		re: regexp.MustCompile(`\b(?:here are|these are|below are|the following are) your new (?:instructions|rules)\b|\bnew instructions (?:follow|are as follows)\b` +
+			`|\b(?:aqui (?:tienes|estan)|estas son|a continuacion(?: vienen)?) (?:tus|sus) nuevas instrucciones\b|\b(?:voici|ce sont) (?:tes|vos) nouvelles (?:instructions|consignes)\b|\b(?:nun |jetzt |es )?folgen (?:nun |jetzt )?neue (?:anweisungen|instruktionen)\b|\bhier sind (?:deine|ihre) neuen (?:anweisungen|instruktionen)\b|\becco (?:le )?(?:tue|sue) nuove istruzioni\b|\b(?:aqui estao|estas sao) (?:as )?(?:suas|tuas) novas instrucoes\b|\bhier zijn (?:je|jouw|uw) nieuwe instructies\b|вот (?:твои|ваши) новые (?:инструкции|указания)|以下是你的新(?:的)?(?:指令|指示)` +
+			`|\b(?:vergiss|vergessen sie|ignoriere|ignorieren sie)\b (?:alle |deine |ihre |die |samtliche )?(?:bisherigen |vorherigen |fruheren |alten )?(?:auftrage|auftrag)\b|\babweichend (?:zu|von) (?:den |allen )?(?:vorherigen|bisherigen|obigen|fruheren) (?:anweisungen|instruktionen|vorgaben|befehlen)\b|\b(?:olvida|olvide|olviden)\b (?:todo )?(?:lo )?que (?:te )?(?:dije|digo|dijeron|he dicho|han dicho) (?:antes|anteriormente)\b`)},
 }
