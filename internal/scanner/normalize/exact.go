@@ -100,12 +100,19 @@ func exactFirst(s string) int {
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if invisible(r) || fo.fold(s, i, n, r) != 0 {
+		if !unchanging(r) && (invisible(r) || fo.fold(s, i, n, r) != 0) {
 			return i
 		}
 		i += n
 	}
 	return -1
+}
+
+// unchanging reports characters that Exact never changes and that are
+// common in text: Greek and Cyrillic letters that look like no Latin
+// letter, and the CJK, kana and Hangul blocks (with symbols between).
+func unchanging(r rune) bool {
+	return (r >= 0x2500 && r < 0xFB00 && r != 0x3164) || (r >= 0x370 && r < 0x530 && lookalike(r) == 0 && r != 0x37E)
 }
 
 // MapFindings moves findings on the text Exact returned (with its off) back
@@ -225,6 +232,8 @@ func kindAt(s string, i int) (kind, n int) {
 	}
 	r, n := utf8.DecodeRuneInString(s[i:])
 	switch {
+	case r >= 0x370 && r < 0x530: // Greek and Cyrillic, the common case here
+		return int(greekCyrillicKinds[r-0x370]), n
 	case r == utf8.RuneError && n == 1:
 		return kBreak, 1
 	case invisible(r):
@@ -233,16 +242,37 @@ func kindAt(s string, i int) (kind, n int) {
 	if a := asciiForm(s, i, r); a != 0 {
 		return asciiKind(a), n
 	}
+	return otherKind(r), n
+}
+
+// otherKind is the kind of a character that is neither ASCII, invisible,
+// nor a form of ASCII.
+func otherKind(r rune) int {
 	switch {
 	case lookalike(r) != 0:
-		return kLook, n
+		return kLook
 	case greekOrCyrillic(r) && unicode.IsLetter(r):
-		return kForeign, n
+		return kForeign
 	case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
-		return kLetter, n
+		return kLetter
 	}
-	return kBreak, n
+	return kBreak
 }
+
+// greekCyrillicKinds holds kindAt for the Greek and Cyrillic blocks, where
+// a token around a look-alike is mostly made of them.
+var greekCyrillicKinds = func() (t [0x530 - 0x370]uint8) {
+	for r := rune(0x370); r < 0x530; r++ {
+		var buf [4]byte
+		s := string(buf[:utf8.EncodeRune(buf[:], r)])
+		k := otherKind(r)
+		if a := asciiForm(s, 0, r); a != 0 { // the Greek question mark
+			k = asciiKind(a)
+		}
+		t[r-0x370] = uint8(k)
+	}
+	return t
+}()
 
 func asciiKind(c byte) int {
 	switch {
@@ -266,19 +296,22 @@ type folder struct {
 // fold returns the ASCII character that the character r at s[i], n bytes
 // long, becomes, or 0 if it stays. Calls must come with i increasing.
 func (fo *folder) fold(s string, i, n int, r rune) byte {
+	if l := lookalike(r); l != 0 {
+		if fo.lookalikeFolds(s, i) {
+			return l
+		}
+		return 0
+	}
 	if a := asciiForm(s, i, r); a != 0 {
 		// Fullwidth punctuation ("，", "：", "（") is the ordinary
 		// punctuation of Chinese and Japanese text: it folds only next to
 		// a letter or digit, where it can be part of a value ("＠" in an
 		// address, "－" in a phone number). Chinese prose keeps the path
 		// that copies nothing.
-		if asciiKind(a) == kASCII || nextToAlnum(s, i, n) {
-			return a
+		if asciiKind(a) != kASCII && !nextToAlnum(s, i, n) {
+			return 0
 		}
-		return 0
-	}
-	if l := lookalike(r); l != 0 && fo.lookalikeFolds(s, i) {
-		return l
+		return a
 	}
 	return 0
 }

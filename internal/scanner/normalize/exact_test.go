@@ -121,7 +121,7 @@ func raisedForm(r rune) bool {
 
 // TestAsciiFormIsNFKC: asciiForm folds exactly the characters whose NFKC
 // form is one printable ASCII character, less the raised ones, whatever the
-// compatCandidate shortcut skips.
+// compatCandidate and unchanging shortcuts skip.
 func TestAsciiFormIsNFKC(t *testing.T) {
 	n := 0
 	for r := rune(0x80); r <= unicode.MaxRune; r++ {
@@ -137,6 +137,9 @@ func TestAsciiFormIsNFKC(t *testing.T) {
 		}
 		if got := asciiForm(s, 0, r); got != want {
 			t.Errorf("asciiForm(%U) = %q; want %q", r, got, want)
+		}
+		if unchanging(r) && (want != 0 || invisible(r) || lookalike(r) != 0) {
+			t.Errorf("unchanging(%U) = true; but Exact may change it", r)
 		}
 	}
 	if n < 900 {
