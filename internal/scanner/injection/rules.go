@@ -86,11 +86,11 @@ func itoa(n int) string {
 const cjkGap = `[^。！？.!?\n]{0,16}?`
 
 const (
-	enOverrideVerb = `(?:ignore|ignoring|disregard|forget|override|overlook|bypass|abandon|discard|neglect|set aside|pay no attention to|do not follow|don't follow|dont follow|stop following|no longer follow)`
+	enOverrideVerb = `(?:ignore|ignoring|disregard|forget|override|overlook|bypass|abandon|discard|neglect|set aside|omit|dismiss|scrap|throw out|toss out|pay no attention to|do not follow|don't follow|dont follow|stop following|no longer follow)`
 	enPrior        = `(?:previous|previously|prior|above|earlier|preceding|former|initial|original|old|all|any|every|your|these|those|system|developer|given|foregoing)`
 	enRules        = `(?:ins?truc?tions?|intsructions?|rules?|directions?|directives?|prompts?|guidelines?|commands?|orders?|constraints?|restrictions?|programming|guidance|policies|policy|safeguards?|filters?|context|tasks|assignments)`
-	enRevealVerb   = `repeat|print|reveal|show|display|output|tell|give|share|write|list|leak|disclose|spell|dump|recite|return|echo|expose|provide`
-	enReveal       = `(?:repeat|print|reveal|show|display|output|tell|give|share|write|list|leak|disclose|spell|dump|recite|return|echo|expose|provide|what (?:is|are|was|were)|what's)`
+	enRevealVerb   = `repeat|print|reveal|show|display|output|tell|give|share|write|list|leak|disclose|spell|dump|recite|return|echo|expose|provide|quote|restate|paraphrase`
+	enReveal       = `(?:repeat|print|reveal|show|display|output|tell|give|share|write|list|leak|disclose|spell|dump|recite|return|echo|expose|provide|quote|restate|paraphrase|what (?:is|are|was|were)|what's)`
 )
 
 // rules is every attack structure: the core set and the structures added
@@ -100,7 +100,7 @@ var rules = append(append(coreRules[:len(coreRules):len(coreRules)], structureRu
 var coreRules = []rule{
 	// Instruction override, English.
 	{id: "override", head: HeadInjection, score: ruleScore,
-		anchors: []string{"ignor", "disregard", "forget", "overrid", "overlook", "bypass", "abandon", "discard", "neglect", "set aside", "attention to", "not follow", "stop follow", "longer follow"},
+		anchors: []string{"ignor", "disregard", "forget", "overrid", "overlook", "bypass", "abandon", "discard", "neglect", "set aside", "omit", "dismiss", "scrap", "throw out", "toss out", "attention to", "not follow", "stop follow", "longer follow"},
 		also:    []string{"instruc", "intsruc", "instuc", "rule", "direction", "directive", "prompt", "guideline", "command", "order", "constraint", "restriction", "programming", "guidance", "polic", "safeguard", "filter", "context", "training"},
 		re:      regexp.MustCompile(`\b` + enOverrideVerb + `\b` + gap(4) + `\b` + enPrior + `\b` + gap(3) + `\b` + enRules + `\b`)},
 	{id: "override", head: HeadInjection, score: ruleScore,
@@ -187,16 +187,16 @@ var coreRules = []rule{
 	// System-prompt extraction.
 	{id: "extract", head: HeadInjection, score: ruleScore,
 		anchors:  []string{"prompt", "instruction", "system message", "initiali", "guidelines", "rules you", "directives", "configuration"},
-		also:     []string{"repeat", "print", "reveal", "show", "display", "output", "tell", "give", "share", "write", "list", "leak", "disclose", "spell", "dump", "recite", "return", "echo", "expose", "provide", "what", "respond", "reply", "answer", "say", "hint", "encode", "reverse", "type"},
+		also:     []string{"repeat", "print", "reveal", "show", "display", "output", "tell", "give", "share", "write", "list", "leak", "disclose", "spell", "dump", "recite", "return", "echo", "expose", "provide", "what", "respond", "reply", "answer", "say", "hint", "encode", "reverse", "type", "quote", "restate", "paraphrase"},
 		notAfter: []string{"for the ", "for a ", "for an ", "for my ", "for this ", "for making", "for assembling", "for installing", "for setting", "on how", "about how", "in the manual", "in the readme", "of the recipe"},
 		re:       regexp.MustCompile(`\b(?:` + enRevealVerb + `)\b` + gap(4) + `\b(?:your|the (?:system|initial|original|hidden|secret|above|previous|preceding|full|complete|exact|developer|first)|this (?:system|initial|hidden)|its)\s+(?:(?:system|initial|original|hidden|secret|full|complete|exact|entire|whole|first|real|actual|underlying|current|previous|above|developer|internal|confidential|private|starting|opening|core|base|custom)\s+){0,2}(?:system prompt|system message|prompts?|instructions|initiali[sz]ation|guidelines|rules you (?:were|have been) given|directives|configuration|pre-?prompt|context window)\b|\b(?:what (?:is|are|was|were)|what's)\b` + gap(4) + `\b(?:your|the (?:initial|original|hidden|secret|above|previous|preceding|full|complete|exact|developer|first)|this (?:initial|hidden))\s+(?:\w+\s+){0,2}?(?:system prompt|system message|prompts?|instructions|initiali[sz]ation|guidelines|rules you (?:were|have been) given|directives|configuration|pre-?prompt|context window)\b|\b(?:respond|reply|answer) with\b` + gap(3) + `\b(?:instructions?|rules|guidelines|directives|prompt)\b` + gap(2) + `\byou (?:have been|were|are) (?:given|told|provided|programmed)`)},
 	{id: "extract", head: HeadInjection, score: ruleScore,
 		anchors: []string{"above", "before this", "beginning", "told you", "you were told", "you were given", "written"},
-		also:    []string{"repeat", "print", "reveal", "show", "display", "output", "tell", "give", "share", "write", "list", "leak", "disclose", "spell", "dump", "recite", "return", "echo", "expose", "provide", "what", "respond", "reply", "answer", "say", "hint", "encode", "reverse", "type"},
+		also:    []string{"repeat", "print", "reveal", "show", "display", "output", "tell", "give", "share", "write", "list", "leak", "disclose", "spell", "dump", "recite", "return", "echo", "expose", "provide", "what", "respond", "reply", "answer", "say", "hint", "encode", "reverse", "type", "quote", "restate", "paraphrase"},
 		re:      regexp.MustCompile(`\b(?:` + enReveal + `|what)\b` + gap(4) + `\b(?:(?:text|words|everything|content|all|message) (?:written |that (?:is|was|were) |you (?:see|saw) )?(?:above|before this|prior to this|at the beginning|at the start)|what (?:is|was) written (?:above|before|at the beginning)|what (?:were|have) you (?:been )?told|(?:the )?(?:first|previous|initial) (?:\d+ )?(?:words|lines|sentences|message) (?:of|in) (?:this|the|your) (?:conversation|prompt|chat|context))`)},
 	{id: "extract", head: HeadInjection, score: ruleScore,
 		anchors: []string{"password", "passphrase", "secret word", "secret code", "secret key"},
-		also:    []string{"repeat", "print", "reveal", "show", "display", "output", "tell", "give", "share", "write", "list", "leak", "disclose", "spell", "dump", "recite", "return", "echo", "expose", "provide", "what", "respond", "reply", "answer", "say", "hint", "encode", "reverse", "type"},
+		also:    []string{"repeat", "print", "reveal", "show", "display", "output", "tell", "give", "share", "write", "list", "leak", "disclose", "spell", "dump", "recite", "return", "echo", "expose", "provide", "what", "respond", "reply", "answer", "say", "hint", "encode", "reverse", "type", "quote", "restate", "paraphrase"},
 		re:      regexp.MustCompile(`\b(?:tell|give|reveal|say|spell|share|print|show|disclose|leak|hint|encode|reverse|type|write down|what is|what's|whats)\b(?:\s+\S+){0,5}?\s+(?:the|your|that|this)\s+(?:secret\s+)?(?:password|passphrase|secret word|secret code|secret key)(?:\s*$|[^\w\s]|\s+(?:is|was|you|to|please|now|backwards|in|of|for|that|and|but|without|letter|letters|character|characters|one|with|so|as|here|again|or|right|immediately))`)},
 	{id: "extract-i18n", head: HeadInjection, score: ruleScore,
 		anchors: []string{"sistema", "systeme", "systemprompt", "system-prompt", "systemanweisung", "anweisungen", "instrucciones", "instrucoes", "consignes", "istruzioni", "instructies", "systeem", "tu prompt", "ton prompt", "votre prompt", "deinen prompt", "ihren prompt", "tuo prompt", "suo prompt", "seu prompt", "teu prompt", "je prompt", "jouw prompt", "uw prompt", "инструкци", "промпт", "системн", "提示", "指令", "指示", "プロンプト", "프롬프트", "지시"},
