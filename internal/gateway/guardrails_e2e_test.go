@@ -342,17 +342,24 @@ func TestGuardrailsAWSKey(t *testing.T) {
 			t.Errorf("client got %q with verdict %q; want the key gone and named in the verdict", text, verdict)
 		}
 	})
-	t.Run("zero-width space inside the key", func(t *testing.T) {
-		e := newGREnv(t, 3, nil)
-		hidden := grAWSKey[:4] + "\u200b" + grAWSKey[4:]
-		_, verdict, err := grChat(t, e, "Why does "+hidden+" get AccessDenied?", false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if body := e.up.lastBody(); strings.Contains(body, grAWSKey[4:]) || !strings.Contains(verdict, "AWS_ACCESS_KEY") {
-			t.Errorf("upstream body %q, verdict %q; want the key redacted", body, verdict)
-		}
-	})
+	// A key the scanner must read through: the whole of it, as written,
+	// is replaced, so the upstream gets the question without any of it.
+	for _, tc := range []struct{ name, hidden string }{
+		{"zero-width space inside the key", grAWSKey[:4] + "\u200b" + grAWSKey[4:]},
+		{"fullwidth key", strings.Map(func(r rune) rune { return r + 0xFEE0 }, grAWSKey)}, // ＡＫＩＡ…
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newGREnv(t, 3, nil)
+			_, verdict, err := grChat(t, e, "Why does "+tc.hidden+" get AccessDenied?", false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if body := e.up.lastBody(); !strings.Contains(body, "Why does [AWS_ACCESS_KEY] get AccessDenied?") ||
+				!strings.Contains(verdict, "AWS_ACCESS_KEY") {
+				t.Errorf("upstream body %q, verdict %q; want the key redacted", body, verdict)
+			}
+		})
+	}
 	t.Run("block", func(t *testing.T) {
 		e := newGREnv(t, 3, func(g *config.Guardrails) { g.Secrets.Action = "block" })
 		for _, stream := range []bool{false, true} {
