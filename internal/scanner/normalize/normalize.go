@@ -14,6 +14,11 @@
 //
 // Variants finds base64, hex, URL-encoded and rot13 segments and returns them
 // decoded and normalized, mapped to the span of the encoded segment.
+//
+// Exact is the narrower form for scanners of exact tokens (secrets, PII),
+// which need case, digits and punctuation as written: it only drops
+// invisible characters and folds compatibility forms of ASCII and Latin
+// look-alikes inside Latin tokens, and MapFindings maps its findings back.
 package normalize
 
 import (
