@@ -36,8 +36,8 @@ import (
 //
 // It returns ok false, and allocates nothing, when nothing changes, the
 // common case (ASCII text never changes). Otherwise off[i] is the offset in
-// s of the character that byte i of folded came from (its first byte), and
-// MapFindings puts findings on folded back on s.
+// s of byte i of folded, or, when that byte replaced a character, of the
+// character's first byte; MapFindings puts findings on folded back on s.
 func Exact(s string) (folded string, off []int32, ok bool) {
 	first := exactFirst(s)
 	if first < 0 {
