@@ -28,14 +28,11 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bulwark-train:", err)
 		return 2
 	}
-	type cnt struct{ pos, tp, neg, fp int }
+	type cnt struct{ pos, tp, neg, fp, harmPos, harmTP, harmNeg, harmFP int }
 	per := map[string]*cnt{}
 	shown := map[string]int{}
 	for i := range rows {
 		r := &rows[i]
-		if harmfulSources[r.src] {
-			continue
-		}
 		c := per[r.src]
 		if c == nil {
 			c = &cnt{}
@@ -44,14 +41,50 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		t := normalize.Normalize(r.text)
 		var ids []string
 		var spans []string
-		for _, sp := range injection.RuleSpans(t.Norm) {
-			ids = append(ids, sp.ID)
-			spans = append(spans, t.Norm[sp.Start:sp.End])
-		}
-		for _, v := range normalize.Variants(r.text) {
-			for _, sp := range injection.RuleSpans(v.Text.Norm) {
+		harm := false
+		add := func(norm string) {
+			for _, sp := range injection.RuleSpans(norm) {
+				if sp.Head == injection.HeadHarmful {
+					harm = true
+					if r.label == 1 {
+						continue // a harmful request is not an injection hit
+					}
+				}
 				ids = append(ids, sp.ID)
-				spans = append(spans, v.Text.Norm[sp.Start:sp.End])
+				spans = append(spans, norm[sp.Start:sp.End])
+			}
+		}
+		add(t.Norm)
+		for _, v := range normalize.Variants(r.text) {
+			add(v.Text.Norm)
+		}
+		if harmfulSources[r.src] {
+			// Harmful requests and their benign twins: only the harmful
+			// rules are scored.
+			if r.label == 1 {
+				c.harmPos++
+				if harm {
+					c.harmTP++
+				} else if shown["hmiss"+r.src] < *miss {
+					shown["hmiss"+r.src]++
+					fmt.Fprintf(stdout, "MISS harmful %s %q\n", r.src, trunc(t.Norm, 400))
+				}
+			} else {
+				c.harmNeg++
+				if harm {
+					c.harmFP++
+					if shown["hfp"+r.src] < *show {
+						shown["hfp"+r.src]++
+						fmt.Fprintf(stdout, "FP harmful %s %v %q\n", r.src, ids, spans)
+					}
+				}
+			}
+			continue
+		}
+		if r.label == 0 {
+			c.harmNeg++
+			if harm {
+				c.harmFP++
 			}
 		}
 		hit := len(ids) > 0
@@ -79,12 +112,35 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		srcs = append(srcs, s)
 	}
 	sort.Strings(srcs)
+	fmt.Fprintln(stdout, "Injection and jailbreak rules (a benign row counts as a false positive when any rule fires, harmful ones included):")
+	fmt.Fprintln(stdout)
 	fmt.Fprintln(stdout, "| source | pos | rule recall | neg | rule FPR |")
 	fmt.Fprintln(stdout, "|---|---:|---:|---:|---:|")
 	for _, s := range srcs {
 		c := per[s]
+		if harmfulSources[s] {
+			continue
+		}
 		fmt.Fprintf(stdout, "| %s | %d | %s | %d | %s |\n", s, c.pos, f3(float64(c.tp)/float64(max(c.pos, 1)), c.pos), c.neg, f3(float64(c.fp)/float64(max(c.neg, 1)), c.neg))
 	}
+	fmt.Fprintln(stdout)
+	fmt.Fprintln(stdout, "Harmful-request rules (HARMFUL head): recall on harmful requests, FPR on benign twins and on every benign row:")
+	fmt.Fprintln(stdout)
+	fmt.Fprintln(stdout, "| source | harmful | rule recall | benign | rule FPR |")
+	fmt.Fprintln(stdout, "|---|---:|---:|---:|---:|")
+	var all cnt
+	for _, s := range srcs {
+		c := per[s]
+		all.harmPos += c.harmPos
+		all.harmTP += c.harmTP
+		all.harmNeg += c.harmNeg
+		all.harmFP += c.harmFP
+		if c.harmPos == 0 && c.harmFP == 0 && !harmfulSources[s] {
+			continue
+		}
+		fmt.Fprintf(stdout, "| %s | %d | %s | %d | %s |\n", s, c.harmPos, f3(float64(c.harmTP)/float64(max(c.harmPos, 1)), c.harmPos), c.harmNeg, f3(float64(c.harmFP)/float64(max(c.harmNeg, 1)), c.harmNeg))
+	}
+	fmt.Fprintf(stdout, "| **all** | %d | %s | %d | %s |\n", all.harmPos, f3(float64(all.harmTP)/float64(max(all.harmPos, 1)), all.harmPos), all.harmNeg, f3(float64(all.harmFP)/float64(max(all.harmNeg, 1)), all.harmNeg))
 	return 0
 }
 

@@ -95,7 +95,7 @@ const (
 
 // rules is every attack structure: the core set and the structures added
 // later (structureRules).
-var rules = append(append(coreRules[:len(coreRules):len(coreRules)], structureRules...), planted...)
+var rules = append(append(append(coreRules[:len(coreRules):len(coreRules)], structureRules...), planted...), harmfulRules...)
 
 var coreRules = []rule{
 	// Instruction override, English.
@@ -1020,6 +1020,7 @@ func hasQuoteSuffix(s string) bool {
 // RuleSpan is one rule match in a normalized text.
 type RuleSpan struct {
 	ID         string
+	Head       int // the head the rule raises (HeadInjection, HeadJailbreak, HeadHarmful)
 	Start, End int
 }
 
@@ -1031,11 +1032,11 @@ func RuleSpans(s string) []RuleSpan {
 	for i := range rules {
 		r := &rules[i]
 		if a, b, ok := r.find(s, hits, i, nil); ok {
-			out = append(out, RuleSpan{ID: r.id, Start: a, End: b})
+			out = append(out, RuleSpan{ID: r.id, Head: r.head, Start: a, End: b})
 		}
 	}
 	if a, b, ok := matchSplit(s); ok {
-		out = append(out, RuleSpan{ID: "split", Start: a, End: b})
+		out = append(out, RuleSpan{ID: "split", Head: HeadInjection, Start: a, End: b})
 	}
 	return out
 }
