@@ -93,6 +93,9 @@ func loadInjection(dir string) ([]row, error) {
 		rows = append(rows, gptfuzzQuestions(rows)...)
 	}
 	rows = append(rows, templateRows()...)
+	if hp.ExtBenign != 0 {
+		rows = append(rows, extendedBenignRows(len(rows))...)
+	}
 	if hp.Harm != 0 {
 		rows = append(rows, harmfulTemplateRows()...) // ours, templates.go: HARMFUL + and benign twins
 	}

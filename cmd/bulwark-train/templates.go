@@ -736,3 +736,18 @@ func extendedTemplateRows(next func() int) []row {
 	}
 	return append(rows, indirectI18nRows(next)...)
 }
+
+// extendedBenignRows returns the benign rows of extendedTemplateRows
+// (NotInject-style prompts, security writing, answer formats, CLI help) with
+// template indices from base on, so they split between the folds like the
+// other template rows.
+func extendedBenignRows(base int) []row {
+	n := base
+	var out []row
+	for _, r := range extendedTemplateRows(func() int { n++; return n - 1 }) {
+		if r.label == 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -59,9 +59,14 @@ type hparams struct {
 	// NoSpaceEvery: every this many short training rows get a copy with the
 	// spaces removed (what the normalizer makes of spaced-out text).
 	NoSpaceEvery int
+	// ExtBenign adds the benign rows of extendedTemplateRows (1) or not (0):
+	// NotInject-style prompts, security writing, answer formats and CLI help
+	// (session 5: they lower the model's scores on benign prompts full of
+	// trigger words; the attack rows of that set stay unused).
+	ExtBenign int
 }
 
-var hp = hparams{Bits: 18, Epochs: 8, LR: 1.0, AvgFrom: 4, Feat: injection.FeatShortWindows, ShortPos: 0, L2: 5e-7, NegW: 3, Harm: 1, AugRows: 3000, NoSpaceEvery: 2}
+var hp = hparams{Bits: 18, Epochs: 8, LR: 1.0, AvgFrom: 4, Feat: injection.FeatShortWindows, ShortPos: 0, L2: 5e-7, NegW: 3, Harm: 1, AugRows: 3000, NoSpaceEvery: 2, ExtBenign: 1}
 
 // setHP applies "k=v,k=v" overrides to hp.
 func setHP(s string) error {
@@ -104,6 +109,8 @@ func setHP(s string) error {
 			hp.NoSpaceEvery = max(1, int(f))
 		case "augrows":
 			hp.AugRows = int(f)
+		case "extbenign":
+			hp.ExtBenign = int(f)
 		default:
 			return fmt.Errorf("unknown -hp key %q", k)
 		}
@@ -410,8 +417,13 @@ func train(rows []row, inTrain func(src string, tmpl int) bool, log io.Writer) *
 }
 
 // defaultThresholds are the shipped decision thresholds per head, chosen on
-// the source-split dev folds (see docs/detectors/injection.md).
-var defaultThresholds = [injection.NumHeads]float32{0.98, 0.98, 0.8}
+// the source-split dev folds (see docs/detectors/injection.md). The model's
+// scores for benign prompts full of trigger words ("what is the password
+// policy …", "pretend you are a pirate …") reach 0.98–0.997, so the injection
+// and jailbreak heads need 0.995; the attack-structure rules score 0.999 and
+// are not affected (session 5: pooled held-out recall 0.676 → 0.651, FPR
+// 1.3 % → 0.6 %, and 7 → 2 of 100 fresh trigger-word prompts flagged).
+var defaultThresholds = [injection.NumHeads]float32{0.995, 0.995, 0.8}
 
 func l2Step(w []float32, f float64) {
 	ff := float32(f)

@@ -21,8 +21,9 @@ import (
 // Go's regexp is RE2 (linear time).
 
 // ruleScore is the score a matching rule gives its head: above the shipped
-// thresholds, so a match is reported unless the category is turned off.
-const ruleScore = 0.99
+// thresholds (0.995 for injection and jailbreak), so a match is reported
+// unless the category is turned off or its threshold set above 0.999.
+const ruleScore = 0.999
 
 // rule is one attack structure.
 type rule struct {
@@ -188,7 +189,7 @@ var coreRules = []rule{
 	{id: "extract", head: HeadInjection, score: ruleScore,
 		anchors:  []string{"prompt", "instruction", "system message", "initiali", "guidelines", "rules you", "directives", "configuration"},
 		also:     []string{"repeat", "print", "reveal", "show", "display", "output", "tell", "give", "share", "write", "list", "leak", "disclose", "spell", "dump", "recite", "return", "echo", "expose", "provide", "what", "respond", "reply", "answer", "say", "hint", "encode", "reverse", "type", "quote", "restate", "paraphrase"},
-		notAfter: []string{"for the ", "for a ", "for an ", "for my ", "for this ", "for making", "for assembling", "for installing", "for setting", "on how", "about how", "in the manual", "in the readme", "of the recipe"},
+		notAfter: []string{"for the ", "for a ", "for an ", "for my ", "for this ", "for making", "for assembling", "for installing", "for setting", "on how", "about how", "in the manual", "in the readme", "of the recipe", "given to the ", "given to a ", "given to an ", "given to his ", "given to her ", "given to their ", "given to our ", "given to my "},
 		re:       regexp.MustCompile(`\b(?:` + enRevealVerb + `)\b` + gap(4) + `\b(?:your|the (?:system|initial|original|hidden|secret|above|previous|preceding|full|complete|exact|developer|first)|this (?:system|initial|hidden)|its)\s+(?:(?:system|initial|original|hidden|secret|full|complete|exact|entire|whole|first|real|actual|underlying|current|previous|above|developer|internal|confidential|private|starting|opening|core|base|custom)\s+){0,2}(?:system prompt|system message|prompts?|instructions|initiali[sz]ation|guidelines|rules you (?:were|have been) given|directives|configuration|pre-?prompt|context window)\b|\b(?:what (?:is|are|was|were)|what's)\b` + gap(4) + `\b(?:your|the (?:initial|original|hidden|secret|above|previous|preceding|full|complete|exact|developer|first)|this (?:initial|hidden))\s+(?:\w+\s+){0,2}?(?:system prompt|system message|prompts?|instructions|initiali[sz]ation|guidelines|rules you (?:were|have been) given|directives|configuration|pre-?prompt|context window)\b|\b(?:respond|reply|answer) with\b` + gap(3) + `\b(?:instructions?|rules|guidelines|directives|prompt)\b` + gap(2) + `\byou (?:have been|were|are) (?:given|told|provided|programmed)`)},
 	{id: "extract", head: HeadInjection, score: ruleScore,
 		anchors: []string{"above", "before this", "beginning", "told you", "you were told", "you were given", "written"},
@@ -297,7 +298,7 @@ var structureRules = []rule{
 	{id: "extract", head: HeadInjection, score: ruleScore,
 		anchors: []string{"instruction", "prompt", "directive"},
 		also:    []string{"previous", "prior", "initial", "original", "hidden", "first", "second", "earlier", "secret"},
-		re:      regexp.MustCompile(`\b(?:list|repeat|print|show|tell me|reveal|output|dump|what (?:is|are|was|were))\b[^.!?\n]{0,20}?\b(?:previous|prior|initial|original|hidden|first|second|earlier|secret) (?:instructions|instruction|prompts?|directives)(?:\s+(?:that )?(?:you|i gave you|given)\b|\s*(?:[.?!]|$))`)},
+		re:      regexp.MustCompile(`\b(?:list|repeat|print|show|tell me|reveal|output|dump|what (?:is|are|was|were))\b[^.!?\n]{0,20}?\b(?:previous|prior|initial|original|hidden|first|second|earlier|secret) (?:instructions|instruction|prompts?|directives)(?:\s+(?:that )?(?:you|i gave you|given to (?:you|the (?:ai|assistant|model|bot|chatbot))\b|given\s*(?:[.?!,]|$))|\s*(?:[.?!]|$))`)},
 	{id: "extract", head: HeadInjection, score: ruleScore,
 		anchors: []string{"supposed to", "not allowed to", "not meant to", "not permitted to", "told not to", "instructed not to", "asked not to"},
 		re:      regexp.MustCompile(`\bthe (?:word|secret|password|thing|one thing|information|text|code) (?:that )?you (?:are|were) (?:not (?:supposed|allowed|meant|permitted)|told not|instructed not|asked not) to (?:tell|say|reveal|share|disclose|give)`)},
