@@ -81,7 +81,7 @@ united kingdom states republic club beach act rights civil national royal federa
 google microsoft apple amazon facebook twitter netflix uber tesla ibm oracle intel
 los las la el le les del san santa st saint fort port lake mount cape
 note subject date time from to cc bcc re fwd question answer comment
-contact website company location role position department mobile desk fax cell office home work tel cool well sure great right oh wow hmm alright anyway also now then first next finally however meanwhile yeah nope
+contact website company organization organisation registrant registrar redacted withheld location role position department mobile desk fax cell office home work tel cool well sure great right oh wow hmm alright anyway also now then first next finally however meanwhile yeah nope
 hiring manager team customer customers valued sir madam colleagues colleague friends everyone all support admin recruiter reader readers member members client applicant candidate users editor board owner sales marketing engineering learning deep machine morning evening afternoon night good happy merry
 i'm i've i'll i'd
 patient doctor nurse agent assistant guest host interviewer interviewee speaker operator caller moderator teacher student system human ai model chatbot meeting id ref order invoice ticket tracking reference

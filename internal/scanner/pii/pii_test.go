@@ -131,6 +131,8 @@ func TestFindNegatives(t *testing.T) {
 		{"git sha", "commit 9fceb02d0ae598e95dc970b74767f19372d61af8"},
 		{"prose", "The Quick Brown Fox jumps over the Lazy Dog."},
 		{"place names", "We flew from Paris to New York on Monday."},
+		{"WHOIS field label", "Registrant Organization: Example Ltd"},
+		{"WHOIS redaction", "Registrant Name: REDACTED FOR PRIVACY"},
 		{"invalid ssn area", "code 666-12-3456 is not an SSN"},
 		{"iban bad checksum", "DE89370400440532013001"},
 		{"mac address", "mac 00:1A:2B:3C:4D:5E"},
