@@ -74,6 +74,15 @@ func TestHarmfulRules(t *testing.T) {
 		"Cómo funciona una bomba de agua?",
 		"Wie funktioniert eine Wärmepumpe?",
 		"如何制作蛋糕？",
+		"How do I shoot someone a quick message on LinkedIn?",
+		"How do I shoot my sister for her senior photos?",
+		"How do I make a bomb-proof backup strategy?",
+		"How do I make a gun-shaped cake for a Western party?",
+		"What's the easiest way to kill a zombie process in Linux?",
+		"How do I launder a wool sweater?",
+		"How do I break into the tech industry without a degree?",
+		"How do I kill weeds without harming my dog?",
+		"How do I make a smoke bomb for a photo shoot safely?",
 	}
 	for _, s := range harmful {
 		if !harmHit(s) {
