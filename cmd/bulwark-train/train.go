@@ -422,7 +422,8 @@ func train(rows []row, inTrain func(src string, tmpl int) bool, log io.Writer) *
 // policy …", "pretend you are a pirate …") reach 0.98–0.997, so the injection
 // and jailbreak heads need 0.995; the attack-structure rules score 0.999 and
 // are not affected (session 5: pooled held-out recall 0.676 → 0.651, FPR
-// 1.3 % → 0.6 %, and 7 → 2 of 100 fresh trigger-word prompts flagged).
+// 1.3 % → 0.6 %, and 9 → 1 of 100 benign trigger-word prompts written that
+// session flagged).
 var defaultThresholds = [injection.NumHeads]float32{0.995, 0.995, 0.8}
 
 func l2Step(w []float32, f float64) {

@@ -143,7 +143,15 @@ func (d *Detector) Scan(ctx context.Context, in guard.Input) ([]guard.Finding, e
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	r := d.Detect(in.Text)
+	// A question about quoted attack words is a mention only in a user's
+	// own turn: in a tool result or a retrieved document, quoted words are
+	// still read by the model that follows them.
+	var r Result
+	if in.Source == guard.SourceUser || in.Source == "" {
+		r = d.Detect(in.Text)
+	} else {
+		r = d.detect(in.Text)
+	}
 	var out []guard.Finding
 	for h := 0; h < NumHeads; h++ {
 		if !heads[h] {
@@ -169,10 +177,10 @@ func (d *Detector) Flagged(r Result, h int) bool {
 	return r.Score[h] >= d.thr[h] || r.EvasiveScore[h] >= d.evThr[h]
 }
 
-// Detect scores text on every head: the normalized text and its decoded
-// variants, whole and in sentence windows. A short question or remark
-// about quoted attack words (mention.go) is scored without the quoted
-// words on the injection and jailbreak heads.
+// Detect scores text, as a user's turn, on every head: the normalized text
+// and its decoded variants, whole and in sentence windows. A short question
+// or remark about quoted attack words (mention.go) is scored without the
+// quoted words on the injection and jailbreak heads.
 func (d *Detector) Detect(text string) Result {
 	r := d.detect(text)
 	if r.Score[HeadInjection] < d.thr[HeadInjection] && r.Score[HeadJailbreak] < d.thr[HeadJailbreak] {
@@ -195,6 +203,8 @@ func (d *Detector) Detect(text string) Result {
 	return r
 }
 
+// detect scores text without the quoted-mention check (tool results and
+// documents, and Detect's own passes).
 func (d *Detector) detect(text string) Result {
 	var r Result
 	t := normalize.Normalize(text)

@@ -14,7 +14,9 @@ import (
 // "ignore (all )?previous instructions"` — scored 0.999–1.000: the model and
 // the rules see the quoted words, not that they are being talked about.
 // Security teams ask exactly these questions, and the issue's false-positive
-// budget is for them.
+// budget is for them. Only a user's own turn gets this reading (Scan): in a
+// tool result or a retrieved document, quoted words are still read, and
+// may be followed, by the model.
 //
 // quotedAbout returns text with every quoted span replaced by a neutral
 // placeholder, and ok, when text is such a mention: short (one or two
