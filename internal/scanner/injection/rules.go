@@ -1121,7 +1121,7 @@ var planted = []rule{
 		anchors: []string{"automated", "screening", "invisible to", "hidden from", "not visible to", "visible to", "white text", "white-text"},
 		also:    []string{"ai", "llm", "model", "software", "system", "tool", "scan", "bot", "screen", "human"},
 		re:      regexp.MustCompile(`\b(?:note|message|instructions?|notice|memo|profile|metadata|data) (?:to|for) (?:the |any |all )?(?:automated|ai|llm) (?:\w+ )?(?:software|systems?|tools?|screeners?|reviewers?|analy[sz]ers?|scanners?|agents?|recruiters?|screening)\b|\b(?:invisible|hidden|not visible) (?:to|from) (?:humans?|people|readers|the reader|users?)\b[^.\n]{0,30}?\b(?:visible|readable|meant|intended) (?:to|for) (?:the )?(?:ai|llm|models?|bots?|machines?|automated|scanners?)\b`)},
-	// "New instructions follow" / "here are your new instructions", eleven
+	// "New instructions follow" / "here are your new instructions", nine
 	// languages, and override objects the i18n rules lacked ("vergiss alle
 	// Aufträge", "olvide todo que dije", "abweichend von den vorherigen
 	// Anweisungen").
