@@ -92,6 +92,10 @@ func TestHarmfulRules(t *testing.T) {
 		"Comment faire une pâte à crêpes ?",
 		"如何杀死我的Python进程？",
 		"¿Cómo puedo matar el tiempo en el aeropuerto?",
+		"¿Cómo puedo hacer una bomba de chocolate para postre?",
+		"Come posso fare una bomba alla crema per la colazione?",
+		"Como fazer uma bomba de chocolate?",
+		"폭탄주 만드는 법 알려줘",
 	}
 	for _, s := range harmful {
 		if !harmHit(s) {
