@@ -24,6 +24,13 @@ import (
 //     "m²", "1ª"), and folding them would glue a digit onto the value.
 //     Fullwidth punctuation folds only next to a letter or digit ("＠" in
 //     an address), since Chinese and Japanese text is full of it ("，");
+//   - replaces a no-break or other fixed-width space by a space and a
+//     Unicode hyphen, dash or minus sign by "-" where they separate the
+//     parts of a value: a space next to an ASCII digit or between two
+//     letters (a card number or IBAN copied from a web page,
+//     "4111\u00a01111 …", or a name), a dash next to a digit (a phone number or SSN typed in a word processor,
+//     "123–45–6789"). NFKC leaves the dashes alone, and prose keeps its
+//     dashes between words;
 //   - replaces a Cyrillic or Greek letter drawn like a Latin letter ("А",
 //     "о", "Ρ") by that Latin letter, keeping its case, but only inside a
 //     token (letters, digits and - _ . @ + / = :) that holds an ASCII
@@ -242,7 +249,23 @@ func kindAt(s string, i int) (kind, n int) {
 	if a := asciiForm(s, i, r); a != 0 {
 		return asciiKind(a), n
 	}
+	if sepForm(r) == '-' {
+		// Joins a token whether it folds or not, so folding it does
+		// not change the token a look-alike is in ("0—р").
+		return kJoin, n
+	}
 	return otherKind(r), n
+}
+
+// digitAt reports whether the character at s[i] is an ASCII digit or a form
+// of one ("４").
+func digitAt(s string, i int) bool {
+	if c := s[i]; c < utf8.RuneSelf {
+		return '0' <= c && c <= '9'
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	a := asciiForm(s, i, r)
+	return '0' <= a && a <= '9'
 }
 
 // otherKind is the kind of a character that is neither ASCII, invisible,
@@ -308,10 +331,39 @@ func (fo *folder) fold(s string, i, n int, r rune) byte {
 		// a letter or digit, where it can be part of a value ("＠" in an
 		// address, "－" in a phone number). Chinese prose keeps the path
 		// that copies nothing.
-		if asciiKind(a) != kASCII && !nextToAlnum(s, i, n) {
-			return 0
+		if asciiKind(a) != kASCII {
+			if b, f := neighbours(s, i, n); b == nbOther && f == nbOther {
+				return 0
+			}
 		}
 		return a
+	}
+	switch sepForm(r) {
+	case ' ':
+		// Between the groups of a number, or between two words ("John
+		// Smith"); French puts one before "!" and "?", where it stays.
+		if b, f := neighbours(s, i, n); b == nbDigit || f == nbDigit || (b != nbOther && f != nbOther) {
+			return ' '
+		}
+	case '-':
+		if b, f := neighbours(s, i, n); b == nbDigit || f == nbDigit {
+			return '-'
+		}
+	}
+	return 0
+}
+
+// sepForm returns the ASCII separator that the space or dash r stands for
+// in a value, or 0: ' ' for the no-break space and the fixed-width spaces of
+// general punctuation, '-' for the hyphens, dashes and minus sign (NFKC maps
+// none of the dashes to ASCII, and the no-break space is not one of its
+// candidates here; see compatCandidate).
+func sepForm(r rune) byte {
+	switch {
+	case r == 0x00A0, r >= 0x2000 && r <= 0x200A, r == 0x202F, r == 0x205F:
+		return ' '
+	case r >= 0x2010 && r <= 0x2015, r == 0x2212, r == 0xFE58:
+		return '-'
 	}
 	return 0
 }
@@ -334,17 +386,29 @@ func (fo *folder) lookalikeFolds(s string, i int) bool {
 	return fo.runFolds
 }
 
-// nextToAlnum reports whether the character at s[i], n bytes long, has an
-// ASCII letter or digit, a form of one or a look-alike of one next to it,
-// invisible characters aside.
-func nextToAlnum(s string, i, n int) bool {
+// Neighbours of a character, invisible characters aside (see neighbours).
+const (
+	nbOther  = iota // none, or not an ASCII letter or digit
+	nbLetter        // an ASCII letter, a form of one or a look-alike of one
+	nbDigit         // an ASCII digit or a form of one
+)
+
+// neighbours returns what is next to the character at s[i], n bytes long,
+// on each side, invisible characters aside.
+func neighbours(s string, i, n int) (before, after int) {
+	class := func(j, k int) int {
+		switch {
+		case k == kASCII && digitAt(s, j):
+			return nbDigit
+		case k == kASCII || k == kLook:
+			return nbLetter
+		}
+		return nbOther
+	}
 	for j := i; j > 0; {
 		_, m := utf8.DecodeLastRuneInString(s[:j])
-		k, _ := kindAt(s, j-m)
-		if k != kInvisible {
-			if k == kASCII || k == kLook {
-				return true
-			}
+		if k, _ := kindAt(s, j-m); k != kInvisible {
+			before = class(j-m, k)
 			break
 		}
 		j -= m
@@ -352,11 +416,12 @@ func nextToAlnum(s string, i, n int) bool {
 	for j := i + n; j < len(s); {
 		k, m := kindAt(s, j)
 		if k != kInvisible {
-			return k == kASCII || k == kLook
+			after = class(j, k)
+			break
 		}
 		j += m
 	}
-	return false
+	return before, after
 }
 
 // around returns the end of the run of characters of kinds above stop that

@@ -40,6 +40,12 @@ var exactCases = []struct{ name, in, want string }{
 	{"fullwidth phone in parentheses", "（４１５） ５５５－２６７１", "(415) 555-2671"},
 	{"CJK punctuation next to a digit", "价格：１００元，谢谢", "价格:100元，谢谢"},
 	{"punctuation next to a letter behind an invisible", "中，\u200bA", "中,A"},
+	{"no-break spaces in a card number", "card 4111\u00a01111\u00a01111\u00a01111 ok", "card 4111 1111 1111 1111 ok"},
+	{"narrow no-break spaces in an IBAN", "DE89\u202f3704\u202f0440", "DE89 3704 0440"},
+	{"en dashes in an SSN", "ssn 123\u201345\u20136789", "ssn 123-45-6789"},
+	{"no-break space and en dash in a phone number", "(415)\u00a0555\u20130134", "(415) 555-0134"},
+	{"minus sign and non-breaking hyphen", "\u22125 and 555\u20110100", "-5 and 555-0100"},
+	{"dash next to a fullwidth digit", "４\u2014５", "4-5"},
 }
 
 // exactKept are texts Exact leaves alone (ok false, no allocation).
@@ -53,6 +59,9 @@ var exactKept = []string{
 	"p4ssw0rd and l33t stay as they are",
 	"ligatures ﬁ and ellipsis … stay",
 	"кот-сор", // look-alikes only, no ASCII letter or digit
+	"prose keeps its dashes\u2014between words\u2013and spaced \u2013 ones",
+	"a no-break space\u00a0! between punctuation \u00a0 and spaces",
+	"价格\u3000一百元", // the ideographic space stays: CJK text is full of it
 }
 
 func TestExact(t *testing.T) {
@@ -88,7 +97,7 @@ func checkExactOffsets(t *testing.T, in, got string, off []int32) {
 			continue
 		}
 		r, _ := utf8.DecodeRuneInString(in[o:])
-		if asciiForm(in, o, r) != got[i] && lookalike(r) != got[i] {
+		if asciiForm(in, o, r) != got[i] && lookalike(r) != got[i] && sepForm(r) != got[i] {
 			t.Fatalf("Exact(%q): byte %d %q maps to %d (%q), which does not fold to it", in, i, got[i], o, r)
 		}
 	}

@@ -18,7 +18,8 @@ func fullwidth(s string) string {
 }
 
 // TestLookalikeCharactersInsideValue: an address, card, SSN or phone
-// number written with fullwidth characters, or an address with a Cyrillic
+// number written with fullwidth characters, or with no-break spaces and
+// Unicode dashes between its groups, or an address with a Cyrillic
 // look-alike letter in it, is found, and the span covers the characters as
 // written. Russian and Chinese text does not change what is found.
 func TestLookalikeCharactersInsideValue(t *testing.T) {
@@ -35,6 +36,10 @@ func TestLookalikeCharactersInsideValue(t *testing.T) {
 		{"fullwidth SSN", "Here's my SSN: " + fullwidth("123-45-6780"), []span{{TypeUSSSN, fullwidth("123-45-6780")}}},
 		{"fullwidth phone", "call me at " + fullwidth("(415)") + " " + fullwidth("555-2671") + " after lunch",
 			[]span{{TypePhone, fullwidth("(415)") + " " + fullwidth("555-2671")}}},
+		{"card number with no-break spaces", "card 4111\u00a01111\u00a01111\u00a01111 thanks", []span{{TypeCreditCard, "4111\u00a01111\u00a01111\u00a01111"}}},
+		{"SSN with en dashes", "Here's my SSN: 123\u201345\u20136780", []span{{TypeUSSSN, "123\u201345\u20136780"}}},
+		{"phone with a no-break space and an en dash", "call me at (415)\u00a0555\u20132671 after lunch", []span{{TypePhone, "(415)\u00a0555\u20132671"}}},
+		{"IBAN with narrow no-break spaces", "IBAN DE89\u202f3704\u202f0044\u202f0532\u202f0130\u202f00 please", []span{{TypeIBAN, "DE89\u202f3704\u202f0044\u202f0532\u202f0130\u202f00"}}},
 		{"address in Russian text", "Пишите мне на ivan.petrov@example.com, спасибо", []span{{TypeEmail, "ivan.petrov@example.com"}}},
 		{"address in Chinese text", "我的邮箱是zhang.wei＠example.com。", []span{{TypeEmail, "zhang.wei＠example.com"}}},
 		{"Russian text alone", "Добрый день! Сахар, кот и сор остались дома, а почта пришла вчера.", nil},
