@@ -3,6 +3,7 @@ package injection
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -90,5 +91,66 @@ func TestBenignHarmfulWords(t *testing.T) {
 	}
 	if len(got) > 3 {
 		t.Errorf("%d of %d everyday prompts flagged, want at most 3", len(got), len(texts))
+	}
+}
+
+// TestIndependentSet guards the session-6 independent set
+// (testdata/independent/README.md): the dev half of the attacks, whose
+// misses the paraphrase rules were written from; the test half, never read
+// for tuning; and the benign trigger-word prompts. The floors are the
+// session's measured counts, so a change that loses recall or adds false
+// alarms fails here.
+func TestIndependentSet(t *testing.T) {
+	type item struct {
+		Text  string `json:"text"`
+		Label int    `json:"label"`
+	}
+	read := func(name string) []item {
+		b, err := os.ReadFile("testdata/independent/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []item
+		for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			var it item
+			if err := json.Unmarshal([]byte(l), &it); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			out = append(out, it)
+		}
+		return out
+	}
+	attacks, benign := read("attacks.jsonl"), read("benign_trigger.jsonl")
+	if len(attacks) != 200 || len(benign) != 200 {
+		t.Fatalf("%d attacks and %d benign prompts, want 200 each", len(attacks), len(benign))
+	}
+	var dev, test, ben []string
+	for i, it := range attacks {
+		if it.Label != 1 {
+			t.Fatalf("attack %d has label %d", i, it.Label)
+		}
+		if i%2 == 1 {
+			dev = append(dev, it.Text)
+		} else {
+			test = append(test, it.Text)
+		}
+	}
+	for _, it := range benign {
+		ben = append(ben, it.Text)
+	}
+	for _, c := range []struct {
+		name     string
+		texts    []string
+		min, max int
+	}{
+		{"attacks, dev half", dev, 87, 100},
+		{"attacks, test half", test, 47, 100},
+		{"benign trigger-word prompts", ben, 0, 1},
+	} {
+		n := len(flaggedTypes(t, c.texts, "INJECTION", "JAILBREAK"))
+		t.Logf("%s: %d of %d flagged", c.name, n, len(c.texts))
+		if n < c.min || n > c.max {
+			t.Errorf("%s: %d of %d flagged, want %d to %d", c.name, n, len(c.texts), c.min, c.max)
+		}
 	}
 }
