@@ -365,7 +365,7 @@ var structureRules = []rule{
 		anchors: []string{"evil", "malicious", "amoral", "unethical", "immoral", "rogue", "unhinged", "uncensored", "unfiltered", "unrestricted", "jailbroken", "lawless", "depraved"},
 		// "an unrestricted brainstorming partner, no idea too silly"
 		notAfter: []string{"brainstorm", "creative", "thinking partner", "idea"},
-		re:      regexp.MustCompile(`\b(?:you are|you're|act as|acting as|pretend (?:to be|you are|you're|that you are)|roleplay as|role-play as|play the role of|become|simulate|you will be|you are going to be|impersonate)\s+(?:now\s+)?(?:an? |the |my )?(?:\w+ ){0,2}?(?:evil|malicious|amoral|unethical|immoral|rogue|unhinged|uncensored|unfiltered|unrestricted|jailbroken|lawless|depraved)\b`)},
+		re:       regexp.MustCompile(`\b(?:you are|you're|act as|acting as|pretend (?:to be|you are|you're|that you are)|roleplay as|role-play as|play the role of|become|simulate|you will be|you are going to be|impersonate)\s+(?:now\s+)?(?:an? |the |my )?(?:\w+ ){0,2}?(?:evil|malicious|amoral|unethical|immoral|rogue|unhinged|uncensored|unfiltered|unrestricted|jailbroken|lawless|depraved)\b`)},
 	{id: "coerce", head: HeadJailbreak, score: ruleScore,
 		anchors: []string{"ethical", "moral", "legal", "safety", "regardless", "no matter", "even if"},
 		re: regexp.MustCompile(`\b(?:disregard|ignore|ignores|disregards|ignoring|disregarding|violat\w*|without|free of|abandon\w*|bypass\w*)\s+(?:all|any|every)\s+(?:of\s+)?(?:the\s+|its\s+|your\s+|his\s+|her\s+)?(?:ethical|moral|legal|safety)\s+(?:(?:and|or|,) (?:moral|legal|ethical|safety) )?(?:concerns|guidelines|standards|principles|considerations|boundaries|constraints|restrictions|rules|norms|implications|filters)\b` +
