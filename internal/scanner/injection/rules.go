@@ -145,7 +145,7 @@ var coreRules = []rule{
 		also:    []string{"you", "act as", "pretend", "behave", "become", "roleplay", "role-play", "play the role"},
 		re:      regexp.MustCompile(`\b(?:you are|you're|you will be|you'll be|act as|acting as|pretend (?:to be|you are)|behave as|become|roleplay as|role-play as|play the role of|from now on,? you)\b` + gap(8) + `\b(?:without|free from|freed from|no longer (?:bound|restricted|limited) by|not (?:bound|restricted|limited) by|not subject to|no|any|zero|none of)\s+(?:any\s+|the\s+|your\s+)?(?:restrictions?|filters?|filtering|censorship|limits|limitations|ethics|ethical (?:guidelines|constraints|boundaries)|morals?|moral (?:guidelines|constraints)|guidelines|rules|boundaries|content polic(?:y|ies)|safety)\b`)},
 	{id: "persona", head: HeadJailbreak, score: ruleScore,
-		not:     devices,
+		not:     deviceSettings,
 		anchors: []string{"do anything now", "mode enabled", "mode activated", "mode override", "mode output", "mode is", "developer mode", "dev mode", "sudo mode", "jailbreak mode", "dan mode", "unrestricted mode", "unfiltered mode", "jailbr", "unfiltered", "uncensored", "unrestricted", "god mode", "evil confidant", "no restrictions", "stay in character"},
 		re:      regexp.MustCompile(`\b(?:do anything now|(?:developer|dev|god|sudo|unrestricted|unfiltered|uncensored|jailbreak|jailbroken|dan) mode (?:enabled|activated|override|output|is (?:now )?(?:enabled|on|active))|you (?:are|have been) (?:jailbroken|freed|liberated|unchained)|(?:unfiltered|uncensored|unrestricted|amoral) (?:ai|assistant|model|chatbot|version|response|llm)|evil confidant|you have no (?:restrictions|rules|filters|limits|guidelines))\b`)},
 	{id: "persona", head: HeadJailbreak, score: ruleScore,
@@ -259,6 +259,11 @@ const (
 // devices are the contexts where a developer mode is a setting of a
 // phone, browser or tool, not a persona.
 var devices = []string{"android", "iphone", "ipad", "phone", "samsung", "pixel", "chrome", "windows", "firefox", "browser", "xbox", "playstation", "bios", "router", "macos", "linux", "flask", "django", "vs code", "vscode", "kernel", "game", "minecraft", "app settings", "warranty", "usb debugging"}
+
+// deviceSettings are the narrower contexts for the persona rule that also
+// knows "do anything now": a DAN prompt often says "game", never "my
+// Samsung's warranty".
+var deviceSettings = []string{"android", "iphone", "ipad", "samsung", "pixel", "chrome", "firefox", "browser", "xbox", "playstation", "bios", "router", "macos", "warranty", "usb debugging", "my phone", "on phone", "phone's"}
 
 // purchases are the phrases that make "forget my previous order" or "forget
 // the earlier delivery instructions" about an order of goods, in the

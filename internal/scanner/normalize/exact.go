@@ -28,9 +28,9 @@ import (
 //     Unicode hyphen, dash or minus sign by "-" where they separate the
 //     parts of a value: a space next to an ASCII digit or between two
 //     letters (a card number or IBAN copied from a web page,
-//     "4111\u00a01111 …", or a name), a dash next to a digit (a phone number or SSN typed in a word processor,
-//     "123–45–6789"). NFKC leaves the dashes alone, and prose keeps its
-//     dashes between words;
+//     "4111\u00a01111 …", or a name), a dash next to a digit (a phone
+//     number or SSN typed in a word processor, "123–45–6789"). NFKC
+//     leaves the dashes alone, and prose keeps its dashes between words;
 //   - replaces a Cyrillic or Greek letter drawn like a Latin letter ("А",
 //     "о", "Ρ") by that Latin letter, keeping its case, but only inside a
 //     token (letters, digits and - _ . @ + / = :) that holds an ASCII
