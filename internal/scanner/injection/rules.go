@@ -200,7 +200,7 @@ var coreRules = []rule{
 		anchors: []string{"password", "passphrase", "secret word", "secret code", "secret key"},
 		also:    []string{"repeat", "print", "reveal", "show", "display", "output", "tell", "give", "share", "write", "list", "leak", "disclose", "spell", "dump", "recite", "return", "echo", "expose", "provide", "what", "respond", "reply", "answer", "say", "hint", "encode", "reverse", "type", "quote", "restate", "paraphrase"},
 		re:      regexp.MustCompile(`\b(?:tell|give|reveal|say|spell|share|print|show|disclose|leak|hint|encode|reverse|type|write down|what is|what's|whats)\b(?:\s+\S+){0,5}?\s+(?:the|your|that|this)\s+(?:secret\s+)?(?:password|passphrase|secret word|secret code|secret key)(?:\s*$|[^\w\s]|\s+(?:is|was|you|to|please|now|backwards|in|of|for|that|and|but|without|letter|letters|character|characters|one|with|so|as|here|again|or|right|immediately))`)},
-	{id: "extract-i18n", head: HeadInjection, score: ruleScore,
+	{id: "extract-i18n", head: HeadInjection, score: ruleScore, not: protective,
 		anchors: []string{"sistema", "systeme", "systemprompt", "system-prompt", "systemanweisung", "anweisungen", "instrucciones", "instrucoes", "consignes", "istruzioni", "instructies", "systeem", "tu prompt", "ton prompt", "votre prompt", "deinen prompt", "ihren prompt", "tuo prompt", "suo prompt", "seu prompt", "teu prompt", "je prompt", "jouw prompt", "uw prompt", "инструкци", "промпт", "системн", "提示", "指令", "指示", "プロンプト", "프롬프트", "지시"},
 		re: regexp.MustCompile(`(?:muestra\S*|revela\S*|repite|dime|imprime|escribe|montre\S*|affiche\S*|revele\S*|repete\S*|donne\S*|dis-moi|ecris|zeig(?:e|en)? |gib|nenne\S*|verrate\S*|wiederhole\S*|schreib\S*|wie lautet|wie lauten|mostra\S*|rivela\S*|ripeti\S*|dimmi|stampa\S*|scrivi\S*|mostre|revele|repita|diga|imprima|escreva|toon|laat (?:me )?zien|laat (?:me|mij|ons)|onthul\S*|herhaal|geef|vertel|покаж\S*|вывед\S*|повтор\S*|раскро\S*|напиш\S*|скажи|расскаж\S*|显示|顯示|输出|輸出|告诉|告訴|重复|重複|打印|透露|泄露|洩露|展示|给我|給我|表示|教え|出力|繰り返|見せ|開示|書い|보여|출력|알려|반복|공개|말해)` + gap(5) +
 			`(?:prompt (?:del|de|do|di) (?:sistema|systeme)|mensaje (?:del|de) sistema|mensagem do sistema|messaggio (?:di|del) sistema|message (?:du |de )?systeme|systemnachricht|systeembericht|instrucciones (?:del sistema|iniciales|originales|ocultas|secretas)|tus instrucciones|tu prompt|prompt systeme|instructions (?:systeme|initiales|originales|cachees|secretes)|(?:tes|vos) (?:instructions|consignes)|(?:ton|votre) prompt|system-?prompt|systemanweisungen|(?:deine|ihre|ursprunglichen|anfanglichen|versteckten) anweisungen|(?:deinen|ihren) prompt|istruzioni (?:di sistema|iniziali|originali|nascoste|segrete)|(?:tue|sue) istruzioni|(?:tuo|suo) prompt|instrucoes (?:do sistema|iniciais|originais|ocultas|secretas)|(?:suas|tuas) instrucoes|(?:seu|teu) prompt|systeemprompt|systeeminstructies|(?:je|jouw|uw|oorspronkelijke) (?:instructies|prompt)|системн\S* (?:промпт\S*|подсказк\S*|инструкци\S*|сообщени\S*)|(?:твои|ваши|свои|исходн\S*|скрыт\S*|первоначальн\S*) (?:инструкци\S*|промпт\S*)|系统提示|系統提示|系统指令|系統指令|初始指令|你的指令|你的提示|原始指令|隐藏指令|隱藏指令|システムプロンプト|システム指示|あなたの指示|最初の指示|元の指示|隠された指示|初期指示|시스템 프롬프트|시스템 지시|너의 지시|당신의 지시|초기 지시|원래 지시|숨겨진 지시)` +
@@ -264,6 +264,11 @@ var devices = []string{"android", "iphone", "ipad", "phone", "samsung", "pixel",
 // knows "do anything now": a DAN prompt often says "game", never "my
 // Samsung's warranty".
 var deviceSettings = []string{"android", "iphone", "ipad", "samsung", "pixel", "chrome", "firefox", "browser", "xbox", "playstation", "bios", "router", "macos", "warranty", "usb debugging", "my phone", "on phone", "phone's"}
+
+// protective are the words of a question about keeping a prompt from
+// being extracted ("システムプロンプトを抜き取られないための対策を教えて":
+// tell me how to keep the system prompt from being extracted).
+var protective = []string{"対策", "防ぐ", "防止", "られない", "されない", "防范", "防範", "避免", "如何防", "방지", "막으", "막는", "막을", "eviter", "evitar", "evitare", "verhindern", "voorkomen", "предотврат", "защитить", "защиты"}
 
 // purchases are the phrases that make "forget my previous order" or "forget
 // the earlier delivery instructions" about an order of goods, in the
@@ -435,7 +440,7 @@ var structureRules = []rule{
 			`|\b(?:descarta|descarte|ignora|ignore|oublie|ignorez|vergiss|ignoriere|dimentica|esqueca|negeer|vergeet)\b (?:el|le|den|il|o|de) (?:texto|texte|text|testo|tekst) (?:de arriba|anterior|ci-dessus|precedent|oben|sopra|precedente|acima|hierboven)`)},
 	{id: "override", head: HeadInjection, score: ruleScore,
 		anchors: []string{"new instruction", "new rule", "above is", "above are", "before this is", "previous instructions are", "prior instructions are"},
-		re:      regexp.MustCompile(`\bnew (?:instructions|rules|directives) (?:override|replace|supersede|cancel|take precedence over) (?:the |all |any |your )?(?:old|previous|prior|earlier|existing|original)\b|\b(?:text|instructions?|rules|prompt|content|everything) (?:above|before this)(?: \w+)? (?:is|are) (?:now )?(?:outdated|obsolete|void|invalid|no longer (?:valid|relevant|applicable|in effect)|cancel+ed|irrelevant|null and void|revoked)\b|\b(?:previous|prior|earlier|original) (?:instructions|rules|directives) (?:are|have been) (?:now )?(?:void|revoked|cancel+ed|obsolete|invalid|no longer valid|lifted|suspended)\b`)},
+		re:      regexp.MustCompile(`\bnew (?:instructions|directives) (?:override|replace|supersede|cancel|take precedence over) (?:the |all |any |your )?(?:old|previous|prior|earlier|existing|original)\b|\bnew rules (?:override|replace|supersede|cancel|take precedence over) (?:all |any )?your (?:old|previous|prior|earlier|existing|original)\b|\b(?:text|instructions?|rules|prompt|content|everything) (?:above|before this)(?: \w+)? (?:is|are) (?:now )?(?:outdated|obsolete|void|invalid|no longer (?:valid|relevant|applicable|in effect)|cancel+ed|irrelevant|null and void|revoked)\b|\b(?:previous|prior|earlier|original) (?:instructions|rules|directives) (?:are|have been) (?:now )?(?:void|revoked|cancel+ed|obsolete|invalid|no longer valid|lifted|suspended)\b`)},
 	{id: "indirect", head: HeadInjection, score: ruleScore,
 		anchors: []string{"update from", "message from", "note from", "notice from", "instruction from", "instructions from", "order from", "orders from"},
 		re:      regexp.MustCompile(`\b(?:urgent |important |new |official )?(?:update|message|note|notice|instructions?|orders?) from (?:your|the) (?:developers?|creators?|admins?|administrators?|operators?|owners?|system administrators?|openai|anthropic|google|dev team|security team)\s*[:,-]\s*(?:\w+\s+){0,2}?(?:ignore|disregard|forget|you must|do not|don't|from now on|reply|respond|answer|say|print|reveal|send|forward|include|stop|override|your new|the new|translate nothing|answer only|reply only|respond only|only (?:answer|reply|respond|say))\b`)},
@@ -976,7 +981,7 @@ func quotedMention(s string, x, y int) bool {
 var closeQuotes = [...]string{"”", "»", "“", "’", "」", "„"}
 
 // mentionCues are words that present a quoted phrase as an object of talk.
-var mentionCues = []string{"phrase", "the string", "the words", "the sentence", "the text", "mean", "such as", "e.g.", "like ", "called", "known as",
+var mentionCues = []string{"phrase", "the string", "the words", "the sentence", "this sentence", "proofread", "grammar", "the text", "mean", "such as", "e.g.", "like ", "called", "known as",
 	"frase", "phrase", "satz", "zin ", "fraza", "фраза", "significa", "signifie", "bedeutet", "betekent", "означает",
 	"这句话", "這句話", "这句", "という文", "という言葉", "라는 문장", "라는 말", "는 무슨 뜻", "是什么意思", "とは"}
 
@@ -986,12 +991,25 @@ var mentionCues = []string{"phrase", "the string", "the words", "the sentence", 
 // make you ignore these directions", "it is possible to bypass those safety
 // policies"), a relative clause ("un ataque que descarta las
 // instrucciones").
-var mentionPre = regexp.MustCompile(`(?:^|\s)(?:(?:do not|don't|dont|never|must not|should not|shouldn't|not to|cannot|can't|won't|will not)\s+(?:\w+\s+(?:and|or)\s+)?|(?:make|makes|made|making|trick|tricks|tricked|tricking|cause|causes|caused|causing|get|gets|convince|convinces|convinced|force|forces|forced|manipulate|manipulates|manipulated|coax|coaxes|lead|leads|persuade|persuades|instructs)\s+(?:you|the model|the ai|the llm|the assistant|the chatbot|the agent|models|llms|it|them|an? \w+)\s+(?:into\s+|to\s+)?|(?:possible|able|attempts?|attempted|attempting|tries|tried|trying|try|designed|used|intended|ways?|meant|aims?|aiming|seeks?|seeking|instructions)\s+to\s+(?:\w+\s+(?:or|and)\s+)?|(?:ask|asks|asked|asking|lure|lures|induce|induces|push|pushes)\s+(?:the model|the ai|the llm|the assistant|the chatbot|the agent|models|llms|it|them)\s+to\s+|(?:like|such as|e\.g\.,?|for example|for instance)\s+|(?:que|hacer que|logran que|intentan que) (?:el|la|al) (?:modelo|ia|asistente|chatbot)\s+|(?:заставить|заставляют|заставляет|вынудить|вынуждают|чтобы) (?:модель|ии|ассистента|бота)\s+)$`)
+var mentionPre = regexp.MustCompile(`(?:^|\s)(?:(?:do not|don't|dont|never|must not|should not|shouldn't|not to|cannot|can't|won't|will not)\s+(?:\w+\s+(?:and|or)\s+)?|(?:make|makes|made|making|trick|tricks|tricked|tricking|cause|causes|caused|causing|get|gets|convince|convinces|convinced|force|forces|forced|manipulate|manipulates|manipulated|coax|coaxes|lead|leads|persuade|persuades|instructs)\s+(?:you|the model|the ai|the llm|the assistant|the chatbot|the agent|the bot|models|llms|bots|it|them|an? \w+)\s+(?:into\s+|to\s+)?|(?:wants?|wanted|wanting|plans?|planned|planning|decides?|decided|refuses?|refused|likes?|loves?|hates?|threatens?|threatened)\s+to\s+|(?:lui |leur |le |la |les )?(?:faire|fassent|fasse|font|fait|fera|feraient)\s+|(?:fargli|farle|farlo|farla|fargli|far|fare|fanno|faccia|facciano)\s+|(?:possible|able|attempts?|attempted|attempting|tries|tried|trying|try|designed|used|intended|ways?|meant|aims?|aiming|seeks?|seeking|instructions)\s+to\s+(?:\w+\s+(?:or|and)\s+)?|(?:ask|asks|asked|asking|lure|lures|induce|induces|push|pushes)\s+(?:the model|the ai|the llm|the assistant|the chatbot|the agent|models|llms|it|them)\s+to\s+|(?:like|such as|e\.g\.,?|for example|for instance)\s+|(?:que|hacer que|logran que|intentan que) (?:el|la|al) (?:modelo|ia|asistente|chatbot)\s+|(?:заставить|заставляют|заставляет|вынудить|вынуждают|чтобы) (?:модель|ии|ассистента|бота)\s+)$`)
 
 // relClause: a relative pronoun right before an imperative-looking verb
 // ("un ataque que descarta las instrucciones") makes it a description; only
 // for the override and extraction families, whose verbs are imperatives.
 var relClause = regexp.MustCompile(`(?:^|\s)(?:que|qui|che|dat|that|which|who|который|которая|которые|которое|которых)\s+$`)
+
+// thirdPerson: a model named as the subject right before an
+// imperative-looking verb ("why do LLMs sometimes ignore their system
+// prompt", "whether an LLM will reveal its hidden instructions") makes it a
+// description of what models do, not an order to this one.
+var thirdPerson = regexp.MustCompile(`(?:^|\s)(?:llms|models|language models|chatbots|assistants|agents|ai models|ai systems|an? (?:llm|model|chatbot|ai|ai model|assistant)|the (?:llm|model|chatbot|ai|ai model)|they)\s+(?:(?:sometimes|often|still|always|never|really|actually|usually|easily|not|just)\s+)*(?:(?:will|would|can|could|might|may|to|do|does|did|should)\s+)?(?:(?:sometimes|often|still|always|never|really|actually|usually|easily|not|just)\s+)*$`)
+
+// romanceSubject: in French, Italian, Spanish and Portuguese the imperative
+// of "ignore" is also the third person ("Mon fils ignore toutes les
+// règles", "Mia figlia ignora le regole"): a subject right before the verb,
+// a possessive with a noun or a pronoun, makes it a statement. French "son"
+// is left out: in Spanish it is "are" ("¿cuáles son las instrucciones …").
+var romanceSubject = regexp.MustCompile(`(?:^|\s)(?:(?:mon|ma|mes|ton|ta|sa|ses|notre|votre|leur|mio|mia|miei|mie|tuo|tua|suo|sua|nostro|nostra|mi|mis|su|sus|nuestro|nuestra|meu|minha|meus|minhas|seu|sua)\s+\S+|il|elle|on|ils|elles|lui|lei|loro|el|ella|ellos|ele|ela|eles)\s+(?:(?:souvent|toujours|parfois|sempre|spesso|siempre|a menudo|sempre|muitas vezes|completamente|complètement|completement|totalmente|tout simplement)\s+)?$`)
 
 // cjkCausativePre / cjkCausativePost: "make the model ignore" in Chinese
 // (before the verb) and Japanese / Korean (a causative ending after it).
@@ -1012,7 +1030,7 @@ func mentionFrame(s string, x, y int, imperative bool) bool {
 	if mentionPre.MatchString(s[a:x]) {
 		return true
 	}
-	if imperative && relClause.MatchString(s[a:x]) {
+	if imperative && (relClause.MatchString(s[a:x]) || thirdPerson.MatchString(s[a:x]) || romanceSubject.MatchString(s[a:x])) {
 		return true
 	}
 	if cjkCausativePre.MatchString(s[a:x]) || hasAnyPrefix(s[y:], cjkCausativePost) || containsAny(s[x:y], cjkCausativeIn) {
