@@ -234,9 +234,17 @@ func (d *Detector) scoreText(t *normalize.Text, r *Result, evasive bool, fbuf *[
 	}
 	accs := abuf[:0]
 	var whole acc
+	var seen sentenceSet
+	seen.init(len(sents))
 	for _, s := range sents {
 		var a acc
-		*fbuf = d.m.sentence(t.Norm[s.Start:s.End], &a, *fbuf)
+		// A sentence repeated word for word (a footer in every message of
+		// a thread, filler text) counts once: with the model's length
+		// normalization, n copies of a sentence would otherwise score like
+		// one sentence with sqrt(n) times its evidence.
+		if !seen.add(t.Norm[s.Start:s.End]) {
+			*fbuf = d.m.sentence(t.Norm[s.Start:s.End], &a, *fbuf)
+		}
 		accs = append(accs, a)
 		for h := range whole.sum {
 			whole.sum[h] += a.sum[h]
@@ -311,6 +319,47 @@ func (d *Detector) applyRules(r *Result, t *normalize.Text, sents []Span, evasiv
 		if evasive && p > r.EvasiveScore[h] {
 			r.EvasiveScore[h] = p
 			r.EvasiveStart[h], r.EvasiveEnd[h] = t.Orig(m.start[h], m.end[h])
+		}
+	}
+}
+
+// sentenceSet remembers the sentences of one text by a 64-bit hash, in an
+// open-addressing table sized for the text (no allocation for up to 32
+// sentences).
+type sentenceSet struct {
+	small [64]uint64
+	tab   []uint64
+}
+
+// init sizes the table for n sentences.
+func (ss *sentenceSet) init(n int) {
+	size := len(ss.small)
+	for size < 2*n {
+		size *= 2
+	}
+	if size == len(ss.small) {
+		ss.tab = ss.small[:]
+	} else {
+		ss.tab = make([]uint64, size)
+	}
+}
+
+// add records s and reports whether it was there already.
+func (ss *sentenceSet) add(s string) bool {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	h |= 1 // 0 marks an empty slot
+	mask := uint64(len(ss.tab) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch ss.tab[i] {
+		case 0:
+			ss.tab[i] = h
+			return false
+		case h:
+			return true
 		}
 	}
 }
