@@ -99,6 +99,13 @@ func loadInjection(dir string) ([]row, error) {
 	if hp.Harm != 0 {
 		rows = append(rows, harmfulTemplateRows()...) // ours, templates.go: HARMFUL + and benign twins
 	}
+	if hp.Written > 0 {
+		w, err := writtenRows()
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, w...)
+	}
 	prepare(rows)
 	return rows, nil
 }

@@ -61,6 +61,7 @@ func runEvalAll(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	ms := evalRows(d, rows, func(*row) bool { return true }, nil, nil)
 	printMetrics(stdout, "Shipped injection model on every source (trained on all of them: in-sample, optimistic)", ms)
+	printIndependent(stdout, "shipped model", d)
 	printLatency(stdout, d, rows)
 	if code := evalFile(stdout, stderr, filepath.Join(*data, "secrets", "gitleaks_rule_testcases.jsonl"), "secrets", false); code != 0 {
 		return code

@@ -237,6 +237,7 @@ func printDev(w io.Writer, f fold, m *injection.Model, rows []row) {
 	if missDir != "" {
 		dir = filepath.Join(missDir, "fold-"+f.name)
 	}
+	defer printIndependent(w, "fold "+f.name, d)
 	sink, done := missWriter(dir, w)
 	var sc []scored
 	ms := evalRows(d, rows, func(r *row) bool { return !f.inTrain(r.src, r.tmpl) }, sink, &sc)

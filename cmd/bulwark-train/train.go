@@ -64,9 +64,12 @@ type hparams struct {
 	// (session 5: they lower the model's scores on benign prompts full of
 	// trigger words; the attack rows of that set stay unused).
 	ExtBenign int
+	// Written is the weight of the attack rows of written/*.jsonl (0 = all
+	// left out; see writtenRows), WrittenNeg that of their benign rows.
+	Written, WrittenNeg float64
 }
 
-var hp = hparams{Bits: 18, Epochs: 8, LR: 1.0, AvgFrom: 4, Feat: injection.FeatShortWindows, ShortPos: 0, L2: 5e-7, NegW: 3, Harm: 1, AugRows: 3000, NoSpaceEvery: 2, ExtBenign: 1}
+var hp = hparams{Bits: 18, Epochs: 8, LR: 1.0, AvgFrom: 4, Feat: injection.FeatShortWindows, ShortPos: 0, L2: 5e-7, NegW: 3, Harm: 1, AugRows: 3000, NoSpaceEvery: 2, ExtBenign: 1, Written: 3, WrittenNeg: 3}
 
 // setHP applies "k=v,k=v" overrides to hp.
 func setHP(s string) error {
@@ -111,6 +114,10 @@ func setHP(s string) error {
 			hp.AugRows = int(f)
 		case "extbenign":
 			hp.ExtBenign = int(f)
+		case "written":
+			hp.Written = f
+		case "writtenneg":
+			hp.WrittenNeg = f
 		default:
 			return fmt.Errorf("unknown -hp key %q", k)
 		}

@@ -143,9 +143,9 @@ func TestIndependentSet(t *testing.T) {
 		texts    []string
 		min, max int
 	}{
-		{"attacks, dev half", dev, 87, 100},
-		{"attacks, test half", test, 47, 100},
-		{"benign trigger-word prompts", ben, 0, 1},
+		{"attacks, dev half", dev, 88, 100},
+		{"attacks, test half", test, 62, 100},
+		{"benign trigger-word prompts", ben, 0, 2},
 	} {
 		n := len(flaggedTypes(t, c.texts, "INJECTION", "JAILBREAK"))
 		t.Logf("%s: %d of %d flagged", c.name, n, len(c.texts))
