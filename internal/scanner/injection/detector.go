@@ -234,8 +234,8 @@ func (d *Detector) scoreText(t *normalize.Text, r *Result, evasive bool, fbuf *[
 	}
 	accs := abuf[:0]
 	var whole acc
-	var seen sentenceSet
-	seen.init(len(sents))
+	var small [64]sentSlot
+	seen := sentenceSetFor(small[:], len(sents))
 	for _, s := range sents {
 		var a acc
 		// A sentence repeated word for word (a footer in every message of
@@ -323,25 +323,31 @@ func (d *Detector) applyRules(r *Result, t *normalize.Text, sents []Span, evasiv
 	}
 }
 
-// sentenceSet remembers the sentences of one text by a 64-bit hash, in an
-// open-addressing table sized for the text (no allocation for up to 32
-// sentences).
+// sentenceSet remembers the sentences of one text, in an open-addressing
+// table keyed by a 64-bit hash and sized for the text (no allocation for up
+// to 32 sentences). Equal hashes are confirmed by comparing the sentences:
+// FNV is easy to collide on purpose, and a collision must not drop an
+// attack sentence.
 type sentenceSet struct {
-	small [64]uint64
-	tab   []uint64
+	tab []sentSlot
 }
 
-// init sizes the table for n sentences.
-func (ss *sentenceSet) init(n int) {
-	size := len(ss.small)
+type sentSlot struct {
+	h uint64 // 0: empty
+	s string
+}
+
+// sentenceSetFor returns a set for n sentences in small (a power of two
+// long) when it is at least twice n, else in a new table.
+func sentenceSetFor(small []sentSlot, n int) sentenceSet {
+	size := len(small)
+	if size >= 2*n {
+		return sentenceSet{tab: small}
+	}
 	for size < 2*n {
 		size *= 2
 	}
-	if size == len(ss.small) {
-		ss.tab = ss.small[:]
-	} else {
-		ss.tab = make([]uint64, size)
-	}
+	return sentenceSet{tab: make([]sentSlot, size)}
 }
 
 // add records s and reports whether it was there already.
@@ -351,14 +357,14 @@ func (ss *sentenceSet) add(s string) bool {
 		h ^= uint64(s[i])
 		h *= 1099511628211
 	}
-	h |= 1 // 0 marks an empty slot
+	h |= 1
 	mask := uint64(len(ss.tab) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
-		switch ss.tab[i] {
-		case 0:
-			ss.tab[i] = h
+		switch e := &ss.tab[i]; {
+		case e.h == 0:
+			e.h, e.s = h, s
 			return false
-		case h:
+		case e.h == h && e.s == s:
 			return true
 		}
 	}
