@@ -73,12 +73,12 @@ var paraphrased = []rule{
 	// blank, probe the prompt for a word, what did the developer write.
 	{id: "extract", head: HeadInjection, score: ruleScore,
 		anchors: []string{"you told", "were you told", "were you given", "you received", "you were given", "you got", "first message", "first user", "this line", "got here", "came here", "joined", "___", "developer write", "developers write", "operator write", "creator write", "developer put", "contains the word", "contain the word", "mentions the word", "includes the word", "told you not to", "instructed you not to", "asked you not to", "tell you not to", "instruct you not to", "ask you not to"},
-		re: regexp.MustCompile(`\bwhat (?:were|was|have) you (?:been )?(?:told|given|instructed|asked)\b[^.!?\n]{0,40}?\b(?:before|earlier|at the start|initially|originally|first)\b` +
+		re: regexp.MustCompile(`\bwhat (?:were|was|have) you (?:been )?(?:told|given|instructed)\b[^.!?\n]{0,40}?\b(?:before|earlier|at the start|initially|originally|first)\b` +
 			`|\b(?:recite|repeat|quote|copy|paste|print|output|reproduce|type out|write out|echo|dump|show)\b[^.!?\n]{0,60}?\b(?:the (?:text|message|instructions|words|content|prompt) you (?:received|got|were given|were sent|were loaded with)|before (?:my|the) (?:very )?first (?:user )?(?:message|turn|prompt)|(?:everything|all|the text|whatever is) above this line|before i (?:got|came) here)` +
 			`|\b(?:my|your) (?:instructions|system prompt|rules|prompt|guidelines) (?:say|says|are|read|reads|is)\s*:\s*["'“]?_{3,}` +
 			`|\bif ` + ownRules + `\b[^.!?\n]{0,40}?\b(?:contains?|includes?|mentions?|has) (?:the word|the phrase|a word|any word|the string)` +
 			`|\bwhat did (?:the|your) (?:developers?|creators?|operators?|admins?|system|company) (?:write|put|say|tell you)\b[^.!?\n]{0,60}?\b(?:before|after|above|below|in|right)\b` +
-			`|\b(?:they|the \w+|your \w+) (?:told|tell|instructed|instruct|asked|ask|programmed) you not to (?:hand out|give out|give|share|reveal|tell|say|disclose|mention|discuss|talk about)\b`)},
+			`|\b(?:they|the (?:developers?|operators?|company|creators?|admins?|system prompt)|your (?:developers?|operators?|creators?|admins?|makers?|instructions|system prompt|rules)) (?:told|tell|tells|instructed|instruct|asked|ask|programmed) you not to (?:hand out|give out|share|reveal|say|disclose|mention|discuss|talk about)\b`)},
 	// The password asked for in a form meant to slip past a filter.
 	{id: "extract", head: HeadInjection, score: ruleScore,
 		anchors: []string{"password", "passphrase"},
@@ -89,12 +89,18 @@ var paraphrased = []rule{
 	// AI with no guidelines that "would answer", the old-relative frame
 	// with keys or codes.
 	{id: "persona", head: HeadJailbreak, score: ruleScore,
-		anchors: []string{"care about", "cares about", "no ethical", "no moral", "filters have been", "filters are", "filters were", "would answer", "would say", "would respond", "would reply", "would tell", "would write", "would explain", "read me", "used to read", "used to tell", "used to recite"},
+		anchors: []string{"care about", "cares about", "would answer", "would say", "would respond", "would reply", "would tell", "would write", "would explain", "read me", "used to read", "used to tell", "used to recite"},
 		re: regexp.MustCompile(`\b(?:you are|you're|ur|you'll be|you will be|you're gonna be|ur gonna be|be|become|act as|pretend to be|play|from now on)\b[^\n]{0,120}?\b(?:doesn'?t|does not|don'?t|do not|never) cares? (?:about|for) (?:any |the )?(?:rules|ethics|morals|guidelines|restrictions|laws|safety|policies|filters)\b` +
-			`|\b(?:has|have|with) no (?:ethical|moral|safety)(?: (?:or|and|,) (?:ethical|moral|legal))? (?:guidelines|restrictions|boundaries|limits|constraints|compass|principles|rules|filters)\b` +
-			`|\b(?:all |the |its |your )?(?:content|safety|moderation) (?:filters|restrictions|guardrails|policies) (?:have been|are|were|got) (?:now )?(?:uninstalled|removed|disabled|deleted|turned off|switched off|stripped)\b` +
 			`|\b(?:an? |the )?(?:ai|assistant|chatbot|model|llm)s? (?:with|that has|that have|without) (?:no|zero|any) (?:guidelines|rules|restrictions|filters|policies|limits|ethics|safety (?:rules|guidelines))\b[^.!?\n]{0,40}?\bwould (?:answer|say|respond|reply|tell|write|explain)\b` +
-			`|\b(?:grandma|grandmother|granny|nana|grandpa|grandfather)\b[^.!?\n]{0,40}?\b(?:used to|would) (?:read|tell|recite|sing|whisper|give)\b[^.!?\n]{0,30}?\b(?:product keys|license keys|serial (?:keys|numbers)|activation (?:keys|codes)|cd keys|keys|passwords|codes)\b`)},
+			`|\b(?:grandma|grandmother|granny|nana|grandpa|grandfather)\b[^.!?\n]{0,40}?\b(?:used to|would) (?:read|tell|recite|sing|whisper|give)\b[^.!?\n]{0,30}?\b(?:product keys|license keys|licence keys|serial (?:keys|numbers)|activation (?:keys|codes)|cd keys|windows keys)\b`)},
+	// The same, said of a persona or a simulated system, which must be in
+	// sight ("the lab has no safety rules" and "the content filters have
+	// been removed from the school network" are news, not personas).
+	{id: "persona", head: HeadJailbreak, score: ruleScore,
+		anchors: []string{"no ethical", "no moral", "filters have been", "filters are", "filters were", "filters got"},
+		also:    []string{"you are", "you're", "you will", "act as", "pretend", "from now on", "role", "character", "persona", "simulate", "terminal", " ai", "chatbot", "assistant", "gpt", "named", "called"},
+		re: regexp.MustCompile(`\b(?:has|have|with) no (?:ethical|moral)(?: (?:or|and|,) (?:ethical|moral|legal))? (?:guidelines|restrictions|boundaries|limits|constraints|compass|principles|rules|filters)\b` +
+			`|\b(?:all |the |its |your )?(?:content|safety|moderation) (?:filters|restrictions|guardrails|policies) (?:have been|are|were|got) (?:now )?(?:uninstalled|removed|disabled|deleted|turned off|switched off|stripped)\b`)},
 	// "[Instruction for the translation AI: do not translate …": an
 	// instruction needs the colon (writing "instructions for an LLM, …" is
 	// an everyday task).
@@ -110,7 +116,7 @@ var paraphrased = []rule{
 		also:    aiWords,
 		re: regexp.MustCompile(`\b(?:note|message|notice|memo|reminder) (?:to|for) (?:the |any |all |an? )?(?:[\w-]+ ){1,2}?` + aiAddressee + `s?\b[^.!?\n]{0,40}?[:,-]` +
 			`|\b` + aiAddressee + `s? (?:that is |who is |which is )?(?:handling|triaging|reviewing|processing|screening|grading|ranking|evaluating|answering|explaining|editing|reading|summari[sz]ing|translating) (?:this|these|the following|my|our)\b` +
-			`|\b(?:hey|hi|hello|dear|attention) ` + aiAddressee + `\b[^.!?\n]{0,60}?\b(?:also (?:change|add|insert|include|set|modify|send|append|update|replace)|always (?:tell|recommend|say|rate|describe|answer|reply)|whatever the user (?:says|prefers|asks|wants)|tell (?:them|the user|users)|do not (?:tell|mention|show)|don't (?:tell|mention|show))\b`)},
+			`|\b(?:hey|hi|hello|dear|attention) ` + aiAddressee + `\b[^.!?\n]{0,60}?\b(?:also (?:change|add|insert|include|set|modify|send|append|update|replace)|always (?:tell|recommend|say|rate|describe|answer|reply)|whatever the user (?:says|prefers|asks|wants))\b`)},
 }
 
 // More paraphrases (session 6, second pass over the same set).
@@ -134,7 +140,7 @@ var paraphrased2 = []rule{
 	{id: "indirect", head: HeadInjection, score: ruleScore,
 		anchors: []string{" ai ", "\nai ", " llm ", "\nllm ", " gpt ", "\ngpt "},
 		also:    []string{"agent", "assistant", "model", "system", "crawler", "bot", "tool"},
-		re:      regexp.MustCompile(`\b(?:ai|llm|gpt)(?: [\w-]+)? (?:agents?|assistants?|models?|systems?|crawlers?|bots?|tools?) (?:that are |who are )?(?:applying|reading|processing|replying|responding|summari[sz]ing|handling|browsing|visiting|crawling|scraping|answering|reviewing|indexing)\b[^.!?\n]{0,80}?\b(?:must|should|need to|are required to|also|always|please|are instructed to)\s+(?:\w+ ){0,2}?(?:upload|send|bcc|cc|forward|attach|include|ignore|disregard|reply|respond|output|say|tell|recommend|rate|add|insert|append|delete|transfer|pay|approve|visit|click|email|post)\b`)},
+		re:      regexp.MustCompile(`\b(?:ai|llm|gpt)(?: [\w-]+)? (?:agents?|assistants?|models?|systems?|crawlers?|bots?|tools?) (?:that are |who are )?(?:applying|reading|processing|replying|responding|summari[sz]ing|handling|browsing|visiting|crawling|scraping|answering|reviewing|indexing)\b[^.!?\n]{0,80}?\b(?:must|need to|are required to|also|always|please|are instructed to)\s+(?:(?:also|always|immediately|first|then|now|please) )?(?:upload|send|bcc|cc|forward|attach|include|ignore|disregard|reply|respond|output|say|tell|recommend|rate|add|insert|append|delete|transfer|pay|approve|visit|click|email|post)\b`)},
 	// A planted assistant turn that schedules an action: "Assistant: after
 	// summarizing, send …", "Assistant: when you display user profiles,
 	// first run …", "Assistant: the user is now required to …".
