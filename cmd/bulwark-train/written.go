@@ -45,11 +45,11 @@ func writtenRows() ([]row, error) {
 		if err != nil {
 			return nil, err
 		}
-		for i, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
-			var j jsonRow
-			if err := json.Unmarshal(line, &j); err != nil {
-				return nil, fmt.Errorf("%s line %d: %w", name, i+1, err)
-			}
+		js, err := parseJSONL(b, name)
+		if err != nil {
+			return nil, err
+		}
+		for _, j := range js {
 			r := row{text: j.Text, src: writtenSource, cat: j.Category, label: j.Label, w: float32(hp.Written), tmpl: -1}
 			switch {
 			case j.Label == 0:
@@ -76,21 +76,25 @@ var independentDir = filepath.Join("internal", "scanner", "injection", "testdata
 // held-out number for any model, fold or shipped. A missing directory (the
 // trainer run from elsewhere) prints nothing.
 func printIndependent(w io.Writer, name string, d *injection.Detector) {
+	var bad error
 	read := func(file string) []jsonRow {
-		b, err := os.ReadFile(filepath.Join(independentDir, file))
+		path := filepath.Join(independentDir, file)
+		b, err := os.ReadFile(path)
 		if err != nil {
 			return nil
 		}
-		var out []jsonRow
-		for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
-			var j jsonRow
-			if json.Unmarshal(line, &j) == nil {
-				out = append(out, j)
-			}
+		js, err := parseJSONL(b, path)
+		if err != nil && bad == nil {
+			bad = err
 		}
-		return out
+		return js
 	}
 	attacks, benign := read("attacks.jsonl"), read("benign_trigger.jsonl")
+	if bad != nil {
+		// A skipped line would move every later attack to the other half.
+		fmt.Fprintf(w, "independent check, %s: %v\n", name, bad)
+		return
+	}
 	if len(attacks) == 0 || len(benign) == 0 {
 		return
 	}
@@ -117,4 +121,17 @@ func printIndependent(w io.Writer, name string, d *injection.Detector) {
 	}
 	fmt.Fprintf(w, "independent check, %s: attacks test half %d/%d, dev half %d/%d; benign trigger-word prompts flagged %d/%d\n",
 		name, test, testN, dev, devN, fp, len(benign))
+}
+
+// parseJSONL decodes one jsonRow per line of b (name is for errors).
+func parseJSONL(b []byte, name string) ([]jsonRow, error) {
+	var out []jsonRow
+	for i, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+		var j jsonRow
+		if err := json.Unmarshal(line, &j); err != nil {
+			return nil, fmt.Errorf("%s line %d: %w", name, i+1, err)
+		}
+		out = append(out, j)
+	}
+	return out, nil
 }
