@@ -14,6 +14,11 @@ import (
 //
 //   - removes the invisible characters (zero-width, bidi controls, variation
 //     selectors, tag characters: see invisible), as in "AKIA\u200b…";
+//   - replaces the Latin ligatures ("ﬁ", "ﬀ", "ﬃ": text extracted from a
+//     PDF, "jeﬀ@example.com") by their two or three ASCII letters;
+//   - replaces a decimal digit of another script (Arabic-Indic "٤١١١",
+//     Devanagari, Bengali, Thai and the other scripts of digitZeros) by the
+//     ASCII digit: a card or phone number written in them is still one;
 //   - replaces a character whose NFKC form is one printable ASCII character
 //     by that character: fullwidth forms ("ＡＫＩＡ", "＠"), mathematical
 //     alphanumerics ("𝐀𝐊𝐈𝐀"), letterlike symbols and Roman numerals ("ℌ",
@@ -28,7 +33,9 @@ import (
 //     Unicode hyphen, dash or minus sign by "-" where they separate the
 //     parts of a value: a space next to an ASCII digit or between two
 //     letters (a card number or IBAN copied from a web page,
-//     "4111\u00a01111 …", or a name), a dash next to a digit (a phone
+//     "4111\u00a01111 …", or a name; the ideographic space too, which
+//     Chinese and Japanese text keeps between its own words), a dash next
+//     to a digit (a phone
 //     number or SSN typed in a word processor, "123–45–6789"). NFKC
 //     leaves the dashes alone, and prose keeps its dashes between words;
 //   - replaces a Cyrillic or Greek letter drawn like a Latin letter ("А",
@@ -51,7 +58,8 @@ func Exact(s string) (folded string, off []int32, ok bool) {
 		return s, nil, false
 	}
 	// Every change removes a character or turns two or more bytes into
-	// one, so folded is never longer than s.
+	// one (a ligature's three into at most three), so folded is never
+	// longer than s.
 	b := make([]byte, first, len(s))
 	copy(b, s[:first])
 	off = make([]int32, first, len(s))
@@ -85,6 +93,13 @@ func Exact(s string) (folded string, off []int32, ok bool) {
 			continue
 		}
 		invalid = false
+		if lig := ligature(r); lig != "" {
+			for k := range len(lig) {
+				b, off = append(b, lig[k]), append(off, int32(i))
+			}
+			i += n
+			continue
+		}
 		if a := fo.fold(s, i, n, r); a != 0 {
 			b, off = append(b, a), append(off, int32(i))
 			i += n
@@ -107,7 +122,7 @@ func exactFirst(s string) int {
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if !unchanging(r) && (invisible(r) || fo.fold(s, i, n, r) != 0) {
+		if !unchanging(r) && (invisible(r) || ligature(r) != "" || fo.fold(s, i, n, r) != 0) {
 			return i
 		}
 		i += n
@@ -119,7 +134,7 @@ func exactFirst(s string) int {
 // common in text: Greek and Cyrillic letters that look like no Latin
 // letter, and the CJK, kana and Hangul blocks (with symbols between).
 func unchanging(r rune) bool {
-	return (r >= 0x2500 && r < 0xFB00 && r != 0x3164) || (r >= 0x370 && r < 0x530 && lookalike(r) == 0 && r != 0x37E)
+	return (r >= 0x2500 && r < 0xFB00 && r != 0x3164 && r != 0x3000) || (r >= 0x370 && r < 0x530 && lookalike(r) == 0 && r != 0x37E)
 }
 
 // MapFindings moves findings on the text Exact returned (with its off) back
@@ -249,6 +264,9 @@ func kindAt(s string, i int) (kind, n int) {
 	if a := asciiForm(s, i, r); a != 0 {
 		return asciiKind(a), n
 	}
+	if digitForm(r) != 0 || ligature(r) != "" {
+		return kASCII, n
+	}
 	if sepForm(r) == '-' {
 		// Joins a token whether it folds or not, so folding it does
 		// not change the token a look-alike is in ("0—р").
@@ -264,8 +282,42 @@ func digitAt(s string, i int) bool {
 		return '0' <= c && c <= '9'
 	}
 	r, _ := utf8.DecodeRuneInString(s[i:])
+	if digitForm(r) != 0 {
+		return true
+	}
 	a := asciiForm(s, i, r)
 	return '0' <= a && a <= '9'
+}
+
+// digitZeros are the zeros of the scripts whose decimal digits Exact folds
+// (each script's ten digits are consecutive code points): Arabic-Indic,
+// Extended Arabic-Indic (Persian, Urdu), N'Ko, Devanagari, Bengali,
+// Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam, Thai, Lao,
+// Tibetan, Myanmar, Khmer and Mongolian. NFKC leaves all of them alone.
+var digitZeros = [...]rune{0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66,
+	0xE50, 0xED0, 0xF20, 0x1040, 0x17E0, 0x1810}
+
+// digitForm returns the ASCII digit that the digit r of another script
+// stands for, or 0.
+func digitForm(r rune) byte {
+	if r < 0x660 || r > 0x1819 {
+		return 0
+	}
+	for _, z := range digitZeros {
+		if r >= z && r <= z+9 {
+			return byte('0' + r - z)
+		}
+	}
+	return 0
+}
+
+// ligature returns the ASCII letters of the Latin ligature r (U+FB00 to
+// U+FB06, their NFKC forms), or "".
+func ligature(r rune) string {
+	if r < 0xFB00 || r > 0xFB06 {
+		return ""
+	}
+	return [...]string{"ff", "fi", "fl", "ffi", "ffl", "st", "st"}[r-0xFB00]
 }
 
 // otherKind is the kind of a character that is neither ASCII, invisible,
@@ -319,6 +371,9 @@ type folder struct {
 // fold returns the ASCII character that the character r at s[i], n bytes
 // long, becomes, or 0 if it stays. Calls must come with i increasing.
 func (fo *folder) fold(s string, i, n int, r rune) byte {
+	if d := digitForm(r); d != 0 {
+		return d
+	}
 	if l := lookalike(r); l != 0 {
 		if fo.lookalikeFolds(s, i) {
 			return l
@@ -360,7 +415,7 @@ func (fo *folder) fold(s string, i, n int, r rune) byte {
 // candidates here; see compatCandidate).
 func sepForm(r rune) byte {
 	switch {
-	case r == 0x00A0, r >= 0x2000 && r <= 0x200A, r == 0x202F, r == 0x205F:
+	case r == 0x00A0, r >= 0x2000 && r <= 0x200A, r == 0x202F, r == 0x205F, r == 0x3000:
 		return ' '
 	case r >= 0x2010 && r <= 0x2015, r == 0x2212, r == 0xFE58:
 		return '-'

@@ -18,9 +18,9 @@ func fullwidth(s string) string {
 }
 
 // TestLookalikeCharactersInsideValue: an address, card, SSN or phone
-// number written with fullwidth characters, or with no-break spaces and
-// Unicode dashes between its groups, or an address with a Cyrillic
-// look-alike letter in it, is found, and the span covers the characters as
+// number written with fullwidth characters or the digits of another script,
+// or with no-break or ideographic spaces or Unicode dashes between its groups, or an
+// address with a Cyrillic look-alike letter or a ligature in it, is found, and the span covers the characters as
 // written. Russian and Chinese text does not change what is found.
 func TestLookalikeCharactersInsideValue(t *testing.T) {
 	d := testDetector(t)
@@ -40,6 +40,10 @@ func TestLookalikeCharactersInsideValue(t *testing.T) {
 		{"SSN with en dashes", "Here's my SSN: 123\u201345\u20136780", []span{{TypeUSSSN, "123\u201345\u20136780"}}},
 		{"phone with a no-break space and an en dash", "call me at (415)\u00a0555\u20132671 after lunch", []span{{TypePhone, "(415)\u00a0555\u20132671"}}},
 		{"IBAN with narrow no-break spaces", "IBAN DE89\u202f3704\u202f0044\u202f0532\u202f0130\u202f00 please", []span{{TypeIBAN, "DE89\u202f3704\u202f0044\u202f0532\u202f0130\u202f00"}}},
+		{"card number in Arabic-Indic digits", "رقم البطاقة ٤١١١ ١١١١ ١١١١ ١١١١ شكرا", []span{{TypeCreditCard, "٤١١١ ١١١١ ١١١١ ١١١١"}}},
+		{"card number with ideographic spaces", "カード番号は4111\u30001111\u30001111\u30001111です", []span{{TypeCreditCard, "4111\u30001111\u30001111\u30001111"}}},
+		{"address with a ligature", "write to jeﬀ.miller@example.com today", []span{{TypeEmail, "jeﬀ.miller@example.com"}}},
+		{"SSN in Devanagari digits", "my SSN is १२३-४५-६७८० ok", []span{{TypeUSSSN, "१२३-४५-६७८०"}}},
 		{"address in Russian text", "Пишите мне на ivan.petrov@example.com, спасибо", []span{{TypeEmail, "ivan.petrov@example.com"}}},
 		{"address in Chinese text", "我的邮箱是zhang.wei＠example.com。", []span{{TypeEmail, "zhang.wei＠example.com"}}},
 		{"Russian text alone", "Добрый день! Сахар, кот и сор остались дома, а почта пришла вчера.", nil},

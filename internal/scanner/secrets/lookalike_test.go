@@ -31,7 +31,8 @@ func mathBold(s string) string {
 }
 
 // TestLookalikeCharactersInsideSecret: a key written in fullwidth or
-// mathematical letters, or with a Cyrillic or Greek look-alike in it, is the
+// mathematical letters, with the digits of another script, or with a
+// Cyrillic or Greek look-alike in it, is the
 // key a model reads: it is found, and the span covers the characters as
 // written. Russian, Greek and Chinese text around a key, or alone, does not
 // change what is found.
@@ -42,6 +43,19 @@ func TestLookalikeCharactersInsideSecret(t *testing.T) {
 	cyrA := "А" + key[1:]                            // Cyrillic capital A
 	greekK := strings.Replace(key, "K", "Κ", 1)      // Greek capital kappa
 	cyrGH := strings.Replace(ghToken(), "o", "о", 1) // Cyrillic small o
+	// The key's digits in Arabic-Indic and Devanagari digits.
+	arabic := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return 0x660 + r - '0'
+		}
+		return r
+	}, key)
+	deva := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return 0x966 + r - '0'
+		}
+		return r
+	}, key)
 	for _, tc := range []struct {
 		name, text string
 		want       []span
@@ -52,6 +66,8 @@ func TestLookalikeCharactersInsideSecret(t *testing.T) {
 		{"Cyrillic A in an AWS key", "why does " + cyrA + " fail?", []span{{"AWS_ACCESS_KEY", cyrA}}},
 		{"Greek K in an AWS key", "key " + greekK, []span{{"AWS_ACCESS_KEY", greekK}}},
 		{"Cyrillic o in a GitHub token", "export GITHUB_TOKEN=" + cyrGH, []span{{"GITHUB_TOKEN", cyrGH}}},
+		{"AWS key with Arabic-Indic digits", "key " + arabic + " here", []span{{"AWS_ACCESS_KEY", arabic}}},
+		{"AWS key with Devanagari digits", "key " + deva, []span{{"AWS_ACCESS_KEY", deva}}},
 		{"key in Russian text", "мой ключ " + cyrA + ", спасибо", []span{{"AWS_ACCESS_KEY", cyrA}}},
 		{"key in Chinese text", "我的密钥是" + fullwidth(key) + "。", []span{{"AWS_ACCESS_KEY", fullwidth(key)}}},
 		{"Russian text alone", "Привет! Мой пароль от почты я не помню, а ключ доступа лежит в сейфе. Сахар, кот, сор.", nil},
