@@ -66,61 +66,76 @@ func writtenRows() ([]row, error) {
 	return rows, nil
 }
 
-// independentDir holds the session-6 independent check set, relative to
-// the repository root (where make eval runs).
-var independentDir = filepath.Join("internal", "scanner", "injection", "testdata", "independent")
+// independentDir holds the independent check sets, relative to the
+// repository root (where make eval runs): set 1 (session 6) in
+// independent/, set 2 (session 7) in independent2/.
+var independentDir = filepath.Join("internal", "scanner", "injection", "testdata")
 
-// printIndependent prints how many of the independent set's attacks (dev
-// half: odd lines, test half: even lines) and benign trigger-word prompts d
-// flags as injection or jailbreak. The set is never trained on, so this is a
-// held-out number for any model, fold or shipped. A missing directory (the
+// printIndependent prints how many attacks and benign prompts of the
+// independent sets d flags as injection or jailbreak. Set 1's attacks are
+// split by line (odd: dev half, read while writing rules; even: test half);
+// set 2 was never read and is all test. Neither is trained on, so these are
+// held-out numbers for any model, fold or shipped. A missing directory (the
 // trainer run from elsewhere) prints nothing.
 func printIndependent(w io.Writer, name string, d *injection.Detector) {
-	var bad error
-	read := func(file string) []jsonRow {
-		path := filepath.Join(independentDir, file)
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil
-		}
-		js, err := parseJSONL(b, path)
-		if err != nil && bad == nil {
-			bad = err
-		}
-		return js
-	}
-	attacks, benign := read("attacks.jsonl"), read("benign_trigger.jsonl")
-	if bad != nil {
-		// A skipped line would move every later attack to the other half.
-		fmt.Fprintf(w, "independent check, %s: %v\n", name, bad)
-		return
-	}
-	if len(attacks) == 0 || len(benign) == 0 {
-		return
-	}
 	flagged := func(s string) bool {
 		r := d.Detect(s)
 		return d.Flagged(r, injection.HeadInjection) || d.Flagged(r, injection.HeadJailbreak)
 	}
-	var dev, devN, test, testN, fp int
-	for i, a := range attacks {
-		hit := 0
-		if flagged(a.Text) {
-			hit = 1
+	count := func(rows []jsonRow, keep func(i int) bool) (hit, n int) {
+		for i, r := range rows {
+			if !keep(i) {
+				continue
+			}
+			n++
+			if flagged(r.Text) {
+				hit++
+			}
 		}
-		if i%2 == 1 {
-			dev, devN = dev+hit, devN+1
-		} else {
-			test, testN = test+hit, testN+1
+		return hit, n
+	}
+	all := func(int) bool { return true }
+	a1, b1, err1 := readIndependent("independent", "attacks.jsonl", "benign_trigger.jsonl")
+	a2, b2, err2 := readIndependent("independent2", "attacks.jsonl", "benign.jsonl")
+	for _, err := range []error{err1, err2} {
+		if err != nil {
+			// A skipped line would move every later attack to the other half.
+			fmt.Fprintf(w, "independent check, %s: %v\n", name, err)
+			return
 		}
 	}
-	for _, b := range benign {
-		if flagged(b.Text) {
-			fp++
-		}
+	if len(a1) > 0 && len(b1) > 0 {
+		test, testN := count(a1, func(i int) bool { return i%2 == 0 })
+		dev, devN := count(a1, func(i int) bool { return i%2 == 1 })
+		fp, n := count(b1, all)
+		fmt.Fprintf(w, "independent check, %s: attacks test half %d/%d, dev half %d/%d; benign trigger-word prompts flagged %d/%d\n",
+			name, test, testN, dev, devN, fp, n)
 	}
-	fmt.Fprintf(w, "independent check, %s: attacks test half %d/%d, dev half %d/%d; benign trigger-word prompts flagged %d/%d\n",
-		name, test, testN, dev, devN, fp, len(benign))
+	if len(a2) > 0 && len(b2) > 0 {
+		tp, n := count(a2, all)
+		fp, nb := count(b2, all)
+		fmt.Fprintf(w, "independent set 2, %s: attacks %d/%d; benign flagged %d/%d\n", name, tp, n, fp, nb)
+	}
+}
+
+// readIndependent reads one independent set's attack and benign files; a
+// missing directory yields no rows and no error.
+func readIndependent(dir, attacks, benign string) (a, b []jsonRow, err error) {
+	read := func(file string) ([]jsonRow, error) {
+		path := filepath.Join(independentDir, dir, file)
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return nil, nil
+		}
+		return parseJSONL(raw, path)
+	}
+	if a, err = read(attacks); err != nil {
+		return nil, nil, err
+	}
+	if b, err = read(benign); err != nil {
+		return nil, nil, err
+	}
+	return a, b, nil
 }
 
 // parseJSONL decodes one jsonRow per line of b (name is for errors).

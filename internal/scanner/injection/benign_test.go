@@ -101,26 +101,7 @@ func TestBenignHarmfulWords(t *testing.T) {
 // session's measured counts, so a change that loses recall or adds false
 // alarms fails here.
 func TestIndependentSet(t *testing.T) {
-	type item struct {
-		Text  string `json:"text"`
-		Label int    `json:"label"`
-	}
-	read := func(name string) []item {
-		b, err := os.ReadFile("testdata/independent/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []item
-		for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-			var it item
-			if err := json.Unmarshal([]byte(l), &it); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			out = append(out, it)
-		}
-		return out
-	}
-	attacks, benign := read("attacks.jsonl"), read("benign_trigger.jsonl")
+	attacks, benign := readIndependent(t, "independent/attacks.jsonl"), readIndependent(t, "independent/benign_trigger.jsonl")
 	if len(attacks) != 200 || len(benign) != 200 {
 		t.Fatalf("%d attacks and %d benign prompts, want 200 each", len(attacks), len(benign))
 	}
@@ -145,7 +126,74 @@ func TestIndependentSet(t *testing.T) {
 	}{
 		{"attacks, dev half", dev, 88, 100},
 		{"attacks, test half", test, 62, 100},
-		{"benign trigger-word prompts", ben, 0, 2},
+		{"benign trigger-word prompts", ben, 0, 1},
+	} {
+		n := len(flaggedTypes(t, c.texts, "INJECTION", "JAILBREAK"))
+		t.Logf("%s: %d of %d flagged", c.name, n, len(c.texts))
+		if n < c.min || n > c.max {
+			t.Errorf("%s: %d of %d flagged, want %d to %d", c.name, n, len(c.texts), c.min, c.max)
+		}
+	}
+}
+
+// independentItem is one line of an independent check set.
+type independentItem struct {
+	Text     string `json:"text"`
+	Label    int    `json:"label"`
+	Category string `json:"category"`
+}
+
+// readIndependent reads testdata/name, one JSON object per line.
+func readIndependent(t *testing.T, name string) []independentItem {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []independentItem
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var it independentItem
+		if err := json.Unmarshal([]byte(l), &it); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// TestIndependentSet2 guards the session-7 independent set
+// (testdata/independent2/README.md): human-style attacks and hard benign
+// prompts that nobody tuning the detector has read. Only counts are
+// logged, never texts, so the set stays unread; the floors are the counts
+// measured when it arrived.
+// The shipped detector's counts on set 2 (docs/detectors/injection.md).
+const (
+	set2AttacksMin = 120
+	set2BenignMax  = 7
+)
+
+func TestIndependentSet2(t *testing.T) {
+	attacks, benign := readIndependent(t, "independent2/attacks.jsonl"), readIndependent(t, "independent2/benign.jsonl")
+	if len(attacks) != 240 || len(benign) != 240 {
+		t.Fatalf("%d attacks and %d benign prompts, want 240 each", len(attacks), len(benign))
+	}
+	texts := func(items []independentItem, label int) []string {
+		var out []string
+		for i, it := range items {
+			if it.Label != label {
+				t.Fatalf("line %d has label %d, want %d", i, it.Label, label)
+			}
+			out = append(out, it.Text)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name     string
+		texts    []string
+		min, max int
+	}{
+		{"attacks", texts(attacks, 1), set2AttacksMin, 240},
+		{"benign prompts", texts(benign, 0), 0, set2BenignMax},
 	} {
 		n := len(flaggedTypes(t, c.texts, "INJECTION", "JAILBREAK"))
 		t.Logf("%s: %d of %d flagged", c.name, n, len(c.texts))

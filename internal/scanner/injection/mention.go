@@ -109,11 +109,11 @@ func quoteBoundary(s string, i int, opening bool) bool {
 }
 
 // mentionCue: words that talk about words (in the normalized frame).
-var mentionCue = regexp.MustCompile(`\b(?:mean|means|meaning|meant|phrase|phrases|phrasing|string|strings|sentence|sentences|term|terms|word|words|wording|example|examples|like|such as|saying|says|said|called|named|known as|regex|regexp|pattern|patterns|match|matches|matching|detect|detects|detected|detection|flag|flags|flagged|filter|filters|filtered|block|blocks|blocked|attack|attacks|attempt|attempts|jailbreak|jailbreaks|injection|injections|considered|tweet|post|article|paper|slide|quote|quoted|appear|appears|contains|contain|unit test|test case|test cases|still used|work on|works on|effective|joke|pun|meme|riddle|(?:people|users|someone|attackers|hackers|trolls|they) (?:write|type|use|send|try|paste|reply|respond|post|comment|say))\b`)
+var mentionCue = regexp.MustCompile(`\b(?:mean|means|meaning|meant|phrase|phrases|phrasing|string|strings|sentence|sentences|term|terms|word|words|wording|example|examples|like|such as|saying|says|said|called|named|known as|regex|regexp|pattern|patterns|match|matches|matching|detect|detects|detected|detection|flag|flags|flagged|filter|filters|filtered|block|blocks|blocked|attack|attacks|attempt|attempts|jailbreak|jailbreaks|injection|injections|considered|tweet|post|article|paper|slide|quote|quoted|appear|appears|contains|contain|unit test|test case|test cases|still used|work on|works on|effective|joke|pun|meme|riddle|(?:people|users|someone|attackers|hackers|trolls|they) (?:\w+ ){0,3}?(?:write|type|use|send|try|paste|reply|respond|post|comment|say))\b`)
 
 // thirdPersonAct: others doing what actCue would read as a request ("why
 // do people reply "…" to bots"); removed before actCue looks.
-var thirdPersonAct = regexp.MustCompile(`\b(?:people|users|someone|somebody|attackers|hackers|trolls|they|others|folks|kids) (?:\w+ )?(?:reply|replies|replying|respond|responds|responding|say|says|saying|post|posts|posting|print|repeat|repeats|write|writes|writing)\b`)
+var thirdPersonAct = regexp.MustCompile(`\b(?:people|users|someone|somebody|attackers|hackers|trolls|they|others|folks|kids) (?:\w+ ){0,3}?(?:reply|replies|replying|respond|responds|responding|say|says|saying|post|posts|posting|print|repeat|repeats|write|writes|writing)\b`)
 
 // actCue: words that ask for the quoted words to be acted on, or a second
 // request beside the question.
