@@ -30,9 +30,13 @@ func TestSharedData(t *testing.T) {
 		// (gandalf 0.776 -> 0.781, deepset 0.350 -> 0.374) and the
 		// independent check's test half went 47 -> 62 of 100
 		// (docs/detectors/injection.md). Before that, 0.68 for deepset came
-		// from session 5's threshold change (0.98 -> 0.995).
-		{"lakera_gandalf_ignore_instructions.jsonl", 0.94, 0},
-		{"deepset_prompt_injections.jsonl", 0.63, 0.03},
+		// from session 5's threshold change (0.98 -> 0.995). 0.91 and 0.58:
+		// session 7 trained on three more written files; in-sample recall
+		// went 0.948 -> 0.915 and 0.635 -> 0.586 (held out: gandalf 0.781
+		// -> 0.775, deepset 0.369 -> 0.350), while the independent sets went
+		// 62 -> 68 of 100 and 120 -> 144 of 240.
+		{"lakera_gandalf_ignore_instructions.jsonl", 0.91, 0},
+		{"deepset_prompt_injections.jsonl", 0.58, 0.03},
 		{"security_docs_paragraphs_benign.jsonl", 0, 0.02},
 		{"parapet_handwritten_cases.jsonl", 0.85, 0.05},
 		{"gsm8k_questions_benign.jsonl", 0, 0.01},

@@ -104,6 +104,10 @@ var coreRules = []rule{
 		anchors: []string{"ignor", "disregard", "forget", "overrid", "overlook", "bypass", "abandon", "discard", "neglect", "set aside", "omit", "dismiss", "scrap", "throw out", "toss out", "attention to", "not follow", "stop follow", "longer follow"},
 		also:    []string{"instruc", "intsruc", "instuc", "rule", "direction", "directive", "prompt", "guideline", "command", "order", "constraint", "restriction", "programming", "guidance", "polic", "safeguard", "filter", "context", "training"},
 		re:      regexp.MustCompile(`\b` + enOverrideVerb + `\b` + gap(4) + `\b` + enPrior + `\b` + gap(3) + `\b` + enRules + `\b`)},
+	// "Do not listen to any previous information and …".
+	{id: "override", head: HeadInjection, score: ruleScore,
+		anchors: []string{"listen"},
+		re:      regexp.MustCompile(`\b(?:do not|don't|dont|stop|no longer) listen(?:ing)? to (?:any|all|the|your) (?:of the )?(?:previous|prior|earlier|above|preceding|former|original) (?:information|instructions?|rules?|directions?|guidelines?|prompts?|context)\b`)},
 	{id: "override", head: HeadInjection, score: ruleScore,
 		anchors: []string{"ignor", "disregard", "forget"},
 		also:    []string{"above", "before", "previous", "prior", "preceding", "earlier", "everything", "told"},
