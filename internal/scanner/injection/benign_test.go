@@ -161,18 +161,18 @@ func readIndependent(t *testing.T, name string) []independentItem {
 	return out
 }
 
-// TestIndependentSet2 guards the session-7 independent set
-// (testdata/independent2/README.md): human-style attacks and hard benign
-// prompts that nobody tuning the detector has read. Only counts are
-// logged, never texts, so the set stays unread; the floors are the shipped
-// detector's counts (120 of 240 and 7 of 240 when the set arrived, before
-// session 7's training rows).
-// The shipped detector's counts on set 2 (docs/detectors/injection.md).
+// The shipped detector's counts on set 2 (docs/detectors/injection.md):
+// 120 of 240 and 7 of 240 when the set arrived, before session 7's
+// training rows.
 const (
 	set2AttacksMin = 144
 	set2BenignMax  = 6
 )
 
+// TestIndependentSet2 guards the session-7 independent set
+// (testdata/independent2/README.md): human-style attacks and hard benign
+// prompts that nobody tuning the detector has read. Only counts are
+// logged, never texts, so the set stays unread.
 func TestIndependentSet2(t *testing.T) {
 	attacks, benign := readIndependent(t, "independent2/attacks.jsonl"), readIndependent(t, "independent2/benign.jsonl")
 	if len(attacks) != 240 || len(benign) != 240 {

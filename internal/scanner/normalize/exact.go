@@ -35,9 +35,9 @@ import (
 //     letters (a card number or IBAN copied from a web page,
 //     "4111\u00a01111 …", or a name; the ideographic space too, which
 //     Chinese and Japanese text keeps between its own words), a dash next
-//     to a digit (a phone
-//     number or SSN typed in a word processor, "123–45–6789"). NFKC
-//     leaves the dashes alone, and prose keeps its dashes between words;
+//     to a digit (a phone number or SSN typed in a word processor,
+//     "123–45–6789"). NFKC leaves the dashes alone, and prose keeps its
+//     dashes between words;
 //   - replaces a Cyrillic or Greek letter drawn like a Latin letter ("А",
 //     "о", "Ρ") by that Latin letter, keeping its case, but only inside a
 //     token (letters, digits and - _ . @ + / = :) that holds an ASCII
