@@ -16,13 +16,14 @@ import (
 )
 
 // writtenSource names the rows of written/*.jsonl: attacks and benign
-// look-alikes written for Bulwark in session 6 by helper sessions that never
-// saw the independent check set (internal/scanner/injection/testdata/
-// independent), in English and the ten other languages. Where the shared
-// data has a few styles of attack, these are many paraphrases of each kind
-// (overrides, extraction, personas, instructions planted in documents), each
-// beside benign text with the same words. They are always trained on; the
-// independent set's test half measures what they bring.
+// look-alikes written for Bulwark in sessions 6 and 7 by helper sessions
+// that never saw the independent check sets (internal/scanner/injection/
+// testdata/independent*), in English and the ten other languages. Where the
+// shared data has a few styles of attack, these are many paraphrases of each
+// kind (overrides, extraction, personas, instructions planted in documents,
+// sloppy human hijacks, game inputs, long templates), each beside benign text
+// with the same words. They are always trained on; the independent sets
+// measure what they bring.
 const writtenSource = "bulwark_written"
 
 //go:embed written/*.jsonl
