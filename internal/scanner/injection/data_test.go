@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/bulwark-ai/bulwark/internal/guard"
 )
 
 // TestSharedData guards the shipped model against regressions on a few
@@ -85,5 +88,39 @@ func TestSharedData(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSharedLongDocuments joins benign paragraphs into 32 KB documents and
+// scans them as tool results: a long benign page is flagged only as often
+// as one of its paragraphs would be. Before the whole-text score was capped
+// (wholeMax), 14 of 37 such security-documentation pages were flagged, 11 of
+// them on the whole text; now 3 of 37, and 5 of 73 tldr pages.
+func TestSharedLongDocuments(t *testing.T) {
+	dir := os.Getenv("BULWARK_SHARED_DATA")
+	if dir == "" {
+		t.Skip("set BULWARK_SHARED_DATA to run")
+	}
+	d := newDetector(t)
+	for _, src := range []string{"security_docs_paragraphs_benign.jsonl", "tldr_pages_command_docs_benign.jsonl"} {
+		var docs, hits int
+		var b strings.Builder
+		for _, text := range jsonlTexts(t, filepath.Join(dir, "injection", src)) {
+			b.WriteString(text)
+			b.WriteString("\n\n")
+			if b.Len() < 32<<10 {
+				continue
+			}
+			docs++
+			r := d.detectHeads(b.String(), headsFor(guard.SourceTool))
+			if d.Flagged(r, HeadInjection) || d.Flagged(r, HeadJailbreak) {
+				hits++
+			}
+			b.Reset()
+		}
+		t.Logf("%s: %d of %d 32 KB documents flagged", src, hits, docs)
+		if docs < 30 || float64(hits) > 0.12*float64(docs) {
+			t.Errorf("%s: %d of %d 32 KB documents flagged; want at most 12 %%", src, hits, docs)
+		}
 	}
 }

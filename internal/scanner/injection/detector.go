@@ -117,17 +117,24 @@ type Result struct {
 	EvasiveEnd   [NumHeads]int
 }
 
+// headSet is a set of heads, one bit per head.
+type headSet uint8
+
+const allHeads headSet = 1<<NumHeads - 1
+
+func (s headSet) has(h int) bool { return s&(1<<h) != 0 }
+
 // headsFor says which heads run on text from a source: everything on user
 // turns; injection and jailbreak on tool results and documents (indirect
 // injection); nothing on system prompts, earlier assistant turns and outputs.
-func headsFor(src guard.Source) [NumHeads]bool {
+func headsFor(src guard.Source) headSet {
 	switch src {
 	case guard.SourceUser, "":
-		return [NumHeads]bool{true, true, true}
+		return allHeads
 	case guard.SourceTool, guard.SourceDocument:
-		return [NumHeads]bool{true, true, false}
+		return 1<<HeadInjection | 1<<HeadJailbreak
 	}
-	return [NumHeads]bool{}
+	return 0
 }
 
 // Scan implements guard.Scanner: one finding per category whose score is at
@@ -137,7 +144,7 @@ func (d *Detector) Scan(ctx context.Context, in guard.Input) ([]guard.Finding, e
 		return nil, nil
 	}
 	heads := headsFor(in.Source)
-	if heads == [NumHeads]bool{} {
+	if heads == 0 {
 		return nil, nil
 	}
 	if err := ctx.Err(); err != nil {
@@ -150,11 +157,11 @@ func (d *Detector) Scan(ctx context.Context, in guard.Input) ([]guard.Finding, e
 	if in.Source == guard.SourceUser || in.Source == "" {
 		r = d.Detect(in.Text)
 	} else {
-		r = d.detect(in.Text)
+		r = d.detectHeads(in.Text, heads)
 	}
 	var out []guard.Finding
 	for h := 0; h < NumHeads; h++ {
-		if !heads[h] {
+		if !heads.has(h) {
 			continue
 		}
 		f := guard.Finding{Scanner: "injection", Type: HeadNames[h]}
@@ -205,13 +212,18 @@ func (d *Detector) Detect(text string) Result {
 
 // detect scores text without the quoted-mention check (tool results and
 // documents, and Detect's own passes).
-func (d *Detector) detect(text string) Result {
+func (d *Detector) detect(text string) Result { return d.detectHeads(text, allHeads) }
+
+// detectHeads is detect with the rules of the heads in heads only; the
+// model scores every head either way (its weights for all heads sit in one
+// cache line).
+func (d *Detector) detectHeads(text string, heads headSet) Result {
 	var r Result
 	t := normalize.Normalize(text)
 	fbuf := featBufs.Get().(*[]uint32)
-	d.scoreText(&t, &r, t.Evasions > 0, fbuf)
+	d.scoreText(&t, &r, t.Evasions > 0, heads, fbuf)
 	for _, v := range normalize.Variants(text) {
-		d.scoreText(&v.Text, &r, true, fbuf)
+		d.scoreText(&v.Text, &r, true, heads, fbuf)
 	}
 	if cap(*fbuf) <= 1<<16 { // a huge sentence's buffer is left to the GC
 		*fbuf = (*fbuf)[:0]
@@ -225,7 +237,7 @@ func (d *Detector) detect(text string) Result {
 var featBufs = sync.Pool{New: func() any { b := make([]uint32, 0, 2048); return &b }}
 
 // scoreText scores one normalized text into r.
-func (d *Detector) scoreText(t *normalize.Text, r *Result, evasive bool, fbuf *[]uint32) {
+func (d *Detector) scoreText(t *normalize.Text, r *Result, evasive bool, heads headSet, fbuf *[]uint32) {
 	var sbuf [32]Span
 	var abuf [32]acc
 	sents := Sentences(sbuf[:0], t.Norm)
@@ -251,11 +263,13 @@ func (d *Detector) scoreText(t *normalize.Text, r *Result, evasive bool, fbuf *[
 		}
 		whole.n += a.n
 	}
-	d.update(r, t, whole, sents[0].Start, sents[len(sents)-1].End, evasive)
-	if !d.noRules {
-		d.applyRules(r, t, sents, evasive)
-	}
 	span := sents[len(sents)-1].End - sents[0].Start
+	if span <= wholeMax {
+		d.update(r, t, whole, sents[0].Start, sents[len(sents)-1].End, evasive)
+	}
+	if !d.noRules {
+		d.applyRules(r, t, sents, evasive, heads)
+	}
 	var wbuf [32][2]int
 	if d.m.Feat&FeatShortWindows != 0 && span > shortMinSpan {
 		d.windows(r, t, sents, accs, ShortWindows(wbuf[:0], sents), evasive)
@@ -297,8 +311,8 @@ func (d *Detector) update(r *Result, t *normalize.Text, a acc, start, end int, e
 // applyRules raises a head's score to that of a matching attack structure
 // (rules.go) when the structure scores higher than the model; the span is
 // the sentences the match touches.
-func (d *Detector) applyRules(r *Result, t *normalize.Text, sents []Span, evasive bool) {
-	m := matchRules(t.Norm)
+func (d *Detector) applyRules(r *Result, t *normalize.Text, sents []Span, evasive bool, heads headSet) {
+	m := matchRulesFor(t.Norm, heads)
 	for h := 0; h < NumHeads; h++ {
 		p := m.score[h]
 		if p == 0 {

@@ -62,6 +62,16 @@ const (
 const (
 	shortWindow  = 160
 	shortMinSpan = 1024
+	// wholeMax is the longest text (normalized bytes, first sentence to
+	// last) that is also scored as a whole. The model normalizes a chunk's
+	// sum by the square root of its feature count, so over a long text the
+	// small average weight of ordinary words grows with the square root of
+	// the length: benign documents of 32 KB scored like attacks (14 of 37
+	// concatenated security-documentation pages were flagged, 11 of them on
+	// the whole text). Longer texts are scored in windows only. 6 KB is
+	// above the longest whole-text positive the model trains on (jailbreak
+	// templates of up to 5.6 KB).
+	wholeMax = 6 << 10
 )
 
 // Featurize calls emit with the hash of every feature of the normalized

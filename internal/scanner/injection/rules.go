@@ -46,6 +46,9 @@ type rule struct {
 	// recipe").
 	notAfter []string
 	re       *regexp.Regexp
+	// req: literal groups every match holds one of each (required.go),
+	// checked before the expression runs.
+	req [][]string
 }
 
 // imperative reports whether r's match starts with an imperative verb
@@ -594,7 +597,12 @@ type ruleMatch struct {
 
 // matchRules finds every rule's anchors in one pass over s, then runs each
 // rule's expression only in the windows around its anchors.
-func matchRules(s string) ruleMatch {
+func matchRules(s string) ruleMatch { return matchRulesFor(s, allHeads) }
+
+// matchRulesFor is matchRules for the heads in heads only: a tool result is
+// not scored for harmful requests, and the harmful rules' long word lists
+// were a third of the rule time on long documents.
+func matchRulesFor(s string, heads headSet) ruleMatch {
 	var m ruleMatch
 	var hbuf [256]anchorHit
 	hits := findAnchors(hbuf[:0], s)
@@ -608,7 +616,7 @@ func matchRules(s string) ruleMatch {
 	budget := 2*len(s) + 8192
 	for i := range rules {
 		r := &rules[i]
-		if r.score <= m.score[r.head] {
+		if r.score <= m.score[r.head] || !heads.has(r.head) {
 			continue
 		}
 		if budget <= 0 {
@@ -619,7 +627,7 @@ func matchRules(s string) ruleMatch {
 			m.start[r.head], m.end[r.head] = a, b
 		}
 	}
-	if m.score[HeadInjection] == 0 {
+	if m.score[HeadInjection] == 0 && heads.has(HeadInjection) {
 		if a, b, ok := matchSplit(s); ok {
 			m.score[HeadInjection] = ruleScore
 			m.start[HeadInjection], m.end[HeadInjection] = a, b
@@ -908,6 +916,9 @@ func (r *rule) findIn(s string, a, b int, checkAlso bool) (int, int, bool) {
 		return r.findJoined(s, a, b)
 	}
 	w := s[a:b]
+	if !hasRequired(w, r.req) {
+		return 0, 0, false
+	}
 	for off := 0; off < len(w); {
 		loc := r.re.FindStringIndex(w[off:])
 		if loc == nil {

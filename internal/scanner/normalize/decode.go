@@ -139,17 +139,21 @@ func scanHex(s string, add func(kind, dec string, start, end int)) {
 			i++
 			continue
 		}
-		// plain "69676e6f7265" or space-separated "69 67 6e"
-		j := i
-		var dst []byte
-		for j+1 < len(s) && isHex(s[j]) && isHex(s[j+1]) {
-			dst = append(dst, unhex(s[j])<<4|unhex(s[j+1]))
-			j += 2
-			if j+2 < len(s) && (s[j] == ' ' || s[j] == ':') && isHex(s[j+1]) && isHex(s[j+2]) && (j+3 >= len(s) || !isHex(s[j+3])) {
-				j++
+		// plain "69676e6f7265" or space-separated "69 67 6e". The run is
+		// measured before anything is decoded: most runs are ordinary
+		// words ("deaf", "be"), and a buffer for each cost one allocation
+		// per such word.
+		j, n := hexRun(s, i)
+		if n >= minHexBytes && (j >= len(s) || !isB64(s[j])) {
+			dst := make([]byte, 0, n)
+			for k := i; k < j; {
+				if s[k] == ' ' || s[k] == ':' {
+					k++
+					continue
+				}
+				dst = append(dst, unhex(s[k])<<4|unhex(s[k+1]))
+				k += 2
 			}
-		}
-		if len(dst) >= minHexBytes && (j >= len(s) || !isB64(s[j])) {
 			if dec, ok := printable(dst); ok {
 				add("hex", dec, i, j)
 			}
@@ -159,6 +163,21 @@ func scanHex(s string, add func(kind, dec string, start, end int)) {
 		}
 		i = j
 	}
+}
+
+// hexRun returns the end of the run of hex pairs at s[i:] (pairs may be
+// separated by one space or colon when the next pair stands alone) and the
+// number of pairs in it.
+func hexRun(s string, i int) (end, pairs int) {
+	j := i
+	for j+1 < len(s) && isHex(s[j]) && isHex(s[j+1]) {
+		pairs++
+		j += 2
+		if j+2 < len(s) && (s[j] == ' ' || s[j] == ':') && isHex(s[j+1]) && isHex(s[j+2]) && (j+3 >= len(s) || !isHex(s[j+3])) {
+			j++
+		}
+	}
+	return j, pairs
 }
 
 func unhex(c byte) byte {
