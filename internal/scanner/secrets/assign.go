@@ -45,7 +45,7 @@ func checkAssignments(d *Detector, text string, lo, hi int, out []candidate) []c
 		ke++
 	}
 	key := normalizeKey(text[ks:ke])
-	if ignoredKey(key) {
+	if ignoredKey(key) || inARN(text, ks) {
 		return out
 	}
 	pw := strings.Contains(key, "pass") || strings.Contains(key, "pwd")
@@ -111,6 +111,10 @@ func parseAssignment(text string, p int, kw string) (int, bool) {
 		if j < len(text) && text[j] == ':' {
 			j++
 		}
+	case len(rest) > 0 && rest[0] == '>' && xmlElement(text, p, j+1):
+		j++ // <password>value</password>
+	case netrcPassword(text, p):
+		// machine host login user password value
 	default:
 		return 0, false
 	}
@@ -120,10 +124,47 @@ func parseAssignment(text string, p int, kw string) (int, bool) {
 	return j, true
 }
 
-// assignmentOpAfter is operatorAfter, plus the prose form "password is".
+// xmlElement reports whether the identifier holding the keyword at p is
+// the name of an XML element whose content starts at v and is closed on the
+// same line: "<password>…</password>", "<db.password>…</db.password>" (not
+// "mysql://root:<password>@host", a placeholder).
+func xmlElement(text string, p, v int) bool {
+	k := p
+	for k > 0 && p-k < 50 && isIdentByte(text[k-1]) {
+		k--
+	}
+	if k == 0 || text[k-1] != '<' {
+		return false
+	}
+	e := p
+	for e < len(text) && isIdentByte(text[e]) {
+		e++
+	}
+	line := text[v:lineEnd(text, v, v+300)]
+	return strings.Contains(line, "</"+text[k:e]+">")
+}
+
+// netrcPassword reports the "password value" pair of a .netrc file at p:
+// the word "password" followed by a space, with "machine" and "login"
+// earlier in the text (within 300 bytes), as curl, git and ftp read it.
+func netrcPassword(text string, p int) bool {
+	e := p + len("password")
+	if e >= len(text) || !equalFoldASCII(text[p:e], "password") || text[e] != ' ' && text[e] != '\t' ||
+		p > 0 && isIdentByte(text[p-1]) {
+		return false
+	}
+	before := text[max(0, p-300):p]
+	return strings.Contains(before, "machine ") && strings.Contains(before, "login ")
+}
+
+// assignmentOpAfter is operatorAfter, plus the prose form "password is"
+// and the .netrc form "password value".
 func assignmentOpAfter(text string, i int) (int, bool) {
 	if op, ok := operatorAfter(text, i); ok {
 		return op, true
+	}
+	if p := i - len("passw"); p >= 0 && netrcPassword(text, p) {
+		return p + len("password"), true
 	}
 	j := i
 	for j < len(text) && j-i < 20 && (isIdentByte(text[j]) || text[j] == ' ') {
@@ -247,6 +288,7 @@ var ignoredKeyParts = []string{
 	"keytab", "apiversion", "apiname", "maxtokens", "tokenizer", "withcredentials", "usersecretsid",
 	"keyboard", "monkey", "turkey", "authority", "author", "passwordpolicy", "passwordlength",
 	"tokentype", "tokenlimit", "keypair", "keyalias", "primarykey", "foreignkey", "sortkey", "partitionkey",
+	"secretsmanager", "secretmanager", // AWS and GCP service names, in ARNs and resource paths
 }
 
 func normalizeKey(k string) string {
@@ -268,6 +310,17 @@ func ignoredKey(key string) bool {
 		}
 	}
 	return false
+}
+
+// inARN reports whether text[i] is inside an Amazon Resource Name
+// ("arn:aws:secretsmanager:…:secret:prod/db"), which names a secret and
+// holds none.
+func inARN(text string, i int) bool {
+	s := i
+	for s > 0 && i-s < 200 && !isSpace(text[s-1]) && !strings.ContainsRune("\"'`=(,[{", rune(text[s-1])) {
+		s--
+	}
+	return strings.HasPrefix(text[s:], "arn:")
 }
 
 func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

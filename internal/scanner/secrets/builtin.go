@@ -13,6 +13,7 @@ const (
 	RuleJWT        = "bulwark-jwt"
 	RuleConnString = "bulwark-connection-string"
 	RuleAssignment = "bulwark-generic-assignment"
+	RuleBearer     = "bulwark-bearer-token"
 )
 
 func builtinRules() []rule {
@@ -21,6 +22,7 @@ func builtinRules() []rule {
 		{id: RuleJWT, typ: "JWT", keywords: []string{"eyj"}, score: 0.9, prio: prioStructural, check: checkJWT},
 		{id: RuleConnString, typ: "CONNECTION_STRING", keywords: []string{"://", "password=", "pwd="}, score: 0.9, prio: prioStructural, check: checkConnStrings},
 		{id: RuleAssignment, typ: "GENERIC_SECRET", keywords: assignmentKeywords, score: 0.7, prio: prioAssignment, check: checkAssignments, windowed: true, atKeyword: true, opAfter: assignmentOpAfter},
+		{id: RuleBearer, typ: "BEARER_TOKEN", keywords: []string{"bearer"}, score: 0.85, prio: prioStructural, check: checkBearer},
 	}
 }
 
@@ -224,6 +226,10 @@ func ConnPassword(s string) (start, end int, ok bool) {
 	}
 	scheme := strings.ToLower(s[:sep])
 	scheme = strings.TrimPrefix(scheme, "jdbc:")
+	// A driver after '+' ("postgresql+psycopg2", SQLAlchemy's form).
+	if d := strings.IndexByte(scheme, '+'); d > 0 && !connSchemes[scheme] {
+		scheme = scheme[:d]
+	}
 	if !connSchemes[scheme] {
 		return 0, 0, false
 	}

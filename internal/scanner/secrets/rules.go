@@ -48,6 +48,19 @@ type rule struct {
 	check func(d *Detector, text string, lo, hi int, out []candidate) []candidate
 }
 
+// glTokenEnd is how gitleaks' vendor rules end a token: a quote, space,
+// semicolon, escaped newline or the end of the text. In a prompt a key is
+// as often followed by sentence punctuation ("my key is sk-ant-….", "…，怎么
+// 查"), which made those rules miss it; tokenEnd also accepts a comma,
+// closing brackets, a full stop before a space or the end, and CJK
+// punctuation. None of these bytes can continue a token of those rules
+// (their alphabets are letters, digits, '_' and '-'), so no match gets
+// longer and none is cut short.
+const (
+	glTokenEnd = `(?:[\x60'"\s;]|\\[nr]|$)`
+	tokenEnd   = `(?:[\x60'"\s;,)\]}>|]|\.(?:\s|$)|\\[nr]|$|，|。|、|；|）|」)`
+)
+
 // semiGeneric is the operator part of gitleaks' generated
 // `identifier = value` rules.
 const semiGeneric = `[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)`
@@ -305,6 +318,13 @@ func loadGitleaks() ([]rule, error) {
 		}
 		typ, prio, score := classify(r.RuleID)
 		src := r.Regex.String()
+		re := r.Regex
+		if w := strings.ReplaceAll(src, glTokenEnd, tokenEnd); w != src {
+			if re, err = regexp.Compile(w); err != nil {
+				return nil, err
+			}
+			src = w
+		}
 		var anchored *regexp.Regexp
 		var opAfter func(string, int) (int, bool)
 		if strings.Contains(src, semiGeneric) && len(r.Keywords) > 0 && !topLevelAlternation(src) {
@@ -323,7 +343,6 @@ func loadGitleaks() ([]rule, error) {
 				return nil, err
 			}
 		}
-		re := r.Regex
 		if anchored != nil {
 			// find uses only the anchored copy: do not keep both compiled
 			// programs (about 2 MB for the ~190 anchored rules).

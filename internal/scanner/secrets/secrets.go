@@ -85,7 +85,7 @@ func New(opts Options) (*Detector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secrets: load gitleaks rules: %w", err)
 	}
-	own := builtinRules()
+	own := append(builtinRules(), vendorRules()...)
 	for _, r := range gl {
 		if r.id == "generic-api-key" {
 			d.genericAllow = r.allow
@@ -188,6 +188,7 @@ func (d *Detector) find(text string) []guard.Finding {
 			}
 		}
 	}
+	cands = slices.DeleteFunc(cands, func(c candidate) bool { return knownSafe(text, c) })
 	if len(cands) == 0 {
 		return nil
 	}

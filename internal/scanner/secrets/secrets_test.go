@@ -31,8 +31,10 @@ func testDetector(t testing.TB) *Detector {
 const (
 	rsaKey = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi3ZNnQeM3K4uJ8rTZg5YwVvD0Q\nq1c9Zr8JmWcN1F2s3vY7hPq0xQ+L2m9aB4d8wE6tYu1iOp3rS5kJ7gH0fV2cX9bZ\n-----END RSA PRIVATE KEY-----"
 	sshKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDq3m7YxZ0u1w9vYt8l6b2kQ3zN5rT0sUa7cVd4eFgHAAAAkGx5wRhseMEY\n-----END OPENSSH PRIVATE KEY-----"
-	// {"alg":"HS256","typ":"JWT"}.{"sub":"1234567890","name":"John Doe","iat":1516239022}.sig
-	jwtTok = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + "." + "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ" + "." + "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+	// {"alg":"HS256","typ":"JWT"}.{"sub":"u-4821","name":"Dana Okafor","iat":1700000000}.sig
+	jwtTok = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + "." + "eyJzdWIiOiJ1LTQ4MjEiLCJuYW1lIjoiRGFuYSBPa2Fmb3IiLCJpYXQiOjE3MDAwMDAwMDB9" + "." + "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+	// jwt.io's sample payload, {"sub":"1234567890","name":"John Doe","iat":1516239022}
+	jwtIOTok = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + "." + "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ" + "." + "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 )
 
 func awsKey() string { return "AKIA" + "Z3MSJV4WWNKWW5ZC" }
