@@ -82,6 +82,9 @@ func (s *scan) addressAnchor(i int) (bool, int) {
 		if s.is(unitAfterNumber, k) {
 			return false, 0 // "3 PM", "16 GB", "5 Kg"
 		}
+		if monthIndex(s.tok(k)) > 0 && !(next(k+1) && s.is(lex.streetType, k+1)) {
+			return false, 0 // "2 Feb 2021", "31 March", but "5 May Street"
+		}
 		if toks[k].cap || s.noCaps && toks[k].kind == tWord && toks[k].e-toks[k].s > 2 || s.is(lex.streetPrefix, k) || s.is(lex.unit, k) {
 			return true, strength
 		}
@@ -113,9 +116,9 @@ func (s *scan) addressAnchor(i int) (bool, int) {
 			return true, 2
 		case tk.cap && next(i+1) && (s.punctIs(i+1, ".") && i+2 < len(toks) && s.streetSuffixed(i+2)):
 			return true, 1 // "C. Beerninckstraat 88"
-		case tk.cap:
+		case tk.cap && monthIndex(s.tok(i)) == 0:
 			// "on Peter Zuidhove 188": capitalized words then a number,
-			// after an address word.
+			// after an address word (not "moved … Feb 2021").
 			for k := i + 1; k < len(toks) && k <= i+4 && next(k); k++ {
 				if toks[k].kind == tNum {
 					if !s.is(s.d.lex.stop, i) && s.hasContext(tk.s, addressContext) {
@@ -339,19 +342,19 @@ func (s *scan) contextIDs() {
 		}
 		switch n := toks[i].e - toks[i].s; lower(s.text[toks[i].s]) {
 		case 'p':
-			if n != 6 && n != 8 && n != 9 && n != 10 {
+			if n != 6 && (n < 8 || n > 20) { // postal, passport … paspoortnummer
 				continue
 			}
 		case 'r':
-			if n != 9 {
+			if n < 9 || n > 20 { // reisepass, reisepassnummer
 				continue
 			}
 		case 'l', 'd', 'z':
-			if n != 2 && n != 3 && n != 6 && n != 7 && n != 8 {
+			if n < 2 || n > 11 {
 				continue
 			}
-		case 'j', 'f', 'm', 'a', 's', 'o', 'n':
-			if n < 3 || n > 9 {
+		case 'j', 'f', 'm', 'a', 's', 'o', 'n', 'e', 'g':
+			if n < 3 || n > 11 {
 				continue
 			}
 		default:
@@ -359,7 +362,7 @@ func (s *scan) contextIDs() {
 		}
 		switch {
 		case s.d.types[TypeUSDriverLic] && (s.wordIs(i, "license") || s.wordIs(i, "licence") || s.wordIs(i, "dl")):
-			if s.wordIs(i, "dl") || s.hasContext(toks[i].s, []string{"driver", "driving", "dl"}) {
+			if s.wordIs(i, "dl") || s.hasContext(toks[i].s, []string{"driver", "driving", "dl"}) || s.numberWordAfter(i) {
 				s.valueAfter(i, TypeUSDriverLic, 0.85, 5, 20)
 			}
 		case s.d.types[TypePassport] && s.isPassportWord(i):
@@ -367,7 +370,7 @@ func (s *scan) contextIDs() {
 		case s.d.types[TypeStreetAddress] && (s.wordIs(i, "zip") || s.wordIs(i, "postcode") || s.wordIs(i, "postal") && s.wordIs(i+1, "code")):
 			s.valueAfter(i, TypeStreetAddress, 0.6, 3, 10)
 		case s.d.types[TypeDateOfBirth] && (s.numAt(i+1) || s.punctIs(i+1, ".") && s.numAt(i+2) || s.numAt(i-1) ||
-			s.ordinalAt(i+1) || s.ordinalAt(i-1) || s.ordinalAt(i-2)) && monthIndex(s.tok(i)) > 0:
+			s.ordinalAt(i+1) || s.ordinalAt(i-1) || s.ordinalAt(i-2) || s.numAt(i-2)) && monthIndex(s.tok(i)) > 0:
 			s.monthDate(i)
 		}
 	}
@@ -412,6 +415,17 @@ func (s *scan) ordinalAt(i int) bool {
 	return false
 }
 
+// numberWordAfter reports "number", "no" or "#" within the three tokens
+// after token i: "license, number S415-…", "licence no. 4829".
+func (s *scan) numberWordAfter(i int) bool {
+	for k := i + 1; k <= i+3 && k < len(s.toks); k++ {
+		if s.wordIs(k, "number") || s.wordIs(k, "no") || s.wordIs(k, "nr") || s.punctIs(k, "#") {
+			return true
+		}
+	}
+	return false
+}
+
 // numAt reports whether token i exists and is a number.
 func (s *scan) numAt(i int) bool { return i >= 0 && i < len(s.toks) && s.toks[i].kind == tNum }
 
@@ -433,6 +447,12 @@ func (s *scan) valueAfter(i int, typ string, score float64, minLen, maxLen int) 
 			if typ == TypeStreetAddress && e == k && tk.kind == tMixed && e+1 < len(toks) && !toks[e+1].nlBefore && s.ukInward(e+1) {
 				e++
 			}
+			// A licence number in space-separated groups: "482 913 775",
+			// "S2348 51862 07413".
+			for typ == TypeUSDriverLic && e+1 < len(toks) && toks[e+1].spBefore && !toks[e+1].nlBefore && toks[e+1].kind == tNum &&
+				toks[e+1].e-toks[e+1].s <= 6 && toks[e+1].e-tk.s <= maxLen {
+				e++
+			}
 			n := toks[e].e - tk.s
 			if n >= minLen && n <= maxLen {
 				s.add(tk.s, toks[e].e, typ, score)
@@ -444,14 +464,35 @@ func (s *scan) valueAfter(i int, typ string, score float64, minLen, maxLen int) 
 
 var monthNames = [12]string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 
+// foreignMonths are the month names of German, French, Spanish, Italian,
+// Portuguese and Dutch that differ from the English ones, lower case, with
+// their month.
+var foreignMonths = map[string]int{
+	"januar": 1, "janvier": 1, "enero": 1, "gennaio": 1, "janeiro": 1, "januari": 1,
+	"februar": 2, "février": 2, "fevrier": 2, "febrero": 2, "febbraio": 2, "fevereiro": 2, "februari": 2,
+	"märz": 3, "maerz": 3, "mars": 3, "marzo": 3, "março": 3, "marco": 3, "maart": 3,
+	"avril": 4, "abril": 4, "aprile": 4,
+	"mai": 5, "mayo": 5, "maggio": 5, "maio": 5, "mei": 5,
+	"juni": 6, "juin": 6, "junio": 6, "giugno": 6, "junho": 6,
+	"juli": 7, "juillet": 7, "julio": 7, "luglio": 7, "julho": 7,
+	"août": 8, "aout": 8, "agosto": 8, "augustus": 8,
+	"septembre": 9, "septiembre": 9, "setiembre": 9, "settembre": 9, "setembro": 9,
+	"oktober": 10, "octobre": 10, "octubre": 10, "ottobre": 10, "outubro": 10,
+	"novembre": 11, "noviembre": 11, "novembro": 11,
+	"dezember": 12, "décembre": 12, "decembre": 12, "diciembre": 12, "dicembre": 12, "dezembro": 12,
+}
+
 // monthIndex returns 1-12 for a month name or its three-letter (or "sept")
-// abbreviation, else 0. It does not allocate.
+// abbreviation, or a German, French, Spanish, Italian, Portuguese or Dutch
+// month name, else 0. English names do not allocate.
 func monthIndex(w string) int {
-	if len(w) < 3 || len(w) > 9 {
+	if len(w) < 3 || len(w) > 11 {
 		return 0
 	}
 	switch lower(w[0]) {
 	case 'j', 'f', 'm', 'a', 's', 'o', 'n', 'd':
+	case 'e', 'g', 'l':
+		return foreignMonths[toLowerString(w)]
 	default:
 		return 0
 	}
@@ -459,6 +500,9 @@ func monthIndex(w string) int {
 		if equalFoldASCII(w, m) || len(w) == 3 && equalFoldASCII(w, m[:3]) || i == 8 && equalFoldASCII(w, "sept") {
 			return i + 1
 		}
+	}
+	if len(w) >= 4 {
+		return foreignMonths[toLowerString(w)]
 	}
 	return 0
 }
@@ -476,6 +520,12 @@ func equalFoldASCII(w, m string) bool {
 	return true
 }
 
+// dayAt reports a day of the month as a number of one or two digits at
+// token i.
+func (s *scan) dayAt(i int) bool {
+	return i >= 0 && i < len(s.toks) && s.toks[i].kind == tNum && s.toks[i].e-s.toks[i].s <= 2
+}
+
 // monthDate reports "March 3, 1990" or "3 March 1990" near a birth word.
 func (s *scan) monthDate(i int) {
 	toks := s.toks
@@ -485,10 +535,17 @@ func (s *scan) monthDate(i int) {
 		start = i - 1 // "3 March 1990", "3rd March 1990"
 	case s.wordIs(i-1, "of") && s.ordinalAt(i-2):
 		start = i - 2 // "the 3rd of May 1985"
+	case s.punctIs(i-1, ".") && s.dayAt(i-2):
+		start = i - 2 // German "5. Juli 1971"
+	case (s.wordIs(i-1, "de") || s.wordIs(i-1, "del")) && s.dayAt(i-2):
+		start = i - 2 // Spanish and Portuguese "7 de maio de 1955"
 	}
 	k := i + 1
 	if s.punctIs(k, ".") {
 		k++
+	}
+	if s.wordIs(k, "de") || s.wordIs(k, "del") {
+		k++ // "… de 1955"
 	}
 	if k < len(toks) && (toks[k].kind == tNum && toks[k].e-toks[k].s <= 2 || s.ordinalAt(k)) && start == i {
 		end = k
@@ -503,7 +560,15 @@ func (s *scan) monthDate(i int) {
 	if end == i || start == i && end == i+1 {
 		return
 	}
-	if s.hasContext(toks[start].s, dobContext) {
+	if s.hasContext(toks[start].s, dobContext) || s.birthAfter(toks[end].e) {
 		s.add(toks[start].s, toks[end].e, TypeDateOfBirth, 0.85)
 	}
+}
+
+// birthAfter reports a birth word right after a date that ends at end, as
+// German and Dutch put it: "am 5. Juli 1971 geboren", "op 3 mei 1980
+// geboren".
+func (s *scan) birthAfter(end int) bool {
+	w := s.text[end:min(len(s.text), end+12)]
+	return indexFold(w, "geboren") >= 0 || indexFold(w, "born") >= 0
 }

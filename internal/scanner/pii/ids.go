@@ -1,5 +1,7 @@
 package pii
 
+import "strings"
+
 // National identifiers beyond US SSN and UK NINO. Each has a checksum or a
 // strict layout; those whose layout alone is too common (NHS and SIN numbers
 // look like phone numbers, the German tax id like any 11 digits) need a
@@ -334,20 +336,31 @@ func (s *scan) passport(i int) {
 	}
 }
 
-// isPassportWord reports a passport word at token i.
+// isPassportWord reports a passport word at token i, alone or as the head
+// of a compound: "paspoortnummer", "Passnummer", "Reisepassnummer".
 func (s *scan) isPassportWord(i int) bool {
 	tk := s.toks[i]
-	if n := tk.e - tk.s; n < 8 || n > 10 {
+	if n := tk.e - tk.s; n < 8 || n > 20 || tk.kind != tWord {
 		return false
 	}
 	c0, c1 := lower(s.text[tk.s]), lower(s.text[tk.s+1])
 	if !(c0 == 'p' && c1 == 'a' || c0 == 'r' && c1 == 'e') {
 		return false
 	}
-	for _, w := range passportWords {
-		if s.wordIs(i, w) {
+	w := toLowerASCII(s.tok(i))
+	for _, p := range passportWords {
+		if w == p || strings.HasPrefix(w, p) && hasPassportTail(w[len(p):]) {
 			return true
 		}
+	}
+	return w == "passnummer" || w == "passnr"
+}
+
+// hasPassportTail reports the "number" part of a passport compound.
+func hasPassportTail(t string) bool {
+	switch t {
+	case "nummer", "nr", "number", "nummern":
+		return true
 	}
 	return false
 }

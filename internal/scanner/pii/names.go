@@ -313,8 +313,9 @@ func (s *scan) nameContext(i int) (strong, weak bool) {
 			return true, false
 		}
 	}
-	// A "Name:" label on the previous line.
-	if i > 0 && s.toks[i].nlBefore && s.lineLabelled(s.toks[i].s, []string{"name"}) {
+	// A "Name:" label alone on the previous line ("Name:\nJohn Smith",
+	// not "Name: John Smith\nKrankenkasse: AOK").
+	if i > 0 && s.toks[i].nlBefore && s.punctIs(i-1, ":") && s.lineLabelled(s.toks[i].s, []string{"name"}) {
 		return true, false
 	}
 	return false, false
@@ -413,8 +414,12 @@ func (s *scan) nameScore(i, j, parts int, strong, weak bool) float64 {
 			return 0
 		case toks[n].kind == tWord && parts >= 2 && s.is(afterCueBigram, n):
 			sc += 0.15 // "Favian Rangel from Drake PLC"
-		case s.punctIs(n, ":") && s.lineStart(i) && n+1 < len(toks) && !toks[n+1].nlBefore:
-			sc += 0.5 // "Halldór: What a wife."
+		case s.punctIs(n, ":") && s.lineStart(i) && n+1 < len(toks) && !toks[n+1].nlBefore &&
+			(parts >= 2 || first || s.speakerRepeats(i)):
+			// "Halldór: What a wife." A single unknown word before a colon
+			// is a form's label ("Cliente:", "Geburtsdatum:", "Spouse:")
+			// unless it starts several lines, as a speaker's name does.
+			sc += 0.5
 			cue = true
 		case parts == 1 && (s.punctIs(n, "!") || s.punctIs(n, "?")) && s.punctIs(i-1, ",") && !s.titleCase(i-2) && !s.wordIs(i-2, "in") &&
 			(n+1 >= len(toks) || toks[n+1].nlBefore || toks[n+1].cap):
@@ -453,6 +458,23 @@ func (s *scan) nameScore(i, j, parts int, strong, weak bool) float64 {
 
 // commonSuffixed are common words that end like surnames ("-son").
 var commonSuffixed = []string{"person", "reason", "season", "lesson", "prison", "poison", "comparison", "liaison", "venison", "unison", "treason", "caparison", "dinner", "banner", "manner", "corner", "partner", "owner", "winner", "runner", "planner", "scanner", "scheduler", "handler", "controller", "seller", "dealer", "ruler", "boiler", "trailer", "thriller", "keller", "alert", "expert", "concert", "desert", "insert", "convert", "summer", "customer", "farmer", "hammer", "timer", "former", "pinterest", "linen", "banyan"}
+
+// speakerRepeats reports whether the text reads as a transcript: another
+// line starts with the same word and a colon, or with a known first name
+// and a colon ("Ubul: What a wife.\nNicole: Remember me?"). A form's labels
+// ("Cliente:", "Residenza:") are neither.
+func (s *scan) speakerRepeats(i int) bool {
+	w := s.tok(i)
+	for k := range s.toks {
+		if k == i || s.toks[k].kind != tWord || !s.punctIs(k+1, ":") || !s.lineStart(k) {
+			continue
+		}
+		if s.tok(k) == w || s.is(s.d.lex.first, k) && !s.is(s.d.lex.ambiguous, k) {
+			return true
+		}
+	}
+	return false
+}
 
 // lineStart reports whether token i starts its line (after quote or
 // bullet marks).

@@ -10,10 +10,15 @@ import (
 // Context words, lower case, searched in the window before a candidate.
 var (
 	phoneContext = []string{"phone", "tel", "call", "mobile", "cell", "fax", "contact", "reach", "text me", "whatsapp", "sms", "dial", "number", "answering", "messages to", "ring",
-		"telefon", "teléfono", "telefono", "téléphone", "handy", "mobil", "portable", "móvil", "movil", "cellulare", "ruf", "appel", "llám", "llam", "numéro", "número", "numero", "nummer"}
+		"telefon", "teléfono", "telefono", "téléphone", "handy", "mobil", "portable", "móvil", "movil", "cellulare", "ruf", "appel", "llám", "llam", "numéro", "número", "numero", "nummer",
+		// chat shorthand: "mon num c …", "meu zap …", "chiamami …", "bel me op …"
+		"num ", "zap", "chiam", "bel me", "bizum", "landline"}
 	cardContext = []string{"card", "cc", "visa", "mastercard", "amex", "credit", "debit", "payment", "pan"}
 	ssnContext  = []string{"ssn", "social security", "social sec", "ss#", "ss #"}
-	dobContext  = []string{"born", "birth", "dob", "d.o.b", "birthday", "b-day", "bday"}
+	dobContext  = []string{"born", "birth", "dob", "d.o.b", "birthday", "b-day", "bday",
+		// de, fr, es, it, pt, nl
+		"geb.", "geboren", "geburt", "né le", "née le", "né(e)", "naissance", "nacido", "nacida", "nacimiento",
+		"nato il", "nata il", "nato a", "nata a", "nascita", "nascido", "nascida", "nascimento", "geboorte"}
 	ninoContext = []string{"national insurance", "nino", "ni number", "ni no"}
 )
 
@@ -242,7 +247,7 @@ func (s *scan) classifyNumber(start, end int, chunk, ds string, groups int, sep 
 	}
 	// Dates: reported only as dates of birth.
 	if (sep[3] || sep[1] || sep[2]) && groups == 3 && looksDate(chunk) {
-		if s.hasContext(start, dobContext) {
+		if s.hasContext(start, dobContext) || s.birthAfter(end) {
 			s.add(start, end, TypeDateOfBirth, 0.85)
 		}
 		return
@@ -362,6 +367,16 @@ func (s *scan) phone(start, end int, chunk string, nd, groups int, sep [8]bool) 
 		return
 	}
 	if !formatted {
+		// "mon num c 0658392741": a bare national number after a phone
+		// word, valid in one of the extra regions.
+		if nd >= 9 && nd <= 11 {
+			for _, r := range s.d.regions {
+				if num, err := phonenumbers.Parse(chunk, r); err == nil && phonenumbers.IsValidNumber(num) {
+					s.add(start, end, TypePhone, 0.7)
+					return
+				}
+			}
+		}
 		return
 	}
 	for _, r := range s.d.regions {
