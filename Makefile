@@ -44,7 +44,7 @@ bench-mcp:
 # Reproduces every detector number in docs/ from ../shared/data.
 eval:
 	$(GO) run ./cmd/bulwark-train eval-all
-	$(GO) test ./internal/scanner/injection -count=1 -run TestIndependentSet -v
+	$(GO) test ./internal/scanner/injection ./internal/scanner/pii ./internal/scanner/secrets -count=1 -run TestIndependentSet -v
 
 # How many attacks the shipped injection detector catches stay caught once obfuscated (no training).
 eval-obfuscation:
