@@ -565,10 +565,10 @@ func (s *scan) monthDate(i int) {
 	}
 }
 
-// birthAfter reports a birth word right after a date that ends at end, as
+// birthAfter reports "geboren" right after a date that ends at end, as
 // German and Dutch put it: "am 5. Juli 1971 geboren", "op 3 mei 1980
-// geboren".
+// geboren" (not "… 2023. I was born", a date before a new sentence).
 func (s *scan) birthAfter(end int) bool {
-	w := s.text[end:min(len(s.text), end+12)]
-	return indexFold(w, "geboren") >= 0 || indexFold(w, "born") >= 0
+	w := strings.TrimLeft(s.text[end:min(len(s.text), end+12)], " ")
+	return len(w) >= 7 && equalFoldASCII(w[:7], "geboren")
 }

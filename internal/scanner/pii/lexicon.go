@@ -60,7 +60,7 @@ var nameSuffixes = []string{
 }
 
 // honorifics precede names.
-const honorificsText = `mr mrs ms miss mx dr prof professor sir dame madam madame mme mlle herr frau señor senor señora senora sr sra dona don monsieur lord lady rev reverend fr father sister brother capt captain col colonel gen general sgt lt officer judge ceo cto cfo coo cio cmo president chairman chairwoman senator governor mayor minister ambassador chancellor detective inspector sheriff pastor rabbi imam`
+const honorificsText = `mr mrs ms miss mx dr prof professor sir dame madam madame mme mlle herr frau señor senor señora senora sr sra dona don monsieur lord lady rev reverend fr father sister brother capt captain col colonel gen general sgt lt officer judge ceo cto cfo coo cio cmo president chairman chairwoman senator governor mayor minister ambassador chancellor detective inspector sheriff pastor rabbi imam herrn fräulein dott sig avv srta dña doña dhr mevr mevrouw meneer fru sheikh shri smt aunt auntie uncle`
 
 // nameStopText are capitalized words that are not names even when they
 // start a capitalized run: function words, days, months, places' generic

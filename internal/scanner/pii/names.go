@@ -302,6 +302,10 @@ func (s *scan) nameContext(i int) (strong, weak bool) {
 	if k >= 0 && s.toks[k].kind == tWord && s.is(s.d.lex.honorific, k) {
 		return true, false
 	}
+	// Italian feminine titles: "Dott.ssa Rinaldi", "Sig.ra Bianchi".
+	if k >= 2 && s.toks[k].kind == tWord && !s.toks[k].cap && s.toks[k].e-s.toks[k].s <= 3 && s.punctIs(k-1, ".") && s.is(s.d.lex.honorific, k-2) {
+		return true, false
+	}
 	if i == 0 {
 		return false, false
 	}
