@@ -85,6 +85,9 @@ func (s *scan) addressAnchor(i int) (bool, int) {
 		if monthIndex(s.tok(k)) > 0 && !(next(k+1) && s.is(lex.streetType, k+1)) {
 			return false, 0 // "2 Feb 2021", "31 March", but "5 May Street"
 		}
+		if s.wordIs(k, "the") && toks[k].cap && next(k+1) && s.is(lex.streetType, k+1) {
+			return true, strength + 1 // British "9 The Crescent", "2 The Green"
+		}
 		if toks[k].cap || s.noCaps && toks[k].kind == tWord && toks[k].e-toks[k].s > 2 || s.is(lex.streetPrefix, k) || s.is(lex.unit, k) {
 			return true, strength
 		}
@@ -114,6 +117,8 @@ func (s *scan) addressAnchor(i int) (bool, int) {
 			return true, 2 // "Hauptstr. 12"
 		case tk.cap && next(i+1) && toks[i+1].kind == tNum && s.streetSuffixed(i):
 			return true, 2
+		case tk.cap && next(i+1) && toks[i+1].cap && s.is(lex.streetType, i+1) && (s.numAt(i+2) && next(i+2) || s.punctIs(i+2, ".") && s.numAt(i+3) && next(i+3)):
+			return true, 2 // German and Dutch "Kölner Str. 118", "Lange Laan 7"
 		case tk.cap && next(i+1) && (s.punctIs(i+1, ".") && i+2 < len(toks) && s.streetSuffixed(i+2)):
 			return true, 1 // "C. Beerninckstraat 88"
 		case tk.cap && monthIndex(s.tok(i)) == 0:
@@ -218,6 +223,9 @@ func (s *scan) extendAddress(i int) (int, int) {
 			case s.is(lex.unit, k):
 				ev++
 				end = k
+				continue
+			case k == i+1 && s.wordIs(k, "the") && toks[i].kind == tNum && k+1 < len(toks) && s.is(lex.streetType, k+1):
+				end = k // "9 The Crescent"
 				continue
 			case k > i && tk.cap && s.is(addressStop, k) && !(corner && s.wordIs(k, "and")) && !s.regionCode(k):
 				return end, s.addressEvidence(ev, sawNumAfterWord, lines)

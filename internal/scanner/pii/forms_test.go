@@ -51,6 +51,14 @@ func TestMultilingualFormsAndDates(t *testing.T) {
 			[]span{{TypePhone, "0658392741"}}},
 		{"Italian chat shorthand", "se ti perdi chiamami 3289047712",
 			[]span{{TypePhone, "3289047712"}}},
+		{"British 'The' street", "Landlord of 9 The Crescent, Bath BA1 2LR and the tenants",
+			[]span{{TypeStreetAddress, "9 The Crescent, Bath BA1 2LR"}}},
+		{"German street word apart", "Anschrift: Kölner Str. 118, 51149 Köln",
+			[]span{{TypeStreetAddress, "Kölner Str. 118, 51149 Köln"}}},
+		{"Portuguese rua do", "Cliente: Rui Gonçalves, Rua do Brasil 45, 3030-175 Coimbra",
+			[]span{{TypePerson, "Rui Gonçalves"}, {TypeStreetAddress, "Rua do Brasil 45, 3030-175 Coimbra"}}},
+		{"Italian feminine title", "Appunti: la Dott.ssa Rinaldi approva il budget.",
+			[]span{{TypePerson, "Rinaldi"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := spans(tc.text, d.Find(tc.text)); !cmp.Equal(got, tc.want) {

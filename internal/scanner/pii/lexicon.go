@@ -91,7 +91,7 @@ dirección direccion indirizzo endereço endereco adresse anschrift adres adresa
 `
 
 // streetTypesText are street designators written after the street name.
-const streetTypesText = `u rkp krt utca street st str road rd avenue ave av drive dr lane ln boulevard blvd way court ct place pl square sq terrace ter hill hills bridge bypass creek island islands pass parkway pkwy circle cir trail trl highway hwy route rte row alley close crescent cres grove gardens gdns walk mews park plaza cliffs cliff heights valley ridge point port radial loop run crossing junction meadow meadows view vista estate estates green ways landing causeway quay wharf`
+const streetTypesText = `u rkp krt utca street st str road rd avenue ave av drive dr lane ln boulevard blvd way court ct place pl square sq terrace ter hill hills bridge bypass creek island islands pass parkway pkwy circle cir trail trl highway hwy route rte row alley close crescent cres grove gardens gdns walk mews park plaza cliffs cliff heights valley ridge point port radial loop run crossing junction meadow meadows view vista estate estates green ways landing causeway quay wharf straße strasse weg platz allee gasse ring damm ufer steig laan straat gracht kade plein singel dreef`
 
 // streetPrefixesText are designators written before the street name.
 const streetPrefixesText = `rue avenue av avenida av. boulevard bd chemin allée allee impasse place via viale piazza piazzale corso strada largo vicolo calle carrera carretera paseo plaza camino rua praça praca travessa estrada rodovia ul ulica aleja al plac quadra piata strada calea bulevardul cesta`

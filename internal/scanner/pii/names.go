@@ -95,7 +95,7 @@ func (s *scan) wordIs(i int, w string) bool {
 	return equalFoldASCII(s.tok(i), w)
 }
 
-var nameParticles = newLexicon(`van de der den da di von la le del dos das du ten ter bin ibn al el y`)
+var nameParticles = newLexicon(`van de der den da di do von la le del della delle dei degli dos das du ten ter bin ibn al el y`)
 
 // strongBefore are phrases (as lower-case word sequences ending right
 // before a name) that introduce a person's name.
