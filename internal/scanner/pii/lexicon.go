@@ -128,14 +128,14 @@ type lexicons struct {
 
 func newLexicons() *lexicons {
 	return &lexicons{
-		first:        newLexicon(firstNamesText, firstNamesMoreText),
-		surname:      newLexicon(surnamesText, surnamesMoreText),
+		first:        newLexicon(firstNamesText, firstNamesMoreText, firstNamesWorldText),
+		surname:      newLexicon(surnamesText, surnamesMoreText, surnamesWorldText),
 		honorific:    newLexicon(honorificsText),
 		stop:         newLexicon(nameStopText),
 		streetType:   newLexicon(streetTypesText),
 		streetPrefix: newLexicon(streetPrefixesText),
 		unit:         newLexicon(unitWordsText),
-		ambiguous:    newLexicon(ambiguousFirstNamesText),
+		ambiguous:    newLexicon(ambiguousFirstNamesText, ambiguousWorldText),
 	}
 }
 
