@@ -61,6 +61,11 @@ func (r *rule) imperative() bool {
 	return false
 }
 
+// productInstructions follow "instructions" that are printed somewhere,
+// not the model's: "ignore the instructions on the flour bag", "… in the
+// manual". Not "for this query", which names the model's own.
+var productInstructions = []string{"on the ", "on this box", "on the box", "printed on", "in the manual", "in the readme", "of the recipe"}
+
 // notReach is how far around a match a rule's not list is looked for.
 const notReach = 80
 
@@ -135,8 +140,11 @@ var coreRules = []rule{
 		re:      regexp.MustCompile(`(?:repeat|print|reveal|show|output|display|tell|give|leak|dump|write)(?:me|out|us)?(?:all)?(?:of)?(?:your|the)(?:system|initial|original|hidden|secret)?(?:prompt|instructions|rules)`)},
 	// Instruction override, other languages (after diacritics are stripped).
 	{id: "override-i18n", head: HeadInjection, score: ruleScore,
-		anchors: []string{"ignor", "olvid", "descart", "omit", "caso omiso", "oubli", "neglig", "abstraction", "vergiss", "missacht", "uberschreib", "dimentic", "trascur", "esquec", "desconsider", "negeer", "vergeet", "negeren"},
-		also:    []string{"instruc", "regla", "indicacion", "orden", "directri", "regra", "orientac", "diretri", "regle", "consigne", "directive", "indication", "anweisung", "regeln", "instruktion", "vorgabe", "befehl", "richtlin", "istruzion", "regole", "indicazion", "direttiv", "instructie", "regels", "aanwijzing", "opdracht", "anterior", "precede", "alles", "tutto", "tudo"},
+		// "ignore the instructions" is French and Portuguese too, and
+		// English: not when they are a product's ("… on the flour bag").
+		notAfter: productInstructions,
+		anchors:  []string{"ignor", "olvid", "descart", "omit", "caso omiso", "oubli", "neglig", "abstraction", "vergiss", "missacht", "uberschreib", "dimentic", "trascur", "esquec", "desconsider", "negeer", "vergeet", "negeren"},
+		also:     []string{"instruc", "regla", "indicacion", "orden", "directri", "regra", "orientac", "diretri", "regle", "consigne", "directive", "indication", "anweisung", "regeln", "instruktion", "vorgabe", "befehl", "richtlin", "istruzion", "regole", "indicazion", "direttiv", "instructie", "regels", "aanwijzing", "opdracht", "anterior", "precede", "alles", "tutto", "tudo"},
 		re: regexp.MustCompile(`\b(?:ignora|ignore|ignores|ignorez|ignoriere|ignorieren|ignori|ignorate|ignoreer|olvida|olvide|olviden|descarta|descarte|omite|haz caso omiso|oublie|oubliez|neglige|negligez|fais abstraction|faites abstraction|vergiss|vergessen sie|missachte|missachten sie|uberschreibe|dimentica|dimentichi|dimenticate|trascura|esqueca|esquece|esquecam|desconsidere|desconsidera|descartar|negeer|vergeet|negeren)\b` + gap(5) +
 			`\b(?:instrucciones|reglas|indicaciones|ordenes|directrices|instrucoes|regras|orientacoes|diretrizes|instructions|regles|consignes|directives|indications|anweisungen|regeln|instruktionen|vorgaben|befehle|richtlinien|istruzioni|regole|indicazioni|direttive|instructies|regels|aanwijzingen|opdrachten|todo lo anterior|tout ce qui precede|alles (?:was|davor|bisherige|vorherige|obige)|tutto (?:quello|cio)|tudo (?:o que|acima|anterior)|alles (?:wat|hierboven|hiervoor))`)},
 	{id: "override-i18n", head: HeadInjection, score: ruleScore, not: purchases,
