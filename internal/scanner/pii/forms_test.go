@@ -59,6 +59,11 @@ func TestMultilingualFormsAndDates(t *testing.T) {
 			[]span{{TypePerson, "Rui Gonçalves"}, {TypeStreetAddress, "Rua do Brasil 45, 3030-175 Coimbra"}}},
 		{"Italian feminine title", "Appunti: la Dott.ssa Rinaldi approva il budget.",
 			[]span{{TypePerson, "Rinaldi"}}},
+		{"lower-case chat with an acronym", "spoke to priya desai re the contract, she needs sign-off from her CFO",
+			[]span{{TypePerson, "priya desai"}}},
+		{"lower-case title", "rang mrs okafor back, she wants the quote revised", []span{{TypePerson, "okafor"}}},
+		{"Italian greeting", "ciao fede ti mando l'indirizzo domani", []span{{TypePerson, "fede"}}},
+		{"lower-case noun after a family word", "my father retired at the age of 45", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := spans(tc.text, d.Find(tc.text)); !cmp.Equal(got, tc.want) {

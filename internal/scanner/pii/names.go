@@ -117,6 +117,8 @@ var strongBefore = [][]string{
 	{"appelle"}, {"m'appelle"}, {"m’appelle"}, {"nom", "est"}, {"heiße"}, {"heisse"}, {"name", "ist"}, {"llamo"}, {"nombre", "es"},
 	{"chiamo"}, {"nome", "è"}, {"nome", "é"}, {"naam", "is"}, {"heet"}, {"querido"}, {"querida"},
 	{"cher"}, {"chère"}, {"liebe"}, {"lieber"}, {"caro"}, {"cara"}, {"beste"},
+	// greetings in the other languages: "ciao fede", "oi lu", "hola dani", "salut manon"
+	{"ciao"}, {"hola"}, {"oi"}, {"olá"}, {"salut"}, {"slt"}, {"hallo"}, {"hoi"}, {"bonjour"}, {"buongiorno"},
 }
 
 // strongByLast indexes strongBefore by the phrase's last word.
@@ -150,7 +152,7 @@ func (s *scan) matchBefore(i int, phrase []string) bool {
 // surname lexicons, surname morphology, honorifics and context phrases.
 func (s *scan) persons() {
 	toks := s.toks
-	noCaps := s.noCaps
+	noCaps := s.lowerNames
 	for i := 0; i < len(toks); i++ {
 		tk := toks[i]
 		if tk.kind != tWord || !tk.cap && !noCaps {
@@ -158,7 +160,7 @@ func (s *scan) persons() {
 		}
 		// In all-lower-case text only first names and introduced words
 		// ("my name is lena") can start a name.
-		if !tk.cap && !s.is(s.d.lex.first, i) && !(i > 0 && len(s.phrasesEndingAt(i-1)) > 0) {
+		if !tk.cap && (tk.e-tk.s < 2 || !s.is(s.d.lex.first, i) && !(i > 0 && len(s.phrasesEndingAt(i-1)) > 0) && !s.afterHonorific(i)) {
 			continue
 		}
 		if s.is(s.d.lex.stop, i) || s.is(s.d.lex.honorific, i) || s.is(afterCue, i) {
@@ -235,11 +237,19 @@ func (s *scan) persons() {
 	}
 }
 
-func (s *scan) anyUpper() bool {
+// anyUpper reports a capitalized word. With skipAcronyms, acronyms and the
+// pronoun "I" do not count: "called jake morrison, waiting on his CFO" is
+// still written in lower case as far as names go (addresses keep the strict
+// reading: a photo prompt full of "ISO" and "EXIF" is not casual text).
+func (s *scan) anyUpper(skipAcronyms bool) bool {
 	for _, tk := range s.toks {
-		if tk.cap {
-			return true
+		if !tk.cap {
+			continue
 		}
+		if n := tk.e - tk.s; skipAcronyms && tk.kind == tWord && tk.upper && (n >= 2 || s.text[tk.s] == 'I') {
+			continue
+		}
+		return true
 	}
 	return false
 }
@@ -454,7 +464,7 @@ func (s *scan) nameScore(i, j, parts int, strong, weak bool) float64 {
 	if !first && !initial && !s.surnameSuffixed(lastName) && (s.wordIs(i-1, "the") || s.wordIs(i-1, "a") || s.wordIs(i-1, "an")) {
 		sc -= 0.3
 	}
-	if s.noCaps && parts == 1 && !strong {
+	if s.lowerNames && parts == 1 && !strong {
 		sc -= 0.3
 	}
 	return sc
@@ -462,6 +472,19 @@ func (s *scan) nameScore(i, j, parts int, strong, weak bool) float64 {
 
 // commonSuffixed are common words that end like surnames ("-son").
 var commonSuffixed = []string{"person", "reason", "season", "lesson", "prison", "poison", "comparison", "liaison", "venison", "unison", "treason", "caparison", "dinner", "banner", "manner", "corner", "partner", "owner", "winner", "runner", "planner", "scanner", "scheduler", "handler", "controller", "seller", "dealer", "ruler", "boiler", "trailer", "thriller", "keller", "alert", "expert", "concert", "desert", "insert", "convert", "summer", "customer", "farmer", "hammer", "timer", "former", "pinterest", "linen", "banyan"}
+
+// afterHonorific reports a courtesy title right before token i ("mrs
+// okafor", "dr. pohl"); not "father", "general" or "judge", which lower-case
+// text uses as ordinary nouns ("my father retired").
+func (s *scan) afterHonorific(i int) bool {
+	k := i - 1
+	if s.punctIs(k, ".") {
+		k--
+	}
+	return k >= 0 && s.toks[k].kind == tWord && s.is(courtesyTitles, k)
+}
+
+var courtesyTitles = newLexicon(`mr mrs ms miss mx dr prof mme mlle herr herrn frau sr sra srta dña dona don dott sig dhr mevr mevrouw meneer`)
 
 // speakerRepeats reports whether the text reads as a transcript: another
 // line starts with the same word and a colon, or with a known first name

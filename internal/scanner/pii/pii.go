@@ -220,6 +220,9 @@ type scan struct {
 	// noCaps is set for text without any capitalized word (all lower
 	// case), where capitalization cannot mark names and addresses.
 	noCaps bool
+	// lowerNames is noCaps for names: acronyms ("CFO", "PM") and "I" do
+	// not count as capitalized words.
+	lowerNames bool
 }
 
 func (s *scan) add(start, end int, typ string, score float64) {

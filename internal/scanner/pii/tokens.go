@@ -30,7 +30,7 @@ func (s *scan) tokenize() {
 		s.toks = make([]token, 0, len(t)/5+8)
 	}
 	s.toks = s.toks[:0]
-	defer func() { s.noCaps = !s.anyUpper() }()
+	defer func() { s.noCaps, s.lowerNames = !s.anyUpper(false), !s.anyUpper(true) }()
 	nl, sp := true, false
 	for i := 0; i < len(t); {
 		c := t[i]
