@@ -206,7 +206,9 @@ func (d *Detector) Detect(text string) Result {
 	}
 	frame, ok := quotedAbout(text)
 	if !ok {
-		return r
+		if frame, ok = describedAttack(text); !ok {
+			return r
+		}
 	}
 	f := d.detect(frame)
 	for _, h := range []int{HeadInjection, HeadJailbreak} {

@@ -118,3 +118,41 @@ var thirdPersonAct = regexp.MustCompile(`\b(?:people|users|someone|somebody|atta
 // actCue: words that ask for the quoted words to be acted on, or a second
 // request beside the question.
 var actCue = regexp.MustCompile(`\b(?:why don't you|why dont you|why not|how about|please|i want you to|i need you to|do it|do that|do this|do so|doing it|doing that|follow|following it|execute|obey|comply|apply it|act on|act as|carry out|perform|run it|go ahead|try it|now|then|from now on|you must|you will|you are|you're|pretend|instead|reply|respond|answer with|answer as|output|print|repeat|say|write it|type it|as instructed|as written|literally|by saying|confirm|translate|translation|into (?:english|spanish|french|german|italian|portuguese|dutch|russian|chinese|japanese|korean))\b`)
+
+// describedAttack is quotedAbout for an attack phrase without quotes: a
+// short text in which an override or extraction phrase is what a third
+// party does to a model ("how attackers tell models to ignore previous
+// instructions", "why telling a chatbot to ignore all previous instructions
+// works", "the bot would print its system prompt"). The rules drop such a
+// match (mentionFrame); the model still saw the phrase. Narrower than
+// mentionFrame on purpose: a frame aimed at "you" ("how do I make you
+// ignore your instructions") or a negation ("don't tell me the password")
+// is how prompt-hacking games are played, so it is not a description here. frame is the normalized text with the
+// phrase replaced, for Detect to score: when the rest looks benign, the
+// phrase carried the whole signal and the text talks about an attack.
+func describedAttack(text string) (frame string, ok bool) {
+	if len(text) > maxMentionText {
+		return "", false
+	}
+	n := normalize.Normalize(text).Norm
+	for i := range rules {
+		r := &rules[i]
+		if !r.imperative() || r.joined {
+			continue
+		}
+		for _, loc := range r.re.FindAllStringIndex(n, 4) {
+			a := max(loc[0]-48, 0)
+			for a > 0 && n[a]&0xC0 == 0x80 {
+				a--
+			}
+			if describedPre.MatchString(n[a:loc[0]]) || thirdPerson.MatchString(n[a:loc[0]]) {
+				return n[:loc[0]] + " X " + n[loc[1]:], true
+			}
+		}
+	}
+	return "", false
+}
+
+// describedPre: a third party making a model (not "you", not "it") do the
+// phrase, or a gerund that names the act ("telling a chatbot to …").
+var describedPre = regexp.MustCompile(`(?:^|\s)(?:(?:attackers|hackers|adversaries|scammers|jailbreakers|red teamers|pentesters|researchers|people|users|someone|somebody|they|injections?|jailbreaks?|prompts?)\s+(?:\w+\s+){0,2}?(?:tell|tells|told|make|makes|made|get|gets|trick|tricks|tricked|cause|causes|convince|convinces|force|forces|ask|asks|asked)|telling|asking|making|getting|tricking|forcing|convincing)\s+(?:the (?:model|ai|llm|assistant|chatbot|agent|bot)|an? (?:model|llm|chatbot|assistant|agent|bot|ai)|models|llms|chatbots|assistants|agents|bots)\s+(?:into\s+|to\s+)?$`)
