@@ -107,7 +107,7 @@ const (
 
 // rules is every attack structure: the core set and the structures added
 // later (structureRules).
-var rules = append(append(append(append(append(coreRules[:len(coreRules):len(coreRules)], structureRules...), planted...), paraphrased...), paraphrased2...), harmfulRules...)
+var rules = append(append(append(append(append(append(coreRules[:len(coreRules):len(coreRules)], structureRules...), planted...), paraphrased...), paraphrased2...), paraphrased3...), harmfulRules...)
 
 var coreRules = []rule{
 	// Instruction override, English.
