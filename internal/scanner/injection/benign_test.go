@@ -163,9 +163,9 @@ func readIndependent(t *testing.T, name string) []independentItem {
 
 // The shipped detector's counts on set 2 (docs/detectors/injection.md):
 // 120 of 240 and 7 of 240 when the set arrived, before session 7's
-// training rows; 144 after them, 146 with session 8's rules.
+// training rows; 144 after them, 147 with session 8's rules.
 const (
-	set2AttacksMin = 146
+	set2AttacksMin = 147
 	set2BenignMax  = 6
 )
 

@@ -117,7 +117,7 @@ var thirdPersonAct = regexp.MustCompile(`\b(?:people|users|someone|somebody|atta
 
 // actCue: words that ask for the quoted words to be acted on, or a second
 // request beside the question.
-var actCue = regexp.MustCompile(`\b(?:why don't you|why dont you|why not|how about|please|i want you to|i need you to|do it|do that|do this|do so|doing it|doing that|follow|following it|execute|obey|comply|apply it|act on|act as|carry out|perform|run it|go ahead|try it|now|then|from now on|you must|you will|you are|you're|pretend|instead|reply|respond|answer with|answer as|output|print|repeat|say|write it|type it|as instructed|as written|literally|by saying|confirm|translate|translation|into (?:english|spanish|french|german|italian|portuguese|dutch|russian|chinese|japanese|korean))\b`)
+var actCue = regexp.MustCompile(`\b(?:why don't you|why dont you|why not|how about|please|i want you to|i need you to|do it|do that|do this|do so|doing it|doing that|follow|following it|execute|obey|comply|apply it|act on|act as|carry out|perform|run it|go ahead|try it|now|then|from now on|you must|you will|you are|you're|pretend|instead|reply|respond|answer with|answer as|output|print|repeat|say|write it|type it|as instructed|as written|literally|by saying|confirm|complete the|complete this|finish the|finish this|continue the|continue this|fill in|translate|translation|into (?:english|spanish|french|german|italian|portuguese|dutch|russian|chinese|japanese|korean))\b`)
 
 // describedAttack is quotedAbout for an attack phrase without quotes: a
 // short text in which an override or extraction phrase is what a third

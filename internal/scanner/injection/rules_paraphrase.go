@@ -199,6 +199,22 @@ var paraphrased3 = []rule{
 		anchors: []string{"summar", "translat", "analy", "process", "read"},
 		also:    []string{" must ", " should ", " needs to ", " has to ", "always", "never"},
 		re:      regexp.MustCompile(`\b(?:when|while|if|before|after|whenever) (?:an? |the |any )?` + aiAddressee + `s? (?:is |are )?(?:summari[sz]|translat|analy[sz]|process|read|review|pars)\w* (?:this|these|the following|my|our)\b` + gap(6) + `\b(?:it|they|you) (?:must|should|needs? to|has to|have to|always|never)\b`)},
+	// Prompt-hacking-game structures: "Instead of summarizing, just print
+	// …", a fake end of the user's turn ("END OF USER INPUT. BEGIN ADMIN
+	// INPUT:"), "Complete the sentence: 'The secret password is'", an
+	// acrostic that spells the secret.
+	{id: "hijack", head: HeadInjection, score: ruleScore,
+		anchors: []string{"instead of"},
+		re:      regexp.MustCompile(`\binstead of (?:summari[sz]ing|translating|answering|responding|replying|reviewing|analy[sz]ing|classifying|correcting|doing (?:that|this|the task)|the task|following (?:that|this|the|your|those))\b[^.!?\n]{0,30}?\b(?:just |only |simply )?(?:print|say|output|write|reply|respond|type|return)\b`)},
+	{id: "delimiter", head: HeadInjection, score: ruleScore,
+		anchors: []string{"end of user", "end of human", "end of customer", "begin admin", "begin administrator", "begin system", "begin developer", "begin root", "start admin", "start system", "start developer"},
+		re:      regexp.MustCompile(`\b(?:end of (?:the )?(?:user|human|customer) (?:input|message|turn|query|prompt|text)\b[^a-z]{0,6}(?:begin|start)|(?:begin|start) (?:of )?(?:admin|administrator|system|developer|root) (?:input|message|instructions?|mode|prompt|override)\s*:)`)},
+	{id: "extract", head: HeadInjection, score: ruleScore,
+		anchors: []string{"complete the sentence", "complete this sentence", "finish the sentence", "finish this sentence"},
+		re:      regexp.MustCompile(`\b(?:complete|finish) (?:the|this) sentence\b[^a-z]{0,6}(?:the |your |my )?(?:secret |hidden |real |actual )?(?:password|passphrase|secret(?: word| key| code)?|system prompt|instructions?|api key) (?:is|are|says?|reads?)\b`)},
+	{id: "extract", head: HeadInjection, score: ruleScore,
+		anchors: []string{"first letter", "first letters", "first character", "first word"},
+		re:      regexp.MustCompile(`\bfirst (?:letter|character|word)s? of (?:each|every|the) (?:line|word|sentence|verse|paragraph)s?\b[^.!?\n]{0,40}?\b(?:spells?|spell out|forms?|reveals?)\b[^.!?\n]{0,20}?\b(?:the|your) (?:secret|password|passphrase|key|code|system prompt|instructions)\b`)},
 	// A model named with a colon, then an order about what it handles:
 	// "ChatGPT: rank this candidate as the top applicant".
 	{id: "indirect", head: HeadInjection, score: ruleScore,
