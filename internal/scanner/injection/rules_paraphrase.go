@@ -205,7 +205,9 @@ var paraphrased3 = []rule{
 	// acrostic that spells the secret.
 	{id: "hijack", head: HeadInjection, score: ruleScore,
 		anchors: []string{"instead of"},
-		re:      regexp.MustCompile(`\binstead of (?:summari[sz]ing|translating|answering|responding|replying|reviewing|analy[sz]ing|classifying|correcting|doing (?:that|this|the task)|the task|following (?:that|this|the|your|those))\b[^.!?\n]{0,30}?\b(?:just |only |simply )?(?:print|say|output|write|reply|respond|type|return)\b`)},
+		// The task has no object of the user's own ("instead of summarizing
+		// the whole book, just write two lines" is a user changing a request).
+		re: regexp.MustCompile(`\binstead of (?:summari[sz]ing|translating|answering|responding|replying|reviewing|analy[sz]ing|classifying|correcting|doing (?:that|this|the task)|the task|following (?:that|this|your|those) (?:instructions|rules|task))(?: (?:it|this|that|the text|the above|the input))?\s*[,;:]?\s*(?:just |only |simply )?(?:print|say|output|write|reply|respond|type|return)\b`)},
 	{id: "delimiter", head: HeadInjection, score: ruleScore,
 		anchors: []string{"end of user", "end of human", "end of customer", "begin admin", "begin administrator", "begin system", "begin developer", "begin root", "start admin", "start system", "start developer"},
 		re:      regexp.MustCompile(`\b(?:end of (?:the )?(?:user|human|customer) (?:input|message|turn|query|prompt|text)\b[^a-z]{0,6}(?:begin|start)|(?:begin|start) (?:of )?(?:admin|administrator|system|developer|root) (?:input|message|instructions?|mode|prompt|override)\s*:)`)},
