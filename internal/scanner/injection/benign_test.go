@@ -125,7 +125,7 @@ func TestIndependentSet(t *testing.T) {
 		min, max int
 	}{
 		{"attacks, dev half", dev, 89, 100},
-		{"attacks, test half", test, 70, 100},
+		{"attacks, test half", test, 71, 100},
 		{"benign trigger-word prompts", ben, 0, 1},
 	} {
 		n := len(flaggedTypes(t, c.texts, "INJECTION", "JAILBREAK"))
@@ -163,9 +163,10 @@ func readIndependent(t *testing.T, name string) []independentItem {
 
 // The shipped detector's counts on set 2 (docs/detectors/injection.md):
 // 120 of 240 and 7 of 240 when the set arrived, before session 7's
-// training rows; 144 after them, 147 with session 8's rules.
+// training rows; 144 after them, 148 with session 8's rules and
+// normalizations.
 const (
-	set2AttacksMin = 147
+	set2AttacksMin = 148
 	set2BenignMax  = 6
 )
 

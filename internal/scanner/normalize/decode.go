@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"encoding/base64"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -10,7 +11,8 @@ import (
 // to the span of the encoded segment in the original text.
 type Variant struct {
 	// Kind is the encoding that was decoded: "base64", "hex", "url",
-	// "rot13", "tags" (Unicode tag characters alone, without the visible
+	// "rot13", "reversed" (the whole text written backwards), "tags"
+	// (Unicode tag characters alone, without the visible
 	// text around them) or "concat" (string pieces assigned to variables
 	// and joined: payload splitting).
 	Kind string
@@ -60,6 +62,61 @@ func collect(out *[]Variant, s string, base, span int, depth int) {
 	if dec, ok := rot13Text(s); ok {
 		add("rot13", dec, 0, len(s))
 	}
+	if dec, ok := reversedText(s); ok {
+		add("reversed", dec, 0, len(s))
+	}
+}
+
+// reversedMax bounds the text reversedText reads: written backwards is a
+// trick for a prompt, not for a document.
+const reversedMax = 4096
+
+// reversedText returns s written backwards (by runes) when at least three
+// different words of three letters or more are common words spelled
+// backwards ("erongi lla suoiverp snoitcurtsni"), and at least as many
+// words as are spelled forwards: a text that hides an instruction in
+// reverse, often with "read this backwards" in the clear. Plain text has
+// almost none (a word problem says "won" many times; that is one word).
+func reversedText(s string) (string, bool) {
+	if len(s) > reversedMax {
+		return "", false
+	}
+	var buf, rbuf [16]byte
+	plain, rev := 0, 0
+	var seen []string
+	for i := 0; i < len(s); {
+		c := s[i] | 0x20
+		if c < 'a' || c > 'z' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && (s[j]|0x20) >= 'a' && (s[j]|0x20) <= 'z' {
+			j++
+		}
+		if n := j - i; n >= 3 && n <= len(buf) { // two letters: "si" is "is", "ti" is "it"
+			for k := 0; k < n; k++ {
+				buf[k] = s[i+k] | 0x20
+				rbuf[n-1-k] = buf[k]
+			}
+			if rot13Words[string(buf[:n])] {
+				plain++
+			}
+			if w := string(rbuf[:n]); rot13Words[w] && !slices.Contains(seen, w) {
+				seen = append(seen, w)
+				rev++
+			}
+		}
+		i = j
+	}
+	if rev < 3 || rev < plain {
+		return "", false
+	}
+	r := []rune(s)
+	for a, b := 0, len(r)-1; a < b; a, b = a+1, b-1 {
+		r[a], r[b] = r[b], r[a]
+	}
+	return string(r), true
 }
 
 func isB64(c byte) bool {

@@ -22,6 +22,7 @@
 package normalize
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -192,6 +193,16 @@ func pass1(w *builder, s string) {
 				white(false, i)
 			case 'A' <= c && c <= 'Z':
 				emit(rune(c+'a'-'A'), i)
+			case c == '<' && wrote && pending == spNone && len(w.b) > 0 && isLower(w.b[len(w.b)-1]):
+				// An inline tag inside a word hides it from word matching:
+				// "ig<b>nore</b>", "prev<span>ious</span>". Tags between
+				// words stay (they are markup, not an evasion).
+				if n := inlineTagIn(s, i); n > 0 {
+					w.evasions++
+					i += n
+					continue
+				}
+				emit(rune(c), i)
 			default:
 				emit(rune(c), i)
 			}
@@ -240,6 +251,11 @@ func pass1(w *builder, s string) {
 		p := norm.NFKD.PropertiesString(s[at:])
 		d := p.Decomposition()
 		if len(d) == 0 {
+			if l := enclosedLetter(r); l != 0 {
+				w.evasions++ // "🅸🅶🅽🅾🆁🅴": letters in boxes without a compatibility form
+				emit(l, at)
+				continue
+			}
 			if r2, ok := smallCaps[r]; ok {
 				r = r2
 			}
@@ -294,4 +310,43 @@ func invisible(r rune) bool {
 // isLetterStart reports an ASCII letter or the first byte of a multi-byte rune.
 func isLetterStart(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c >= utf8.RuneSelf
+}
+
+// inlineTagIn returns the length of an inline formatting tag at s[i:]
+// ("<b>", "</span>", "<i>") that sits inside a word (a letter right after
+// it), else 0. Only bare formatting tags: a tag with attributes, or a line
+// break or block ("foo<br>bar"), is markup of a page, not a word split on
+// purpose.
+func inlineTagIn(s string, i int) int {
+	j := i + 1
+	if j < len(s) && s[j] == '/' {
+		j++
+	}
+	k := j
+	for k < len(s) && k-j < 8 && ('a' <= s[k] && s[k] <= 'z' || 'A' <= s[k] && s[k] <= 'Z') {
+		k++
+	}
+	if k == j || k >= len(s) || s[k] != '>' || k+1 >= len(s) || !isLetterStart(s[k+1]) {
+		return 0
+	}
+	switch strings.ToLower(s[j:k]) {
+	case "b", "i", "u", "s", "em", "strong", "span", "mark", "small", "big", "ins", "del", "font", "code", "tt", "q", "abbr", "sup", "sub":
+		return k + 1 - i
+	}
+	return 0
+}
+
+// enclosedLetter maps the enclosed Latin letters that have no compatibility
+// decomposition (negative circled and negative squared capitals, regional
+// indicator symbols) to lower-case ASCII; 0 for anything else.
+func enclosedLetter(r rune) rune {
+	switch {
+	case r >= 0x1F150 && r <= 0x1F169:
+		return 'a' + (r - 0x1F150)
+	case r >= 0x1F170 && r <= 0x1F189:
+		return 'a' + (r - 0x1F170)
+	case r >= 0x1F1E6 && r <= 0x1F1FF:
+		return 'a' + (r - 0x1F1E6)
+	}
+	return 0
 }
