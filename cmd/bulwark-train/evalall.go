@@ -123,22 +123,7 @@ func evalFile(stdout, stderr io.Writer, path, task string, spans bool) int {
 			fmt.Fprintln(stderr, "bulwark-train:", err)
 			return 2
 		}
-		scored := map[string]bool{}
-		for _, it := range items {
-			for _, s := range it.Spans {
-				if t, ok := pii.GoldType(s.Type); ok {
-					scored[t] = true
-				}
-			}
-		}
-		det := func(t string) ([]eval.Span, error) {
-			var out []eval.Span
-			for _, f := range d.Find(t) {
-				out = append(out, eval.Span{Start: f.Start, End: f.End, Type: f.Type})
-			}
-			return out, nil
-		}
-		rep, err = eval.ClassifySpans(items, det, pii.GoldType, func(t string) (string, bool) { return t, scored[t] })
+		rep, err = pii.Evaluate(d, items)
 		if err != nil {
 			fmt.Fprintln(stderr, "bulwark-train:", err)
 			return 2

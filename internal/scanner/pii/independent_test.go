@@ -27,22 +27,7 @@ func TestIndependentSet(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		scored := map[string]bool{}
-		for _, it := range items {
-			for _, s := range it.Spans {
-				if typ, ok := GoldType(s.Type); ok {
-					scored[typ] = true
-				}
-			}
-		}
-		det := func(text string) ([]eval.Span, error) {
-			var out []eval.Span
-			for _, f := range d.Find(text) {
-				out = append(out, eval.Span{Start: f.Start, End: f.End, Type: f.Type})
-			}
-			return out, nil
-		}
-		rep, err := eval.ClassifySpans(items, det, GoldType, func(typ string) (string, bool) { return typ, scored[typ] })
+		rep, err := Evaluate(d, items)
 		if err != nil {
 			t.Fatal(err)
 		}
