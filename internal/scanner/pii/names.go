@@ -491,16 +491,23 @@ var courtesyTitles = newLexicon(`mr mrs ms miss mx dr prof mme mlle herr herrn f
 // and a colon ("Ubul: What a wife.\nNicole: Remember me?"). A form's labels
 // ("Cliente:", "Residenza:") are neither.
 func (s *scan) speakerRepeats(i int) bool {
-	w := s.tok(i)
-	for k := range s.toks {
-		if k == i || s.toks[k].kind != tWord || !s.punctIs(k+1, ":") || !s.lineStart(k) {
-			continue
-		}
-		if s.tok(k) == w || s.is(s.d.lex.first, k) && !s.is(s.d.lex.ambiguous, k) {
-			return true
+	if s.labels == nil {
+		// Once per text: a log of thousands of "key: value" lines would
+		// otherwise cost a pass over the text for each of its labels.
+		s.labels = map[string]int{}
+		for k := range s.toks {
+			if s.toks[k].kind != tWord || !s.punctIs(k+1, ":") || !s.lineStart(k) {
+				continue
+			}
+			s.labels[s.tok(k)]++
+			if s.is(s.d.lex.first, k) && !s.is(s.d.lex.ambiguous, k) {
+				s.firstLabels++
+			}
 		}
 	}
-	return false
+	// Token i is itself a label and, being scored here, not a known first
+	// name: another label with its text, or any first-name label.
+	return s.labels[s.tok(i)] >= 2 || s.firstLabels > 0
 }
 
 // lineStart reports whether token i starts its line (after quote or

@@ -223,6 +223,11 @@ type scan struct {
 	// lowerNames is noCaps for names: acronyms ("CFO", "PM") and "I" do
 	// not count as capitalized words.
 	lowerNames bool
+	// labels counts the words that start a line before a colon, and
+	// firstLabels those that are known first names (speakerRepeats; built
+	// on first use).
+	labels      map[string]int
+	firstLabels int
 }
 
 func (s *scan) add(start, end int, typ string, score float64) {
