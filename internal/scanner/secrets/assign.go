@@ -97,6 +97,7 @@ func parseAssignment(text string, p int, kw string) (int, bool) {
 	if j < len(text) && (text[j] == '"' || text[j] == '\'') {
 		j++
 	}
+	afterKey := j
 	for k := 0; k < 4 && j < len(text) && (text[j] == ' ' || text[j] == '\t'); k++ {
 		j++
 	}
@@ -116,12 +117,51 @@ func parseAssignment(text string, p int, kw string) (int, bool) {
 	case netrcPassword(text, p):
 		// machine host login user password value
 	default:
-		return 0, false
+		// Prose with a few words between the key and "is": "the API
+		// token we use is …", "the secret for the webhook is …".
+		k, ok := proseIs(text, afterKey)
+		if !ok {
+			return 0, false
+		}
+		j = k
 	}
 	for k := 0; k < 4 && j < len(text) && (text[j] == ' ' || text[j] == '\t'); k++ {
 		j++
 	}
 	return j, true
+}
+
+// proseIs skips up to three lower-case words after a key at j and then
+// "is" or "was": it returns where the value may start. The words must be
+// short, ordinary ones ("we use", "for the webhook"), so a sentence that
+// only mentions a key does not reach a value.
+func proseIs(text string, j int) (int, bool) {
+	for n := 0; n <= 3; n++ {
+		if j >= len(text) || text[j] != ' ' {
+			return 0, false
+		}
+		j++
+		w := j
+		for j < len(text) && 'a' <= text[j] && text[j] <= 'z' && j-w <= 12 {
+			j++
+		}
+		switch text[w:j] {
+		case "":
+			return 0, false
+		case "is", "was":
+			if n == 0 {
+				return 0, false // "key is" was handled by the caller
+			}
+			if j < len(text) && text[j] == ':' {
+				j++
+			}
+			for j < len(text) && text[j] == ' ' {
+				j++
+			}
+			return j, true
+		}
+	}
+	return 0, false
 }
 
 // xmlElement reports whether the identifier holding the keyword at p is
@@ -329,8 +369,8 @@ func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' 
 // optionally followed by one '_', '.' or '-'.
 func precededBy(text string, p int, words ...string) bool {
 	e := p
-	if e > 0 && (text[e-1] == '_' || text[e-1] == '.' || text[e-1] == '-') {
-		e--
+	if e > 0 && (text[e-1] == '_' || text[e-1] == '.' || text[e-1] == '-' || text[e-1] == ' ') {
+		e-- // "api_key", "apiKey", "api key is …"
 	}
 	for _, w := range words {
 		if e >= len(w) && equalFoldASCII(text[e-len(w):e], w) {

@@ -72,6 +72,9 @@ var vendorTokens = []struct {
 		regexp.MustCompile(`\bdckr_pat_[A-Za-z0-9_-]{27}`)},
 	{"bulwark-doppler-token", "DOPPLER_API_TOKEN", []string{"dp.st.", "dp.pt.", "dp.sa.", "dp.ct."},
 		regexp.MustCompile(`\bdp\.(?:st|pt|sa|ct)\.[A-Za-z0-9_.-]{40,60}`)},
+	// Stripe webhook signing secret (gitleaks has Stripe's API keys only).
+	{"bulwark-stripe-webhook-secret", "STRIPE_KEY", []string{"whsec_"},
+		regexp.MustCompile(`\bwhsec_[A-Za-z0-9+/]{32,64}`)},
 	// Twitter/X app-only bearer token: 20+ 'A's, then a URL-encoded body
 	// (the '%' rules out base64 blobs, which begin with zero bytes too).
 	// The generic assignment check misses it, because gitleaks' stop word

@@ -45,6 +45,9 @@ func TestVendorAndContextForms(t *testing.T) {
 		{"google oauth client secret", `Flow("GOCSPX-` + `CYUlYbHp6VHWVnD8dPCi7M0orfeM")`, "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"},
 		{"docker pat", `echo "dckr_pat_` + `_omErX6V1t1m-0JeVB44EUmVThY" | docker login -u me --password-stdin`, "dckr_pat__omErX6V1t1m-0JeVB44EUmVThY"},
 		{"doppler", `run("dp.st.prd.` + `rm9h820DfQnPOMbdYvpiYKne1WJnLn03ovXjY5Mar2j")`, "dp.st.prd.rm9h820DfQnPOMbdYvpiYKne1WJnLn03ovXjY5Mar2j"},
+		{"key named in prose", "my api key is 9c215aec4ac1926de9f0fdac61614268 and it stopped working", "9c215aec4ac1926de9f0fdac61614268"},
+		{"words between key and 'is'", "The Cloudflare API token we use is Q7vX2mR9tLw4KpZ8yN3cB6dF1gH5jS0aE2uWqT for DNS edits", "Q7vX2mR9tLw4KpZ8yN3cB6dF1gH5jS0aE2uWqT"},
+		{"stripe webhook secret", "endpoint_secret = 'whsec_" + "Zt8Kq2Lm9Vx4Rp7Wn3Yc6Bd1Fg5Hj0As'", "whsec_Zt8Kq2Lm9Vx4Rp7Wn3Yc6Bd1Fg5Hj0As"},
 		{"openai project key of another length", `OpenAI("sk-proj-` + `qGwodqbTEPcwHgq1oi85Un5CfM6dh9Z2n-4jkPsiqJPWL63moB35D0R6Z1mO2OGVt8ilkl3mVqhQp0T2")`, "sk-proj-qGwodqbTEPcwHgq1oi85Un5CfM6dh9Z2n-4jkPsiqJPWL63moB35D0R6Z1mO2OGVt8ilkl3mVqhQp0T2"},
 	}
 	for _, tt := range tests {
@@ -76,6 +79,8 @@ func TestVendorAndContextNegatives(t *testing.T) {
 		{"groq-shaped, too long", "gsk_" + "fVHnyADvkxtUuX8KMf4djkWNdRfrCQBFMCArnWGhwBhsRRLFHQtcozMdant8nXiWqsuhaF"},
 		{"netrc word without the file", "Enter the password twice; the login page will check it."},
 		{"xml element that names a password field", "<passwordPolicy>strong</passwordPolicy>"},
+		{"a key mentioned in prose", "Your API key is stored in the vault and rotated weekly."},
+		{"a token described in prose", "The token we issue is valid for one hour."},
 	}
 	for _, tt := range tests {
 		if fs := d.Find(tt.text); len(fs) > 0 {
