@@ -305,12 +305,12 @@ func toLowerASCII(w string) string {
 // nameContext reports strong and weak context before token i: an honorific
 // or an introducing phrase.
 func (s *scan) nameContext(i int) (strong, weak bool) {
+	if s.titleBefore(i, s.d.lex.honorific) {
+		return true, false
+	}
 	k := i - 1
 	if s.punctIs(k, ".") {
 		k--
-	}
-	if k >= 0 && s.toks[k].kind == tWord && s.is(s.d.lex.honorific, k) {
-		return true, false
 	}
 	// Italian feminine titles: "Dott.ssa Rinaldi", "Sig.ra Bianchi".
 	if k >= 2 && s.toks[k].kind == tWord && !s.toks[k].cap && s.toks[k].e-s.toks[k].s <= 3 && s.punctIs(k-1, ".") && s.is(s.d.lex.honorific, k-2) {
@@ -476,12 +476,16 @@ var commonSuffixed = []string{"person", "reason", "season", "lesson", "prison", 
 // afterHonorific reports a courtesy title right before token i ("mrs
 // okafor", "dr. pohl"); not "father", "general" or "judge", which lower-case
 // text uses as ordinary nouns ("my father retired").
-func (s *scan) afterHonorific(i int) bool {
+func (s *scan) afterHonorific(i int) bool { return s.titleBefore(i, courtesyTitles) }
+
+// titleBefore reports a word of l right before token i, with or without a
+// full stop after it ("Dr Pohl", "dr. pohl").
+func (s *scan) titleBefore(i int, l lexicon) bool {
 	k := i - 1
 	if s.punctIs(k, ".") {
 		k--
 	}
-	return k >= 0 && s.toks[k].kind == tWord && s.is(courtesyTitles, k)
+	return k >= 0 && s.toks[k].kind == tWord && s.is(l, k)
 }
 
 var courtesyTitles = newLexicon(`mr mrs ms miss mx dr prof mme mlle herr herrn frau sr sra srta dña dona don dott sig dhr mevr mevrouw meneer`)

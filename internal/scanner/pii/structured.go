@@ -356,36 +356,36 @@ func (s *scan) phone(start, end int, chunk string, nd, groups int, sep [8]bool) 
 		// A grouped national number with a trunk 0 ("020 7946 0958",
 		// "06 12 34 56 78") cannot be North American: accept it when an
 		// extra region validates it.
-		if formatted && chunk[0] == '0' && len(chunk) > 1 && isDigit(chunk[1]) && !sep[3] && nd >= 9 && nd <= 12 && groups >= 2 && groups <= 5 {
-			for _, r := range s.d.regions {
-				if num, err := phonenumbers.Parse(chunk, r); err == nil && phonenumbers.IsValidNumber(num) {
-					s.add(start, end, TypePhone, 0.7)
-					return
-				}
-			}
+		if formatted && chunk[0] == '0' && len(chunk) > 1 && isDigit(chunk[1]) && !sep[3] && nd >= 9 && nd <= 12 && groups >= 2 && groups <= 5 &&
+			s.validInExtraRegion(chunk) {
+			s.add(start, end, TypePhone, 0.7)
 		}
 		return
 	}
 	if !formatted {
 		// "mon num c 0658392741": a bare national number after a phone
 		// word, valid in one of the extra regions.
-		if nd >= 9 && nd <= 11 {
-			for _, r := range s.d.regions {
-				if num, err := phonenumbers.Parse(chunk, r); err == nil && phonenumbers.IsValidNumber(num) {
-					s.add(start, end, TypePhone, 0.7)
-					return
-				}
-			}
+		if nd >= 9 && nd <= 11 && s.validInExtraRegion(chunk) {
+			s.add(start, end, TypePhone, 0.7)
 		}
 		return
 	}
-	for _, r := range s.d.regions {
-		if num, err := phonenumbers.Parse(chunk, r); err == nil && phonenumbers.IsValidNumber(num) {
-			s.add(start, end, TypePhone, 0.8)
-			return
-		}
+	if s.validInExtraRegion(chunk) {
+		s.add(start, end, TypePhone, 0.8)
+		return
 	}
 	s.add(start, end, TypePhone, 0.55)
+}
+
+// validInExtraRegion reports whether libphonenumber validates chunk as a
+// national number of one of the detector's extra regions.
+func (s *scan) validInExtraRegion(chunk string) bool {
+	for _, r := range s.d.regions {
+		if num, err := phonenumbers.Parse(chunk, r); err == nil && phonenumbers.IsValidNumber(num) {
+			return true
+		}
+	}
+	return false
 }
 
 // phoneLabels name a phone number right after it ("… 1693-Office",
