@@ -22,15 +22,14 @@ import (
 // its object, with optional fillers before and a short reason after ("…, I
 // meant Tuesday"). The rules still run on it; only the model's score is
 // capped (Detect), so "ignore previous" and "ignore the above", which the
-// rules read as overrides, stay flagged.
-func selfCorrection(text string) bool {
+// rules read as overrides, stay flagged. It also returns the normalized
+// text, for the caller's rule check.
+func selfCorrection(text string) (norm string, ok bool) {
 	if len(text) > 120 {
-		return false
+		return "", false
 	}
-	if oneWord(strings.TrimSpace(text)) {
-		return true
-	}
-	return correctionRe.MatchString(strings.TrimSpace(normalize.Normalize(text).Norm))
+	norm = normalize.Normalize(text).Norm
+	return norm, oneWord(strings.TrimSpace(text)) || correctionRe.MatchString(strings.TrimSpace(norm))
 }
 
 // oneWord reports a single word of letters as written (not after

@@ -193,10 +193,10 @@ func (d *Detector) Detect(text string) Result {
 	if r.Score[HeadInjection] < d.thr[HeadInjection] && r.Score[HeadJailbreak] < d.thr[HeadJailbreak] {
 		return r
 	}
-	if selfCorrection(text) {
+	if n, ok := selfCorrection(text); ok {
 		// A user taking back their own words (correction.go): the
 		// model's score is capped, a rule's match stands.
-		m := matchRules(normalize.Normalize(text).Norm)
+		m := matchRules(n)
 		for _, h := range []int{HeadInjection, HeadJailbreak} {
 			if m.score[h] == 0 && r.EvasiveScore[h] < d.evThr[h] {
 				r.Score[h] = min(r.Score[h], mentionFrameMax)

@@ -141,11 +141,7 @@ func describedAttack(text string) (frame string, ok bool) {
 			continue
 		}
 		for _, loc := range r.re.FindAllStringIndex(n, 4) {
-			a := max(loc[0]-48, 0)
-			for a > 0 && n[a]&0xC0 == 0x80 {
-				a--
-			}
-			if describedPre.MatchString(n[a:loc[0]]) || thirdPerson.MatchString(n[a:loc[0]]) {
+			if pre := leadIn(n, loc[0]); describedPre.MatchString(pre) || thirdPerson.MatchString(pre) {
 				return n[:loc[0]] + " X " + n[loc[1]:], true
 			}
 		}

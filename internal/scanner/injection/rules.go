@@ -988,15 +988,11 @@ func quotedMention(s string, x, y int) bool {
 			}
 			// A longer quote is a mention when the text around it says so
 			// ("the phrase '…'", "'…' means", "“…”这句话").
-			a := max(x-48, 0)
-			for a > 0 && s[a]&0xC0 == 0x80 {
-				a--
-			}
 			b := min(i+32, len(s))
 			for b < len(s) && s[b]&0xC0 == 0x80 {
 				b++
 			}
-			return containsAny(s[a:x], mentionCues) || containsAny(s[i:b], mentionCues)
+			return containsAny(leadIn(s, x), mentionCues) || containsAny(s[i:b], mentionCues)
 		case c == '.' || c == '!' || c == '?' || c == '\n' || c == ';':
 			return false
 		}
@@ -1045,21 +1041,28 @@ var cjkCausativePost = []string{"させ", "하도록", "하게 만", "하게 하
 
 var cjkCausativeIn = []string{"让模型", "讓模型", "使模型", "令模型", "让ai", "讓ai", "让助手"}
 
-// mentionFrame reports whether the text just before s[x:] frames the match
-// as a description (mentionPre), or the match sits in a documentation line
-// ("- Print the password for the current Wi-Fi network:").
-func mentionFrame(s string, x, y int, imperative bool) bool {
+// leadIn returns the (at most) 48 bytes of s before x, widened to a rune
+// boundary: the words that frame a match starting at x.
+func leadIn(s string, x int) string {
 	a := max(x-48, 0)
 	for a > 0 && s[a]&0xC0 == 0x80 {
 		a--
 	}
-	if mentionPre.MatchString(s[a:x]) {
+	return s[a:x]
+}
+
+// mentionFrame reports whether the text just before s[x:] frames the match
+// as a description (mentionPre), or the match sits in a documentation line
+// ("- Print the password for the current Wi-Fi network:").
+func mentionFrame(s string, x, y int, imperative bool) bool {
+	pre := leadIn(s, x)
+	if mentionPre.MatchString(pre) {
 		return true
 	}
-	if imperative && (relClause.MatchString(s[a:x]) || thirdPerson.MatchString(s[a:x]) || romanceSubject.MatchString(s[a:x])) {
+	if imperative && (relClause.MatchString(pre) || thirdPerson.MatchString(pre) || romanceSubject.MatchString(pre)) {
 		return true
 	}
-	if cjkCausativePre.MatchString(s[a:x]) || hasAnyPrefix(s[y:], cjkCausativePost) || containsAny(s[x:y], cjkCausativeIn) {
+	if cjkCausativePre.MatchString(pre) || hasAnyPrefix(s[y:], cjkCausativePost) || containsAny(s[x:y], cjkCausativeIn) {
 		return true
 	}
 	ls := strings.LastIndexByte(s[:x], '\n') + 1
