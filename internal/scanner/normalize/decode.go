@@ -67,6 +67,35 @@ func collect(out *[]Variant, s string, base, span int, depth int) {
 	}
 }
 
+// letterWords calls f for each run of ASCII letters in s, in order, with
+// the run lower-cased in a reused buffer (nil when it is longer than 16
+// letters) and its length; it stops after limit runs (limit < 0: none).
+func letterWords(s string, limit int, f func(w []byte, n int)) {
+	var buf [16]byte
+	for i, words := 0, 0; i < len(s) && words != limit; {
+		c := s[i] | 0x20
+		if c < 'a' || c > 'z' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && (s[j]|0x20) >= 'a' && (s[j]|0x20) <= 'z' {
+			j++
+		}
+		n := j - i
+		var w []byte
+		if n <= len(buf) {
+			for k := 0; k < n; k++ {
+				buf[k] = s[i+k] | 0x20
+			}
+			w = buf[:n]
+		}
+		f(w, n)
+		words++
+		i = j
+	}
+}
+
 // reversedMax bounds the text reversedText reads: written backwards is a
 // trick for a prompt, not for a document.
 const reversedMax = 4096
@@ -81,34 +110,26 @@ func reversedText(s string) (string, bool) {
 	if len(s) > reversedMax {
 		return "", false
 	}
-	var buf, rbuf [16]byte
+	var rbuf [16]byte
 	plain, rev := 0, 0
 	var seen []string
-	for i := 0; i < len(s); {
-		c := s[i] | 0x20
-		if c < 'a' || c > 'z' {
-			i++
-			continue
+	letterWords(s, -1, func(w []byte, n int) {
+		if w == nil || n < 3 { // two letters: "si" is "is", "ti" is "it"
+			return
 		}
-		j := i
-		for j < len(s) && (s[j]|0x20) >= 'a' && (s[j]|0x20) <= 'z' {
-			j++
+		for k, l := range w {
+			rbuf[n-1-k] = l
 		}
-		if n := j - i; n >= 3 && n <= len(buf) { // two letters: "si" is "is", "ti" is "it"
-			for k := 0; k < n; k++ {
-				buf[k] = s[i+k] | 0x20
-				rbuf[n-1-k] = buf[k]
-			}
-			if rot13Words[string(buf[:n])] {
-				plain++
-			}
-			if w := string(rbuf[:n]); rot13Words[w] && !slices.Contains(seen, w) {
-				seen = append(seen, w)
-				rev++
-			}
+		if rot13Words[string(w)] {
+			plain++
 		}
-		i = j
-	}
+		// The map lookup by string(bytes) does not allocate; the
+		// string for seen is made only for a hit.
+		if rot13Words[string(rbuf[:n])] && !slices.Contains(seen, string(rbuf[:n])) {
+			seen = append(seen, string(rbuf[:n]))
+			rev++
+		}
+	})
 	if rev < 3 || rev < plain {
 		return "", false
 	}
@@ -331,36 +352,23 @@ const rot13MaxWords = 400
 
 // rot13Text returns the rot13 of s when it reads as English and s does not.
 func rot13Text(s string) (string, bool) {
-	var buf, rbuf [16]byte
+	var rbuf [16]byte
 	plain, rot, words := 0, 0, 0
-	for i := 0; i < len(s) && words < rot13MaxWords; {
-		c := s[i] | 0x20
-		if c < 'a' || c > 'z' {
-			i++
-			continue
-		}
-		j := i
-		n := 0
-		for j < len(s) && (s[j]|0x20) >= 'a' && (s[j]|0x20) <= 'z' {
-			if n < len(buf) {
-				l := s[j] | 0x20
-				buf[n] = l
-				rbuf[n] = 'a' + (l-'a'+13)%26
-			}
-			n++
-			j++
-		}
+	letterWords(s, rot13MaxWords, func(w []byte, n int) {
 		words++
-		if n <= len(buf) {
-			if rot13Words[string(buf[:n])] {
-				plain++
-			}
-			if rot13Words[string(rbuf[:n])] {
-				rot++
-			}
+		if w == nil {
+			return
 		}
-		i = j
-	}
+		for k, l := range w {
+			rbuf[k] = 'a' + (l-'a'+13)%26
+		}
+		if rot13Words[string(w)] {
+			plain++
+		}
+		if rot13Words[string(rbuf[:n])] {
+			rot++
+		}
+	})
 	if rot < 2 || rot*4 < words || rot <= 2*plain {
 		return "", false
 	}
