@@ -207,8 +207,12 @@ func hasRequired(w string, groups [][]string) bool {
 
 func init() {
 	for i := range rules {
-		if !rules[i].joined {
-			rules[i].req = requiredGroups(rules[i].re)
+		r := &rules[i]
+		if !r.joined {
+			r.req = requiredGroups(r.re)
+		}
+		for _, w := range r.also {
+			r.alsoMax = max(r.alsoMax, len(w))
 		}
 	}
 }

@@ -49,6 +49,8 @@ type rule struct {
 	// req: literal groups every match holds one of each (required.go),
 	// checked before the expression runs.
 	req [][]string
+	// alsoMax is the length of the longest also word.
+	alsoMax int
 }
 
 // imperative reports whether r's match starts with an imperative verb
@@ -805,9 +807,11 @@ func findAnchors(dst []anchorHit, s string) []anchorHit {
 func (r *rule) find(s string, hits []anchorHit, ri int, budget *int) (int, int, bool) {
 	winStart, winEnd := -1, -1
 	local := ruleLocal[ri]
-	// For local rules: where an also word was last found, and the last
-	// region known to hold none (dense text has many hits per rule).
+	// For local rules: where an also word was last found, the last window
+	// known to hold none (dense text has many hits per rule), and the run
+	// of overlapping failed windows it ends.
 	alsoAt, noneA, noneB := -1, -1, -1
+	clearA, clearB := -1, -1
 	for _, h := range hits {
 		if int(h.rule) != ri {
 			continue
@@ -824,10 +828,22 @@ func (r *rule) find(s string, hits []anchorHit, ri int, budget *int) (int, int, 
 				if !spend(budget, b-a) {
 					return 0, 0, false
 				}
-				if i := indexAny(s[a:b], r.also); i >= 0 {
-					alsoAt = a + i
+				// Hits of one rule come in text order and their windows
+				// overlap: only the part past the region already known to
+				// hold no also word is searched (from where a word could
+				// still cross into it). The skip and the budget above keep
+				// to the last failed window, as before.
+				from, grow := a, clearA <= a && a < clearB
+				if grow {
+					from = max(a, clearB-r.alsoMax+1)
+				}
+				if i := indexAny(s[from:b], r.also); i >= 0 {
+					alsoAt = from + i
 				} else {
-					noneA, noneB = a, b
+					if !grow {
+						clearA = a
+					}
+					noneA, noneB, clearB = a, b, b
 					continue
 				}
 			}
