@@ -55,8 +55,7 @@ func freePort() (string, error) {
 // would) or none.
 func gatewayConfig(o options, upstream, listen, admin, dataDir string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "server:\n  listen: %q\n  admin_listen: %q\n", listen, admin)
-	b.WriteString("telemetry:\n  log_level: warn\n")
+	writeServer(&b, o, listen, admin)
 	fmt.Fprintf(&b, "upstreams:\n  - name: upstream\n    kind: openai\n    base_url: %q\n    api_key_env: BULWARK_LOAD_UPSTREAM_KEY\n", upstream)
 	b.WriteString("models:\n  - name: mock-model\n    targets:\n      - upstream: upstream\n")
 	b.WriteString("keys:\n  - id: load\n    app: load\n    key_sha256: " + keySHA256(loadKey) + "\n")
@@ -67,6 +66,15 @@ func gatewayConfig(o options, upstream, listen, admin, dataDir string) string {
 		fmt.Fprintf(&b, auditYAML, dataDir)
 	}
 	return b.String()
+}
+
+// writeServer writes the measured gateway's server and telemetry sections.
+func writeServer(b *strings.Builder, o options, listen, admin string) {
+	fmt.Fprintf(b, "server:\n  listen: %q\n  admin_listen: %q\n", listen, admin)
+	if o.procs > 0 {
+		fmt.Fprintf(b, "  max_procs: %d\n", o.procs)
+	}
+	b.WriteString("telemetry:\n  log_level: warn\n")
 }
 
 // demoGuardrailsYAML is the demo guardrail set (config.DemoGuardrails) as
@@ -135,13 +143,16 @@ func startGateway(ctx context.Context, bin, dir, cfg, listen string) (*gateway, 
 // startBaseline runs this program as the baseline proxy (baseline.go) with
 // args (baselineArgs or mcpBaselineArgs) and waits until it answers on
 // listen.
-func startBaseline(ctx context.Context, dir, listen string, args []string) (*gateway, error) {
+func startBaseline(ctx context.Context, o options, dir, listen string, args []string) (*gateway, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, self, args...)
 	cmd.Env = append(os.Environ(), baselineEnv+"=1")
+	if o.procs > 0 {
+		cmd.Env = append(cmd.Env, fmt.Sprintf("GOMAXPROCS=%d", o.procs))
+	}
 	return startChild(ctx, cmd, dir, listen)
 }
 

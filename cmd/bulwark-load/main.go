@@ -63,6 +63,7 @@ type options struct {
 	mcp         bool
 	sessions    int
 	policyDir   string
+	procs       int
 }
 
 // defaultMCPRate is -rate's default with -mcp: a tool call through the MCP
@@ -120,6 +121,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.block, "block", time.Second, "take turns between direct and through-Bulwark requests in blocks this long (0: all direct, then all through)")
 	fs.BoolVar(&o.mcp, "mcp", false, "measure the MCP gateway: tools/call of an echo tool on a go-sdk MCP server (a child process), directly and through Bulwark's /mcp/")
 	fs.IntVar(&o.sessions, "sessions", 8, "with -mcp: go-sdk client sessions per path; calls take them in turn and may overlap")
+	fs.IntVar(&o.procs, "gateway-procs", 0, "GOMAXPROCS of the measured gateway: server.max_procs in its config, or the environment variable for the -baseline proxy (0: Go's default)")
 	fs.StringVar(&o.policyDir, "policy-dir", "deploy/policies", "with -mcp: the gateway's Rego policy directory (agents.policy_dir)")
 	if err := fs.Parse(args); err != nil {
 		return o, errFlags

@@ -59,7 +59,7 @@ func measureMCP(ctx context.Context, o options, log io.Writer) (*report, error) 
 	upURL := up.dataURL + mcpUpstreamPath
 	var gw *gateway
 	if o.baseline {
-		gw, err = startBaseline(ctx, ws.dir, ws.listen, mcpBaselineArgs(ws.listen, upURL))
+		gw, err = startBaseline(ctx, o, ws.dir, ws.listen, mcpBaselineArgs(ws.listen, upURL))
 	} else {
 		gw, err = startGateway(ctx, ws.bin, ws.dir, mcpGatewayConfig(o, policyDir, upURL, ws.listen, ws.admin, ws.dir), ws.listen)
 	}
@@ -91,7 +91,7 @@ func measureMCP(ctx context.Context, o options, log io.Writer) (*report, error) 
 	}
 
 	rep := &report{Baseline: o.baseline, MCP: true, Sessions: o.sessions, PolicyDir: o.policyDir, Rate: o.rate, PromptBytes: o.promptBytes,
-		Guardrails: o.guardrails, Audit: o.audit, CPUs: runtime.NumCPU(), GoMaxPro: runtime.GOMAXPROCS(0)}
+		Guardrails: o.guardrails, Audit: o.audit, CPUs: runtime.NumCPU(), GoMaxPro: runtime.GOMAXPROCS(0), GatewayProcs: o.procs}
 	switch {
 	case o.baseline:
 		rep.PolicyDir, rep.Guardrails, rep.Audit = "n/a", "n/a (baseline proxy)", false
@@ -146,8 +146,7 @@ func startMCPUpstream(ctx context.Context, dir string) (*gateway, error) {
 // the demo set: injection, PII and secrets, as source tool).
 func mcpGatewayConfig(o options, policyDir, upstreamURL, listen, admin, dataDir string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "server:\n  listen: %q\n  admin_listen: %q\n", listen, admin)
-	b.WriteString("telemetry:\n  log_level: warn\n")
+	writeServer(&b, o, listen, admin)
 	fmt.Fprintf(&b, "keys:\n  - id: load\n    app: load\n    agent: %s\n    key_sha256: %s\n", loadAgent, keySHA256(loadKey))
 	b.WriteString("agents:\n  enabled: true\n")
 	if policyDir != "" {

@@ -44,6 +44,9 @@ type report struct {
 	MaxRate  float64 `json:"max_sustainable_rate"`
 	CPUs     int     `json:"cpus"`
 	GoMaxPro int     `json:"gomaxprocs"`
+	// GatewayProcs is the measured gateway's GOMAXPROCS (-gateway-procs;
+	// 0: Go's default).
+	GatewayProcs int `json:"gateway_procs,omitempty"`
 }
 
 func measure(ctx context.Context, o options, log io.Writer) (*report, error) {
@@ -64,7 +67,7 @@ func measure(ctx context.Context, o options, log io.Writer) (*report, error) {
 	}
 	var gw *gateway
 	if o.baseline {
-		gw, err = startBaseline(ctx, ws.dir, ws.listen, baselineArgs(ws.listen, up))
+		gw, err = startBaseline(ctx, o, ws.dir, ws.listen, baselineArgs(ws.listen, up))
 	} else {
 		gw, err = startGateway(ctx, ws.bin, ws.dir, gatewayConfig(o, up, ws.listen, ws.admin, ws.dir), ws.listen)
 	}
@@ -85,7 +88,7 @@ func measure(ctx context.Context, o options, log io.Writer) (*report, error) {
 		o.guardrails, o.audit = "n/a (baseline proxy)", false
 	}
 	rep := &report{Baseline: o.baseline, Rate: o.rate, PromptBytes: o.promptBytes, Guardrails: o.guardrails, Audit: o.audit,
-		Stream: o.stream, CPUs: runtime.NumCPU(), GoMaxPro: runtime.GOMAXPROCS(0)}
+		Stream: o.stream, CPUs: runtime.NumCPU(), GoMaxPro: runtime.GOMAXPROCS(0), GatewayProcs: o.procs}
 	announce(log, o, "req/s")
 	rs := openLoopBlocks(ctx, client, []target{direct, through}, body, o.rate, o.warmup, o.duration, o.block)
 	searchClient := newClient()
@@ -199,6 +202,9 @@ func (r *report) writeText(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, "open-loop load: %.0f req/s, %d-byte prompts, guardrails=%s, audit=%v, stream=%v, turns of %s (%d CPUs)\n",
 			r.Rate, r.PromptBytes, r.Guardrails, r.Audit, r.Stream, r.Block, r.CPUs)
+	}
+	if r.GatewayProcs > 0 {
+		fmt.Fprintf(w, "the measured gateway runs with GOMAXPROCS=%d\n", r.GatewayProcs)
 	}
 	fmt.Fprintf(w, "%-16s %8s %8s %8s %8s %8s %8s\n", "", "sent", "errors", "p50 ms", "p99 ms", "p99.9 ms", "max ms")
 	for _, row := range []struct {

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/bulwark-ai/bulwark/internal/config"
@@ -93,6 +95,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		return ExitOK
 	}
 	logger := telemetry.NewLogger(env.Stderr, cfg.Telemetry.LogLevel)
+	applyProcs(cfg, logger)
 	tp, shutdownTracing, err := telemetry.NewTracerProvider(cfg.Telemetry,
 		telemetry.TracerOptions{Stdout: env.Stderr, Getenv: getenv, Logger: logger})
 	if err != nil {
@@ -169,6 +172,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 				continue
 			}
 			logger.Info("config reloaded")
+			applyProcs(ncfg, logger)
 			if !ncfg.Telemetry.SameTracing(&cfg.Telemetry) {
 				// The tracer provider is built once; the gateway keeps it.
 				logger.Warn("tracing settings changed (telemetry.trace_*, service_name, otlp); they apply at the next restart")
@@ -193,4 +197,13 @@ func hostPort(addr string) string {
 		return addr
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// applyProcs sets GOMAXPROCS to what cfg asks for (server.max_procs), when
+// that differs from the running value.
+func applyProcs(cfg *config.Config, logger *slog.Logger) {
+	if n := cfg.Server.Procs(); n != runtime.GOMAXPROCS(0) {
+		runtime.GOMAXPROCS(n)
+		logger.Info("GOMAXPROCS set", "procs", n)
+	}
 }

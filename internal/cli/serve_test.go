@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -86,8 +88,10 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 		}
 	}
 	policyDir := good
+	procs := 0
+	t.Cleanup(func() { runtime.GOMAXPROCS(config.DefaultProcs) })
 	write := func(model string) {
-		cfg := "server: {listen: '" + data + "', admin_listen: '" + admin + "'}\n" +
+		cfg := "server: {listen: '" + data + "', admin_listen: '" + admin + "', max_procs: " + strconv.Itoa(procs) + "}\n" +
 			"upstreams: [{name: m, kind: mock}]\n" +
 			"models: [{name: " + model + ", targets: [{upstream: m}]}]\n" +
 			"keys: [{id: k, key_sha256: " + config.HashKey("bk-x") + "}]\n" +
@@ -128,9 +132,16 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	}()
 	waitFor("first-model")
 
+	// The reload also applies server.max_procs (GOMAXPROCS).
+	procs = config.DefaultProcs + 1
 	write("second-model")
 	syscall.Kill(os.Getpid(), syscall.SIGHUP)
 	waitFor("second-model")
+	for deadline := time.Now().Add(60 * time.Second); runtime.GOMAXPROCS(0) != procs; time.Sleep(25 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("GOMAXPROCS = %d after a reload with server.max_procs %d", runtime.GOMAXPROCS(0), procs)
+		}
+	}
 
 	// A failed reload is logged (wait for the event, not a sleep), and the
 	// running config keeps serving.

@@ -51,6 +51,13 @@ type Server struct {
 	// cannot grow memory without bound. Default 512 per GOMAXPROCS;
 	// negative turns the limit off.
 	MaxInFlight int `yaml:"max_in_flight"`
+	// MaxProcs caps the CPUs that run Go code at once (GOMAXPROCS). 0, the
+	// default, keeps Go's choice: the CPUs the process may use, container
+	// limits included. On a small host that the gateway shares with its
+	// upstream or other busy processes, fewer than the host's cores cost
+	// less per request: each request wakes fewer threads
+	// (docs/performance.md, "Session 9").
+	MaxProcs int `yaml:"max_procs"`
 }
 
 // Upstream kinds.
@@ -238,10 +245,18 @@ const (
 	DefaultDeniedMessage = "Bulwark blocked a tool call: %s"
 )
 
-// DefaultMaxInFlight is server.max_in_flight's default: 512 requests per
-// GOMAXPROCS (1,024 on two cores), far above what the CPU can serve
-// non-streamed (a few per core at a time) yet a bound on memory.
-func DefaultMaxInFlight() int { return 512 * runtime.GOMAXPROCS(0) }
+// DefaultProcs is Go's GOMAXPROCS when the process started (the CPUs it
+// may use, or the GOMAXPROCS environment variable): what server.max_procs
+// 0 means, also after a reload that drops the setting.
+var DefaultProcs = runtime.GOMAXPROCS(0)
+
+// Procs is the GOMAXPROCS this config asks for.
+func (s *Server) Procs() int {
+	if s.MaxProcs > 0 {
+		return s.MaxProcs
+	}
+	return DefaultProcs
+}
 
 // ApplyDefaults fills unset fields with their defaults.
 func (c *Config) ApplyDefaults() {
@@ -262,7 +277,10 @@ func (c *Config) ApplyDefaults() {
 		s.ShutdownTimeout = Duration(15 * time.Second)
 	}
 	if s.MaxInFlight == 0 {
-		s.MaxInFlight = DefaultMaxInFlight()
+		// 512 requests per CPU (1,024 on two cores): far above what the
+		// CPU can serve non-streamed (a few per core at a time), yet a
+		// bound on memory.
+		s.MaxInFlight = 512 * s.Procs()
 	}
 	for i := range c.Upstreams {
 		u := &c.Upstreams[i]
@@ -347,6 +365,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Server.MaxBodyBytes < 0 {
 		add("server.max_body_bytes: must be positive")
+	}
+	if c.Server.MaxProcs < 0 {
+		add("server.max_procs: must be 0 (Go's default) or positive")
 	}
 	ups := map[string]bool{}
 	for i, u := range c.Upstreams {

@@ -48,6 +48,8 @@ func TestValidate(t *testing.T) {
 		{"key model unknown", "keys: [{id: k, key_sha256: " + HashKey("x") + ", models: [zz]}]", "unknown model"},
 		{"loopback only", "server: {listen: '0.0.0.0:80', loopback_only: true}", "loopback"},
 		{"bad listen", "server: {listen: nonsense}", "host:port"},
+		{"max_procs", "server: {max_procs: 1}", ""},
+		{"negative max_procs", "server: {max_procs: -1}", "server.max_procs"},
 		{"both secrets", "upstreams: [{name: a, kind: openai, api_key_env: A, api_key_file: /f}]", "not both"},
 		{"redis needs addr", "limits: {backend: redis}", "redis_addr"},
 		{"log level", "telemetry: {log_level: loud}", "log_level"},
@@ -66,6 +68,28 @@ func TestValidate(t *testing.T) {
 				t.Errorf("Parse(%q) = %v; want error mentioning %q", tc.in, err, tc.want)
 			}
 		})
+	}
+}
+
+// server.max_in_flight's default follows server.max_procs: 512 per CPU
+// that runs Go code.
+func TestMaxInFlightFollowsProcs(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+	}{
+		{"", 512 * DefaultProcs},
+		{"server: {max_procs: 1}", 512},
+		{"server: {max_procs: 3}", 1536},
+		{"server: {max_procs: 1, max_in_flight: 7}", 7},
+	} {
+		c, err := Parse([]byte(tc.in))
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tc.in, err)
+		}
+		if c.Server.MaxInFlight != tc.want {
+			t.Errorf("Parse(%q).Server.MaxInFlight = %d; want %d", tc.in, c.Server.MaxInFlight, tc.want)
+		}
 	}
 }
 
