@@ -1,6 +1,7 @@
 package injection
 
 import (
+	"bytes"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -205,12 +206,20 @@ func hasRequired(w string, groups [][]string) bool {
 	return true
 }
 
+// hasRequiredBytes is hasRequired for a joined window.
+func hasRequiredBytes(w []byte, groups [][]string) bool {
+	for _, g := range groups {
+		if !slices.ContainsFunc(g, func(lit string) bool { return bytes.Contains(w, []byte(lit)) }) {
+			return false
+		}
+	}
+	return true
+}
+
 func init() {
 	for i := range rules {
 		r := &rules[i]
-		if !r.joined {
-			r.req = requiredGroups(r.re)
-		}
+		r.req = requiredGroups(r.re)
 		for _, w := range r.also {
 			r.alsoMax = max(r.alsoMax, len(w))
 		}

@@ -51,6 +51,9 @@ type rule struct {
 	req [][]string
 	// alsoMax is the length of the longest also word.
 	alsoMax int
+	// gate, when set, is a necessary condition of a match at one anchor
+	// hit (gates.go); hits that fail it open no window.
+	gate func(s string, p, n int) bool
 }
 
 // imperative reports whether r's match starts with an imperative verb
@@ -234,11 +237,11 @@ var coreRules = []rule{
 		also:    []string{"conversation", "chat history", "previous messages", "all messages", "user", "password", "api key", "credential", "secret", "personal", "private", "contents", "the above", "the previous", "history", "token", "session", "cookie", "context"},
 		re:      regexp.MustCompile(`\b(?:send|forward|post|upload|transmit|exfiltrate|email|e-mail|mail|append|leak|submit|copy|paste|fetch|visit|load|render|include)\b` + gap(6) + `\b(?:conversation|chat history|previous messages|all messages|user'?s? (?:data|messages|email|password|details|information|credentials)|passwords?|api keys?|credentials|secrets?|personal (?:data|information|details)|private (?:data|information)|contents? of|the (?:above|previous) (?:text|conversation|messages)|history|tokens?|session|cookies?|context)\b` + gap(6) + `(?:https?://|www\.|\b[\w.-]+@[\w-]+\.[a-z]{2,})`)},
 	// Text that addresses the reading model from inside a document.
-	{id: "indirect", head: HeadInjection, score: ruleScore,
+	{id: "indirect", head: HeadInjection, score: ruleScore, gate: gateReadingThis,
 		anchors: []string{"reading", "processing", "summariz", "summaris", "analyz", "analys", "parsing", "viewing", "reviewing", "scanning", "browsing", "note to", "note for", "message to", "message for", "instruction for", "instructions for", "instruction to", "instructions to", "reminder", "attention", "notice to", "notice for", "warning to", "warning for", "memo to", "memo for", "dear ", "hey ", "hello ", "hi ", "if you are"},
 		also:    []string{"ai ", "ai'", " ai", "assistant", "model", "llm", "chatbot", "bot", "agent", "gpt", "automated"},
 		re:      regexp.MustCompile(`\b(?:note|message|reminder|attention|notice|warning|memo) (?:to|for) (?:the |any |all )?(?:ai|assistant|ai assistant|language model|model|llm|chatbot|bot|agent|gpt|automated system)s?\b|\binstructions? (?:to|for) (?:the |any |all )?(?:ai|assistant|ai assistant|language model|model|llm|chatbot|bot|agent|gpt|automated system)s?\s*[:-][ \t]*\w|\b(?:dear|attention|hey|hello|hi) (?:ai|assistant|ai assistant|language model|llm|chatbot|gpt|agent|bot|automated (?:agent|system|assistant))\b[^.?!\n]{0,60}?\b(?:ignore|disregard|forget|new instructions?|you must|(?:do not|don't) (?:` + enTellWhom + `|mention this|reveal this)\b|secretly|instead|reveal|send|forward|system prompt|override|the real|call the|tell the user|transfer|delete|rate this)\b|\b(?:ai|assistant|ai assistant|language model|model|llm|chatbot|bot|agent|gpt)s? (?:that is |who is |which is )?(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|viewing|reviewing|scanning|browsing) (?:this|these|the following)\b|\bif you are (?:an? )?(?:ai|language model|llm|assistant|ai assistant|chatbot|bot|gpt|automated)\b(?: \w+){0,2}?(?: (?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|viewing|reviewing|scanning|browsing)\b|[^.?!\n]{0,40}?,\s*(?:please\s+)?(?:ignore|disregard|forget|do not|don't|include|add|append|send|forward|tell|say|reply|respond|output|print|recommend|rate|you must|make sure)\b)`)},
-	{id: "indirect", head: HeadInjection, score: ruleScore,
+	{id: "indirect", head: HeadInjection, score: ruleScore, gate: gateWhenReading,
 		anchors: []string{"summar", "translat", "analy", "process", "read"},
 		also:    []string{"instead", "ignore", "disregard", "you must", "you should", "make sure", "be sure", "always", "do not", "don't", "also include", "also add", "also say", "also mention", "also tell", "also send", "tell the user", "forward", "delete", "rate ", "recommend", "tool"},
 		re:      regexp.MustCompile(`\b(?:when|while|if|before|after) (?:you are |you're |you )?(?:summari[sz]|translat|analy[sz]|process|read|review|pars)\w* (?:this|the|these)\b` + gap(8) + `\b(?:instead|ignore|disregard|you must|you should|make sure to|be sure to|always|do not|don't|also (?:include|add|say|mention|tell|send)|tell the user|forward (?:all|the|every|this|these|last|my|his|her)|delete (?:all|the|every)|rate (?:this|the)|recommend (?:our|this)|call the \w+ tool)\b`)},
@@ -323,7 +326,7 @@ var structureRules = []rule{
 			`|\bstop what you(?:'re| are) doing\b` +
 			`|\b(?:forget|ignore|disregard|skip|abandon|drop|stop)\s+(?:about\s+)?(?:your (?:\w+ )?(?:task|assignment|job|instructions)|the (?:previous|above|original|current|earlier|given|first|initial) (?:task|assignment|translation|summary|request)|the (?:translation|summari[sz]ation) task)\b[^.!?\n]{0,40}?(?:\binstead\b|\band (?:now |just |instead )?(?:say|print|write|output|tell|reply|respond|answer|reveal|give|list|send)\b|[.,;:]\s*(?:now|instead|just|new task)\b)`)},
 	// Fake completion: pretend the task is over, then start a new one.
-	{id: "fake-completion", head: HeadInjection, score: ruleScore,
+	{id: "fake-completion", head: HeadInjection, score: ruleScore, gate: gateDone,
 		anchors: []string{"complete", "done", "finished", "over", "fulfilled", "###", "now that"},
 		also:    []string{"now", "next", "new", "then", "great job", "good job", "well done", "instruction", "ignore", "###"},
 		re: regexp.MustCompile(`\b(?:task|translation|summary|summari[sz]ation|analysis|answer|assignment|job|request|response|classification|first task|previous task)\s*(?:is\s+|has been\s+)?(?:complete|completed|done|finished|over|fulfilled)\b[.!:,]*\s+(?:(?:great|good) job[.!,]*\s+|well done[.!,]*\s+)?(?:now|next|new|your next|then)\b[^.!?\n]{0,40}?\b(?:(?:new|next|real|actual|other|second) (?:task|instructions?|objective|goal)|task:|instructions?:|ignore|disregard|forget|reveal|(?:print|output|repeat|tell me) (?:your|the (?:system|secret|password|hidden|initial))|say ["'“])` +
@@ -725,6 +728,33 @@ type anchorHit struct {
 type anchorRef struct {
 	rule uint16
 	text string
+	// pre is the anchor's first (up to) eight bytes as a little-endian
+	// word and mask selects them: most candidates are rejected by one
+	// comparison instead of a string compare.
+	pre, mask uint64
+}
+
+// newAnchorRef fills an anchorRef's prefix word.
+func newAnchorRef(rule int, text string) anchorRef {
+	r := anchorRef{rule: uint16(rule), text: text}
+	for k := 0; k < len(text) && k < 8; k++ {
+		r.pre |= uint64(text[k]) << (8 * k)
+		r.mask |= 0xff << (8 * k)
+	}
+	return r
+}
+
+// word8 is s[i:i+8] as a little-endian word, zero past the end of s.
+func word8(s string, i int) uint64 {
+	if i+8 <= len(s) {
+		return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	}
+	var w uint64
+	for k := 0; i+k < len(s); k++ {
+		w |= uint64(s[i+k]) << (8 * k)
+	}
+	return w
 }
 
 // anchorIndex maps a hash of the first three bytes of every anchor to the
@@ -732,10 +762,14 @@ type anchorRef struct {
 // every anchor; the few two-byte anchors ("](", "<|") are kept apart.
 type anchorIndex struct {
 	start [1<<16 + 1]uint32
-	refs  []anchorRef
+	// used has bit k set when some anchor hashes to key k: one look-up in
+	// 8 KB (cache-resident) rejects most positions of a text before the
+	// 256 KB start table is read.
+	used [1 << 16 / 64]uint64
+	refs []anchorRef
 	// short: anchors of two bytes, and which bytes start one.
-	short      []anchorRef
-	shortFirst [256]bool
+	short                   []anchorRef
+	shortFirst, shortSecond [256]bool
 }
 
 var anchors = buildAnchorIndex()
@@ -754,7 +788,9 @@ func buildAnchorIndex() *anchorIndex {
 			case len(a) < 2:
 				panic("injection: rule anchor shorter than two bytes: " + a)
 			case len(a) >= 3:
-				count[key3(a[0], a[1], a[2])]++
+				k := key3(a[0], a[1], a[2])
+				count[k]++
+				x.used[k/64] |= 1 << (k % 64)
 			}
 		}
 	}
@@ -766,12 +802,12 @@ func buildAnchorIndex() *anchorIndex {
 	for i, r := range rules {
 		for _, a := range r.anchors {
 			if len(a) == 2 {
-				x.short = append(x.short, anchorRef{rule: uint16(i), text: a})
-				x.shortFirst[a[0]] = true
+				x.short = append(x.short, newAnchorRef(i, a))
+				x.shortFirst[a[0]], x.shortSecond[a[1]] = true, true
 				continue
 			}
 			k := key3(a[0], a[1], a[2])
-			x.refs[fill[k]] = anchorRef{rule: uint16(i), text: a}
+			x.refs[fill[k]] = newAnchorRef(i, a)
 			fill[k]++
 		}
 	}
@@ -781,7 +817,7 @@ func buildAnchorIndex() *anchorIndex {
 // findAnchors appends every anchor occurrence in s, in text order.
 func findAnchors(dst []anchorHit, s string) []anchorHit {
 	for i := 0; i+1 < len(s); i++ {
-		if anchors.shortFirst[s[i]] {
+		if anchors.shortFirst[s[i]] && anchors.shortSecond[s[i+1]] {
 			for _, ref := range anchors.short {
 				if ref.text[0] == s[i] && ref.text[1] == s[i+1] {
 					dst = append(dst, anchorHit{pos: int32(i), rule: ref.rule, n: 2})
@@ -792,9 +828,13 @@ func findAnchors(dst []anchorHit, s string) []anchorHit {
 			break
 		}
 		k := key3(s[i], s[i+1], s[i+2])
+		if anchors.used[k/64]&(1<<(k%64)) == 0 {
+			continue
+		}
 		lo, hi := anchors.start[k], anchors.start[k+1]
+		w := word8(s, i)
 		for _, ref := range anchors.refs[lo:hi] {
-			if strings.HasPrefix(s[i:], ref.text) {
+			if w&ref.mask == ref.pre && (len(ref.text) <= 8 || strings.HasPrefix(s[i:], ref.text)) {
 				dst = append(dst, anchorHit{pos: int32(i), rule: ref.rule, n: uint16(len(ref.text))})
 			}
 		}
@@ -812,12 +852,31 @@ func (r *rule) find(s string, hits []anchorHit, ri int, budget *int) (int, int, 
 	// of overlapping failed windows it ends.
 	alsoAt, noneA, noneB := -1, -1, -1
 	clearA, clearB := -1, -1
+	// For joined rules: the last window whose joined text held the
+	// required literals.
+	joinedA, joinedB := -1, -1
 	for _, h := range hits {
 		if int(h.rule) != ri {
 			continue
 		}
 		p := int(h.pos)
+		if r.gate != nil && !r.gate(s, p, int(h.n)) {
+			continue
+		}
 		a, b := max(p-ruleReach, 0), min(p+int(h.n)+ruleReach, len(s))
+		if r.joined && r.req != nil && !(a >= joinedA && b <= joinedB) {
+			// The window joined must hold the expression's required
+			// literals (checked per hit: the hits of a joined rule are
+			// common words whose merged windows cover long texts).
+			if !spend(budget, b-a) {
+				return 0, 0, false
+			}
+			var buf [2*ruleReach + 64]byte
+			if j, _ := joinWindow(buf[:0], nil, s, a, b); !hasRequiredBytes(j, r.req) {
+				continue
+			}
+			joinedA, joinedB = a, b
+		}
 		if local {
 			// The second literal may sit in a neighbouring sentence; the
 			// expression itself runs on the anchor's sentence only.
@@ -962,20 +1021,11 @@ func (r *rule) findIn(s string, a, b int, checkAlso bool) (int, int, bool) {
 func (r *rule) findJoined(s string, a, b int) (int, int, bool) {
 	var buf [2 * ruleReach]byte
 	var pos [2 * ruleReach]int32
-	j := []byte(nil)
-	if b-a <= len(buf) {
-		j = buf[:0]
+	j, p := buf[:0], pos[:0]
+	if b-a > len(buf) {
+		j, p = make([]byte, 0, b-a), make([]int32, 0, b-a)
 	}
-	var p []int32
-	if j != nil {
-		p = pos[:0]
-	}
-	for i := a; i < b; i++ {
-		if c := s[i]; c != ' ' && c != '\n' && c != '.' && c != '-' && c != '_' && c != '*' {
-			j = append(j, c)
-			p = append(p, int32(i))
-		}
-	}
+	j, p = joinWindow(j, p, s, a, b)
 	loc := r.re.FindIndex(j)
 	if loc == nil {
 		return 0, 0, false
@@ -985,6 +1035,21 @@ func (r *rule) findJoined(s string, a, b int) (int, int, bool) {
 		return 0, 0, false
 	}
 	return x, y, true
+}
+
+// joinWindow appends s[a:b] without spaces, newlines, dots, dashes,
+// underscores and asterisks to j and, when pos is not nil (it may be
+// empty), the offset of every byte kept to pos.
+func joinWindow(j []byte, pos []int32, s string, a, b int) ([]byte, []int32) {
+	for i := a; i < b; i++ {
+		if c := s[i]; c != ' ' && c != '\n' && c != '.' && c != '-' && c != '_' && c != '*' {
+			j = append(j, c)
+			if pos != nil {
+				pos = append(pos, int32(i))
+			}
+		}
+	}
+	return j, pos
 }
 
 // quotedMention reports whether the match s[x:y] is all there is inside a

@@ -195,7 +195,7 @@ var paraphrased3 = []rule{
 		re:      regexp.MustCompile(`\b(?:first|opening|initial|earliest|top) (?:sentence|line|lines|words?|paragraph|message|instruction|thing|tokens?)\b(?: \w+){0,2}? (?:in|of|at the (?:start|top|beginning) of) your (?:context(?: window)?|prompt|input|memory|instructions)\b`)},
 	// A planted rule for the summarizing AI: "When an AI summarizes this
 	// record, it must state that …" (the session-5 rule wants "you").
-	{id: "indirect", head: HeadInjection, score: ruleScore,
+	{id: "indirect", head: HeadInjection, score: ruleScore, gate: gateWhenReading,
 		anchors: []string{"summar", "translat", "analy", "process", "read"},
 		also:    []string{" must ", " should ", " needs to ", " has to ", "always", "never"},
 		re:      regexp.MustCompile(`\b(?:when|while|if|before|after|whenever) (?:an? |the |any )?` + aiAddressee + `s? (?:is |are )?(?:summari[sz]|translat|analy[sz]|process|read|review|pars)\w* (?:this|these|the following|my|our)\b` + gap(6) + `\b(?:it|they|you) (?:must|should|needs? to|has to|have to|always|never)\b`)},
