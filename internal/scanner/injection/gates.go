@@ -71,14 +71,25 @@ func gateWhenReading(s string, p, n int) bool {
 }
 
 // gateReadingThis is the gate of the rule for text that addresses the
-// reading model, for its -ing verb anchors ("reading", "summariz…"): in
+// reading model. For its -ing verb anchors ("reading", "summariz…"): in
 // "the AI reading this" the verb follows a space and is followed by this,
-// these or the following. Its "if you are an AI … reading" alternative
-// holds the "if you are" anchor, and its other alternatives hold other
-// anchors, which pass.
+// these or the following. For its greetings ("hey ", "dear "): the greeting
+// starts a word ("they " holds "hey ") and an AI is greeted. Its "if you
+// are an AI … reading" alternative holds the "if you are" anchor, and its
+// other alternatives hold other anchors, which pass.
 func gateReadingThis(s string, p, n int) bool {
 	switch s[p : p+n] {
 	case "reading", "processing", "summariz", "summaris", "analyz", "analys", "parsing", "viewing", "reviewing", "scanning", "browsing":
+	case "dear ", "hey ", "hello ", "hi ":
+		if p > 0 && isWordByte(s[p-1]) {
+			return false
+		}
+		for _, ai := range [...]string{"ai", "assistant", "language model", "llm", "chatbot", "gpt", "agent", "bot", "automated"} {
+			if strings.HasPrefix(s[p+n:], ai) {
+				return true
+			}
+		}
+		return false
 	default:
 		return true
 	}
