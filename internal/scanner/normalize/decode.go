@@ -140,13 +140,37 @@ func reversedText(s string) (string, bool) {
 	return string(r), true
 }
 
-func isB64(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '-' || c == '_'
-}
+// Byte classes of the decoders' scans, one table look-up per byte (the
+// scans walk every byte of every text).
+const (
+	clB64   = 1 << iota // base64 alphabet, standard and URL-safe
+	clHex               // hexadecimal digit
+	clUpper             // A–Z
+	clLower             // a–z
+)
 
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
+var byteClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		if 'A' <= b && b <= 'Z' || 'a' <= b && b <= 'z' || '0' <= b && b <= '9' || b == '+' || b == '/' || b == '-' || b == '_' {
+			t[c] |= clB64
+		}
+		if '0' <= b && b <= '9' || 'a' <= b && b <= 'f' || 'A' <= b && b <= 'F' {
+			t[c] |= clHex
+		}
+		if 'A' <= b && b <= 'Z' {
+			t[c] |= clUpper
+		}
+		if 'a' <= b && b <= 'z' {
+			t[c] |= clLower
+		}
+	}
+	return t
+}()
+
+func isB64(c byte) bool { return byteClass[c]&clB64 != 0 }
+
+func isHex(c byte) bool { return byteClass[c]&clHex != 0 }
 
 func scanBase64(s string, add func(kind, dec string, start, end int)) {
 	for i := 0; i < len(s); {
@@ -155,13 +179,12 @@ func scanBase64(s string, add func(kind, dec string, start, end int)) {
 			continue
 		}
 		j := i
-		var upper, lower bool
+		var seen uint8
 		for j < len(s) && isB64(s[j]) {
-			c := s[j]
-			upper = upper || 'A' <= c && c <= 'Z'
-			lower = lower || 'a' <= c && c <= 'z'
+			seen |= byteClass[s[j]]
 			j++
 		}
+		upper, lower := seen&clUpper != 0, seen&clLower != 0
 		end := j
 		for end < len(s) && s[end] == '=' && end-j < 2 {
 			end++
