@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -201,6 +202,60 @@ func TestIndependentSet2(t *testing.T) {
 		t.Logf("%s: %d of %d flagged", c.name, n, len(c.texts))
 		if n < c.min || n > c.max {
 			t.Errorf("%s: %d of %d flagged, want %d to %d", c.name, n, len(c.texts), c.min, c.max)
+		}
+	}
+}
+
+// The session-9 multilingual probe (testdata/multilingual_probe/README.md):
+// 100 attacks and 100 benign prompts in the ten other languages, read
+// while working, so a dev set. Planted instructions and documents are
+// scanned as tool results, the rest as user turns. The floors are the
+// shipped detector's counts: 32 attacks caught, 6 benign flagged.
+func TestMultilingualProbe(t *testing.T) {
+	d, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		file     string
+		label    int
+		min, max int
+	}{
+		{"attacks.jsonl", 1, 32, 100},
+		{"benign.jsonl", 0, 0, 6},
+	} {
+		b, err := os.ReadFile("testdata/multilingual_probe/" + c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, flagged := 0, 0
+		for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			var it struct {
+				Text, Lang, Kind string
+				Label            int
+			}
+			if err := json.Unmarshal([]byte(l), &it); err != nil {
+				t.Fatal(err)
+			}
+			if it.Label != c.label {
+				t.Fatalf("%s: label %d, want %d", c.file, it.Label, c.label)
+			}
+			src := guard.SourceUser
+			if it.Kind == "indirect" || it.Kind == "document" {
+				src = guard.SourceTool
+			}
+			fs, err := d.Scan(context.Background(), guard.Input{Text: it.Text, Stage: guard.StageInput, Source: src})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+			if slices.ContainsFunc(fs, func(f guard.Finding) bool { return f.Type == "INJECTION" || f.Type == "JAILBREAK" }) {
+				flagged++
+			}
+		}
+		t.Logf("%s: %d of %d flagged", c.file, flagged, n)
+		if n != 100 || flagged < c.min || flagged > c.max {
+			t.Errorf("%s: %d of %d flagged, want 100 rows and %d to %d flagged", c.file, flagged, n, c.min, c.max)
 		}
 	}
 }
