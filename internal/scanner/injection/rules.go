@@ -867,10 +867,10 @@ func (r *rule) find(s string, hits []anchorHit, ri int, budget *int) (int, int, 
 		if r.joined && r.req != nil && !(a >= joinedA && b <= joinedB) {
 			// The window joined must hold the expression's required
 			// literals (checked per hit: the hits of a joined rule are
-			// common words whose merged windows cover long texts).
-			if !spend(budget, b-a) {
-				return 0, 0, false
-			}
+			// common words whose merged windows cover long texts). This
+			// is literal search, not expression work, so it takes nothing
+			// from the budget: text dense with these anchors would
+			// otherwise use it up and leave later rules unrun.
 			var buf [2*ruleReach + 64]byte
 			if j, _ := joinWindow(buf[:0], nil, s, a, b); !hasRequiredBytes(j, r.req) {
 				continue
