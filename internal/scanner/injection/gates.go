@@ -54,9 +54,7 @@ func gateWhenReading(s string, p, n int) bool {
 	if p == 0 || s[p-1] != ' ' {
 		return false
 	}
-	back := s[max(p-48, 0):p]
-	if !strings.Contains(back, "when") && !strings.Contains(back, "while ") && !strings.Contains(back, "if ") &&
-		!strings.Contains(back, "before ") && !strings.Contains(back, "after ") {
+	if !containsAny(s[max(p-48, 0):p], whenWords) {
 		return false
 	}
 	i := p + n
@@ -84,12 +82,7 @@ func gateReadingThis(s string, p, n int) bool {
 		if p > 0 && isWordByte(s[p-1]) {
 			return false
 		}
-		for _, ai := range [...]string{"ai", "assistant", "language model", "llm", "chatbot", "gpt", "agent", "bot", "automated"} {
-			if strings.HasPrefix(s[p+n:], ai) {
-				return true
-			}
-		}
-		return false
+		return hasAnyPrefix(s[p+n:], greetedAI)
 	default:
 		return true
 	}
@@ -100,8 +93,15 @@ func gateReadingThis(s string, p, n int) bool {
 	for i < len(s) && isWordByte(s[i]) {
 		i++
 	}
-	return strings.HasPrefix(s[i:], " this") || strings.HasPrefix(s[i:], " these") || strings.HasPrefix(s[i:], " the following")
+	return hasAnyPrefix(s[i:], readObjects)
 }
+
+// The words the gates look for ("when" also covers "whenever").
+var (
+	whenWords   = []string{"when", "while ", "if ", "before ", "after "}
+	greetedAI   = []string{"ai", "assistant", "language model", "llm", "chatbot", "gpt", "agent", "bot", "automated"}
+	readObjects = []string{" this", " these", " the following"}
+)
 
 // isWordByte is an ASCII word byte, as the expressions' \w and \b read it.
 func isWordByte(c byte) bool { return isAlnum(c) || c == '_' }

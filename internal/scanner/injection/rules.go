@@ -852,9 +852,6 @@ func (r *rule) find(s string, hits []anchorHit, ri int, budget *int) (int, int, 
 	// of overlapping failed windows it ends.
 	alsoAt, noneA, noneB := -1, -1, -1
 	clearA, clearB := -1, -1
-	// For joined rules: the last window whose joined text held the
-	// required literals.
-	joinedA, joinedB := -1, -1
 	for _, h := range hits {
 		if int(h.rule) != ri {
 			continue
@@ -864,7 +861,7 @@ func (r *rule) find(s string, hits []anchorHit, ri int, budget *int) (int, int, 
 			continue
 		}
 		a, b := max(p-ruleReach, 0), min(p+int(h.n)+ruleReach, len(s))
-		if r.joined && r.req != nil && !(a >= joinedA && b <= joinedB) {
+		if r.joined && r.req != nil {
 			// The window joined must hold the expression's required
 			// literals (checked per hit: the hits of a joined rule are
 			// common words whose merged windows cover long texts). This
@@ -875,7 +872,6 @@ func (r *rule) find(s string, hits []anchorHit, ri int, budget *int) (int, int, 
 			if j, _ := joinWindow(buf[:0], nil, s, a, b); !hasRequiredBytes(j, r.req) {
 				continue
 			}
-			joinedA, joinedB = a, b
 		}
 		if local {
 			// The second literal may sit in a neighbouring sentence; the
