@@ -80,6 +80,8 @@ type jsonRow struct {
 	Text     string `json:"text"`
 	Label    int    `json:"label"`
 	Category string `json:"category"`
+	Kind     string `json:"kind"` // multilingual probe: override, extraction, persona, indirect, …
+	Lang     string `json:"lang"`
 }
 
 // loadInjection reads every injection source plus our own templates and

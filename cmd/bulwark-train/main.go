@@ -15,6 +15,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+
+	"github.com/bulwark-ai/bulwark/internal/scanner/injection"
 )
 
 func main() {
@@ -25,7 +27,7 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: bulwark-train injection|eval-all|rules|obfuscation [flags]")
+		fmt.Fprintln(stderr, "usage: bulwark-train injection|eval-all|check-sets|rules|obfuscation [flags]")
 		return 2
 	}
 	switch args[0] {
@@ -33,6 +35,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runInjection(ctx, args[1:], stdout, stderr)
 	case "eval-all":
 		return runEvalAll(ctx, args[1:], stdout, stderr)
+	case "check-sets":
+		return runCheckSets(args[1:], stdout, stderr)
 	case "rules":
 		return runRules(args[1:], stdout, stderr)
 	case "obfuscation":
@@ -79,5 +83,37 @@ func runInjection(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return 2
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", *out, len(b))
+	if d, err := injection.NewWithModel(m, injection.Options{}); err == nil {
+		printIndependent(stdout, "shipped model", d)
+	}
+	return 0
+}
+
+// runCheckSets prints the counts of the independent check sets and the
+// multilingual sets for a model file (default: the embedded model), so an
+// experiment's model can be compared without retraining.
+func runCheckSets(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check-sets", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	model := fs.String("model", "", "model file (default: the embedded model)")
+	thr := fs.Float64("threshold", 0, "injection and jailbreak threshold (default: the model's)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	opts := injection.Options{Injection: *thr, Jailbreak: *thr}
+	if *model != "" {
+		b, err := os.ReadFile(*model)
+		if err != nil {
+			fmt.Fprintln(stderr, "bulwark-train:", err)
+			return 2
+		}
+		opts.Model = b
+	}
+	d, err := injection.New(opts)
+	if err != nil {
+		fmt.Fprintln(stderr, "bulwark-train:", err)
+		return 2
+	}
+	printIndependent(stdout, "model", d)
 	return 0
 }

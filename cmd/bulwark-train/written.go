@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -9,9 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/bulwark-ai/bulwark/internal/guard"
 	"github.com/bulwark-ai/bulwark/internal/scanner/injection"
 )
 
@@ -117,6 +120,58 @@ func printIndependent(w io.Writer, name string, d *injection.Detector) {
 		fp, nb := count(b2, all)
 		fmt.Fprintf(w, "independent set 2, %s: attacks %d/%d; benign flagged %d/%d\n", name, tp, n, fp, nb)
 	}
+	printProbe(w, "multilingual probe", "multilingual_probe", name, d)
+	printProbe(w, "multilingual blind set", "multilingual_blind", name, d)
+}
+
+// printProbe prints the counts of a multilingual set in dir: the session-9
+// probe (a read dev set) or the session-10 blind set (never read), their
+// READMEs in internal/scanner/injection/testdata. They are scanned as
+// TestMultilingualProbe scans them: planted instructions and documents as
+// tool results, the rest as user turns. Counts only, never texts.
+func printProbe(w io.Writer, title, dir, name string, d *injection.Detector) {
+	a, b, err := readIndependent(dir, "attacks.jsonl", "benign.jsonl")
+	if err != nil || len(a) == 0 || len(b) == 0 {
+		if err != nil {
+			fmt.Fprintf(w, "%s, %s: %v\n", title, name, err)
+		}
+		return
+	}
+	flagged := func(r jsonRow) bool {
+		src := guard.SourceUser
+		if r.Kind == "indirect" || r.Kind == "document" {
+			src = guard.SourceTool
+		}
+		fs, err := d.Scan(context.Background(), guard.Input{Text: r.Text, Stage: guard.StageInput, Source: src})
+		return err == nil && slices.ContainsFunc(fs, func(f guard.Finding) bool { return f.Type == "INJECTION" || f.Type == "JAILBREAK" })
+	}
+	kinds := map[string][2]int{}
+	tp := 0
+	for _, r := range a {
+		k := kinds[r.Kind]
+		k[1]++
+		if flagged(r) {
+			tp++
+			k[0]++
+		}
+		kinds[r.Kind] = k
+	}
+	fp := 0
+	for _, r := range b {
+		if flagged(r) {
+			fp++
+		}
+	}
+	names := make([]string, 0, len(kinds))
+	for k := range kinds {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var parts []string
+	for _, k := range names {
+		parts = append(parts, fmt.Sprintf("%s %d/%d", k, kinds[k][0], kinds[k][1]))
+	}
+	fmt.Fprintf(w, "%s, %s: attacks %d/%d (%s); benign flagged %d/%d\n", title, name, tp, len(a), strings.Join(parts, ", "), fp, len(b))
 }
 
 // readIndependent reads one independent set's attack and benign files; a
