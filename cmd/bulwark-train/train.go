@@ -51,6 +51,16 @@ type hparams struct {
 	Drop float64
 	// Feat is the feature set (injection.Feat* bits).
 	Feat int
+	// CDrop is the probability that a training step sees only the chunk's
+	// concept features (injection.FeatConcept), scaled as if the surface
+	// features were there with zero weight: what an attack in a language
+	// the surface features never learned looks like. It makes the concept
+	// weights carry the signal on their own (0 = off).
+	CDrop float64
+	// CDropMax limits concept dropout to chunks of at most this many
+	// normalized bytes (0 = all): long jailbreak templates keep their
+	// surface features.
+	CDropMax int
 	// Harm adds the harmful questions inside GPTFuzz's filled templates as
 	// positives of the harmful head (1) or not (0).
 	Harm int
@@ -69,7 +79,7 @@ type hparams struct {
 	Written, WrittenNeg float64
 }
 
-var hp = hparams{Bits: 18, Epochs: 8, LR: 1.0, AvgFrom: 4, Feat: injection.FeatShortWindows, ShortPos: 0, L2: 5e-7, NegW: 3, Harm: 1, AugRows: 3000, NoSpaceEvery: 2, ExtBenign: 1, Written: 3, WrittenNeg: 3}
+var hp = hparams{Bits: 18, Epochs: 8, LR: 1.0, AvgFrom: 4, Feat: injection.FeatShortWindows | injection.FeatConcept, CDrop: 0.3, ShortPos: 0, L2: 5e-7, NegW: 3, Harm: 1, AugRows: 3000, NoSpaceEvery: 2, ExtBenign: 1, Written: 3, WrittenNeg: 3}
 
 // setHP applies "k=v,k=v" overrides to hp.
 func setHP(s string) error {
@@ -106,6 +116,10 @@ func setHP(s string) error {
 			hp.Drop = f
 		case "feat":
 			hp.Feat = int(f)
+		case "cdrop":
+			hp.CDrop = f
+		case "cdropmax":
+			hp.CDropMax = int(f)
 		case "harm":
 			hp.Harm = int(f)
 		case "nospace":
@@ -276,21 +290,39 @@ func train(rows []row, inTrain func(src string, tmpl int) bool, log io.Writer) *
 	}
 	// Features of every chunk, computed once: bucket*NumHeads with the
 	// feature's sign in the top bit.
-	var feats []uint32
+	// A chunk's surface features come first, then its concept features
+	// (from coffs[ci] on), so concept dropout can take the latter alone.
+	var feats, buf []uint32
 	offs := make([]int, len(cs)+1)
+	coffs := make([]int, len(cs))
+	surface := uint8(hp.Feat) &^ injection.FeatConcept
 	for ci, c := range cs {
 		r := &rows[c.row]
-		for k := c.s0; k < c.s1; k++ {
-			if c.carrierOnly && r.payload[k] {
-				continue
+		for pass := 0; pass < 2; pass++ {
+			if pass == 1 {
+				coffs[ci] = len(feats)
+				if hp.Feat&injection.FeatConcept == 0 {
+					break
+				}
 			}
-			s := r.sents[k]
-			injection.Featurize(r.norm[s.Start:s.End], uint8(hp.Feat), func(h uint32) {
-				feats = append(feats, (h&mask)*injection.NumHeads|h&(1<<31))
-			})
+			for k := c.s0; k < c.s1; k++ {
+				if c.carrierOnly && r.payload[k] {
+					continue
+				}
+				s := r.sents[k]
+				if pass == 0 {
+					buf = injection.AppendFeatures(buf[:0], r.norm[s.Start:s.End], surface)
+				} else {
+					buf = injection.AppendConceptFeatures(buf[:0], r.norm[s.Start:s.End])
+				}
+				for _, h := range buf {
+					feats = append(feats, (h&mask)*injection.NumHeads|h&(1<<31))
+				}
+			}
 		}
 		offs[ci+1] = len(feats)
 	}
+	crng := rand.New(rand.NewPCG(seed1+3, seed2))
 	step := 1.0
 	total := float64(hp.Epochs * len(cs))
 	avgStart := 0.0
@@ -319,6 +351,10 @@ func train(rows []row, inTrain func(src string, tmpl int) bool, log io.Writer) *
 			if len(fs) == 0 {
 				continue
 			}
+			x := 1 / math.Sqrt(float64(len(fs)))
+			if hp.CDrop > 0 && coffs[oi] < offs[oi+1] && (hp.CDropMax == 0 || chunkBytes(rows, c) <= hp.CDropMax) && crng.Float64() < hp.CDrop {
+				fs = feats[coffs[oi]:offs[oi+1]]
+			}
 			if hp.Drop > 0 {
 				dropBuf = dropBuf[:0]
 				for _, f := range fs {
@@ -330,7 +366,9 @@ func train(rows []row, inTrain func(src string, tmpl int) bool, log io.Writer) *
 					fs = dropBuf
 				}
 			}
-			x := 1 / math.Sqrt(float64(len(fs)))
+			if hp.Drop > 0 {
+				x = 1 / math.Sqrt(float64(len(fs)))
+			}
 			astep := 0.0
 			if ep >= hp.AvgFrom {
 				astep = step - avgStart
@@ -438,4 +476,10 @@ func l2Step(w []float32, f float64) {
 	for i := range w {
 		w[i] *= ff
 	}
+}
+
+// chunkBytes is the length of chunk c's normalized text.
+func chunkBytes(rows []row, c chunk) int {
+	ss := rows[c.row].sents
+	return ss[c.s1-1].End - ss[c.s0].Start
 }

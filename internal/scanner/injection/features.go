@@ -51,6 +51,8 @@ const (
 	// shortWindow bytes (a sentence or two), so a one-line instruction in a
 	// document is not diluted by the carrier sentences of a 512-byte window.
 	FeatShortWindows
+	// FeatConcept adds cross-lingual concept features (concepts.go).
+	FeatConcept
 )
 
 // shortWindow is the size of the short windows (FeatShortWindows), and
@@ -127,6 +129,9 @@ var skeletonWords = func() map[uint32]bool {
 func AppendFeatures(dst []uint32, s string, feat uint8) []uint32 {
 	emit := func(h uint32) { dst = append(dst, h) }
 	shape := feat&FeatShape != 0
+	if feat&FeatConcept != 0 {
+		dst = AppendConceptFeatures(dst, s)
+	}
 	var sk [4]uint32 // last skeleton tokens, newest last
 	nsk, nfirst := 0, true
 	// Byte n-grams over " " + s + " ".

@@ -117,7 +117,7 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	m.Bits = bits
 	m.Feat = 0
 	if string(magic) == modelMagic {
-		if m.Feat, err = r.ReadByte(); err != nil || m.Feat&^(FeatShape|FeatShortWindows) != 0 {
+		if m.Feat, err = r.ReadByte(); err != nil || m.Feat&^(FeatShape|FeatShortWindows|FeatConcept) != 0 {
 			return ErrBadModel
 		}
 	}
