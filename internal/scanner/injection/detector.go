@@ -234,9 +234,13 @@ func (d *Detector) detectHeads(text string, heads headSet) Result {
 	var r Result
 	t := normalize.Normalize(text)
 	fbuf := featBufs.Get().(*[]uint32)
-	d.scoreText(&t, &r, t.Evasions > 0, heads, fbuf)
+	mode := evNone
+	if t.Evasions > 0 {
+		mode = evLocal
+	}
+	d.scoreText(&t, &r, mode, heads, fbuf)
 	for _, v := range normalize.Variants(text) {
-		d.scoreText(&v.Text, &r, true, heads, fbuf)
+		d.scoreText(&v.Text, &r, evAll, heads, fbuf)
 	}
 	if cap(*fbuf) <= 1<<16 { // a huge sentence's buffer is left to the GC
 		*fbuf = (*fbuf)[:0]
@@ -249,8 +253,26 @@ func (d *Detector) detectHeads(text string, heads headSet) Result {
 // each; one per call would be most of a scan's garbage).
 var featBufs = sync.Pool{New: func() any { b := make([]uint32, 0, 2048); return &b }}
 
+// evasiveMode says which chunks of a text count as obfuscated, and are held
+// to the evasive threshold.
+type evasiveMode uint8
+
+const (
+	evNone  evasiveMode = iota
+	evLocal             // chunks that hold an undone obfuscation (normalize.Text.EvasiveIn)
+	evAll               // every chunk: a decoded variant
+)
+
+// of reports whether the normalized range [start, end) of t counts as
+// obfuscated. Before session 10 one leetspeak word anywhere made every
+// window of a document evasive, so a 32 KB page of command documentation
+// with "s3cr3t" in an example was held to 0.8 in all its windows.
+func (m evasiveMode) of(t *normalize.Text, start, end int) bool {
+	return m == evAll || m == evLocal && t.EvasiveIn(start, end)
+}
+
 // scoreText scores one normalized text into r.
-func (d *Detector) scoreText(t *normalize.Text, r *Result, evasive bool, heads headSet, fbuf *[]uint32) {
+func (d *Detector) scoreText(t *normalize.Text, r *Result, evasive evasiveMode, heads headSet, fbuf *[]uint32) {
 	var sbuf [32]Span
 	var abuf [32]acc
 	sents := Sentences(sbuf[:0], t.Norm)
@@ -294,7 +316,7 @@ func (d *Detector) scoreText(t *normalize.Text, r *Result, evasive bool, heads h
 
 // windows scores the sentence windows ws of a text from the per-sentence
 // sums accs.
-func (d *Detector) windows(r *Result, t *normalize.Text, sents []Span, accs []acc, ws [][2]int, evasive bool) {
+func (d *Detector) windows(r *Result, t *normalize.Text, sents []Span, accs []acc, ws [][2]int, evasive evasiveMode) {
 	for _, w := range ws {
 		var a acc
 		for i := w[0]; i < w[1]; i++ {
@@ -307,8 +329,9 @@ func (d *Detector) windows(r *Result, t *normalize.Text, sents []Span, accs []ac
 	}
 }
 
-func (d *Detector) update(r *Result, t *normalize.Text, a acc, start, end int, evasive bool) {
+func (d *Detector) update(r *Result, t *normalize.Text, a acc, start, end int, mode evasiveMode) {
 	p := d.m.prob(a.sum, a.n)
+	evasive := mode.of(t, start, end)
 	for h := 0; h < NumHeads; h++ {
 		if p[h] > r.Score[h] {
 			r.Score[h] = p[h]
@@ -324,7 +347,7 @@ func (d *Detector) update(r *Result, t *normalize.Text, a acc, start, end int, e
 // applyRules raises a head's score to that of a matching attack structure
 // (rules.go) when the structure scores higher than the model; the span is
 // the sentences the match touches.
-func (d *Detector) applyRules(r *Result, t *normalize.Text, sents []Span, evasive bool, heads headSet) {
+func (d *Detector) applyRules(r *Result, t *normalize.Text, sents []Span, mode evasiveMode, heads headSet) {
 	m := matchRulesFor(t.Norm, heads)
 	for h := 0; h < NumHeads; h++ {
 		p := m.score[h]
@@ -343,7 +366,7 @@ func (d *Detector) applyRules(r *Result, t *normalize.Text, sents []Span, evasiv
 			r.Score[h] = p
 			r.Start[h], r.End[h] = t.Orig(m.start[h], m.end[h])
 		}
-		if evasive && p > r.EvasiveScore[h] {
+		if p > r.EvasiveScore[h] && mode.of(t, m.start[h], m.end[h]) {
 			r.EvasiveScore[h] = p
 			r.EvasiveStart[h], r.EvasiveEnd[h] = t.Orig(m.start[h], m.end[h])
 		}

@@ -176,7 +176,7 @@ func wordScript(b []byte) (latin, conf, other int) {
 
 // pass2 folds words in place and returns the new length. gaps are pass1's
 // wide spaces; src is the text pass1 read (off indexes it).
-func pass2(b []byte, off []int32, gaps []gap, src string) (int, int) {
+func pass2(b []byte, off []int32, gaps []gap, src string, ev *evasionSites) int {
 	// Is the text mostly Latin? Then words made only of look-alikes fold too.
 	var latinWords, otherWords int
 	for i := 0; i < len(b); {
@@ -209,7 +209,7 @@ func pass2(b []byte, off []int32, gaps []gap, src string) (int, int) {
 		}
 		i = e + 1
 	}
-	st := &foldState{mostlyLatin: mostlyLatin, leetText: leetWords >= 2, dottedText: dottedWords > 0, src: src, gaps: gaps}
+	st := &foldState{mostlyLatin: mostlyLatin, leetText: leetWords >= 2, dottedText: dottedWords > 0, src: src, gaps: gaps, ev: ev}
 
 	wi := 0
 	// noRun: the tokens before it belong to a run joinSpaced turned down;
@@ -236,7 +236,7 @@ func pass2(b []byte, off []int32, gaps []gap, src string) (int, int) {
 		wi = foldWord(b, off, i, e, wi, st)
 		i = e
 	}
-	return wi, st.evasions
+	return wi
 }
 
 // Kinds of token in spaced-out text.
@@ -328,6 +328,7 @@ const maxSpacedRun = 512
 // (the model and rules also see the words run together). A run it turns
 // down is reported with its end, so the caller does not try again inside it.
 func joinSpaced(b []byte, off []int32, i, wi int, st *foldState) (int, int, bool) {
+	at := int(off[i]) // off[i] is overwritten as the run is joined
 	var ebuf [64]int32
 	ends := ebuf[:0] // end of each token
 	letters, leets := 0, 0
@@ -375,7 +376,7 @@ func joinSpaced(b []byte, off []int32, i, wi int, st *foldState) (int, int, bool
 		ends = append(ends, int32(last+2))
 		n++
 	}
-	st.evasions++
+	st.ev.add(at)
 	// Leet digits among spelled-out letters make the whole run leetspeak
 	// ("1 g n 0 r 3   4 l l").
 	leetText := st.leetText
@@ -406,6 +407,7 @@ func joinSpaced(b []byte, off []int32, i, wi int, st *foldState) (int, int, bool
 
 // foldWord writes the folded word b[i:e] at wi (wi <= i) and returns the new wi.
 func foldWord(b []byte, off []int32, i, e, wi int, st *foldState) int {
+	start := int(off[i]) // off[i] is overwritten as the word is folded
 	latin, conf, other := wordScript(b[i:e])
 	foldConf := conf > 0 && other == 0 && (latin > 0 || (st.mostlyLatin && conf >= 2))
 	// Separated letters inside one word: "i.g.n.o.r.e", "i-g-n-o-r-e".
@@ -415,7 +417,7 @@ func foldWord(b []byte, off []int32, i, e, wi int, st *foldState) int {
 	}
 	dotted := isDotted(b[i:e], minDotted)
 	if dotted {
-		st.evasions++
+		st.ev.add(start)
 	}
 	// Leetspeak: needs letters and leet characters inside the word; in
 	// text that uses leetspeak in several words, one letter is enough
@@ -438,7 +440,7 @@ func foldWord(b []byte, off []int32, i, e, wi int, st *foldState) int {
 	leets := 0
 	defer func() {
 		if leets >= 2 || (leets == 1 && st.leetText) {
-			st.evasions++ // one digit in one word ("md5sum") is not a sign
+			st.ev.add(start) // one digit in one word ("md5sum") is not a sign
 		}
 	}()
 	for k := i; k < e; {
@@ -465,7 +467,7 @@ func foldWord(b []byte, off []int32, i, e, wi int, st *foldState) int {
 				}
 				k += sz
 				b[wi], off[wi] = byte(l), at
-				st.evasions++
+				st.ev.add(int(at))
 				wi++
 				continue
 			}
@@ -590,13 +592,13 @@ func isDotted(w []byte, minLetters int) bool {
 
 // foldState is what pass2 learned about the whole text.
 type foldState struct {
-	mostlyLatin bool   // words of look-alikes only fold among Latin words
-	leetText    bool   // several words use leetspeak: fold leading/trailing digits too
-	dottedText  bool   // some word is spelled out with dots: join short ones too
-	evasions    int    // folds that only obfuscated text needs
-	src         string // the text pass1 read; off indexes it
-	gaps        []gap  // pass1's wide spaces
-	gapAt       int    // gapWidth's cursor into gaps
+	mostlyLatin bool          // words of look-alikes only fold among Latin words
+	leetText    bool          // several words use leetspeak: fold leading/trailing digits too
+	dottedText  bool          // some word is spelled out with dots: join short ones too
+	ev          *evasionSites // folds that only obfuscated text needs
+	src         string        // the text pass1 read; off indexes it
+	gaps        []gap         // pass1's wide spaces
+	gapAt       int           // gapWidth's cursor into gaps
 }
 
 // leetish reports a word that looks written in leetspeak: a leet character

@@ -22,6 +22,7 @@
 package normalize
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -39,9 +40,32 @@ type Text struct {
 	// spaced-out letters. Ordinary text has none. (Decoded variants are
 	// evasive by construction; see Variants.)
 	Evasions int
+	// evAt holds the original byte offsets of the evasions, sorted; nil
+	// with evAll set when there were more than maxEvasionSites (the whole
+	// text then counts as obfuscated).
+	evAt  []int32
+	evAll bool
 	// off[i] is the original byte offset of the rune that produced byte i of
 	// Norm; off[len(Norm)] is the original end. Non-decreasing.
 	off []int32
+}
+
+// EvasiveIn reports whether an obfuscation was undone inside the
+// normalized byte range [start, end): a long document with one leetspeak
+// word is not obfuscated as a whole, only around that word.
+func (t *Text) EvasiveIn(start, end int) bool {
+	if t.Evasions == 0 {
+		return false
+	}
+	if t.evAll {
+		return true
+	}
+	// A bidi override or invisible character just outside the range's
+	// first or last rune produced no byte of it, but belongs to it.
+	const margin = 8
+	os, oe := t.Orig(start, end)
+	i, _ := slices.BinarySearch(t.evAt, int32(os-margin))
+	return i < len(t.evAt) && int(t.evAt[i]) < oe+margin
 }
 
 // Len returns the length of the normalized text in bytes.
@@ -83,11 +107,31 @@ func clamp(v, lo, hi int) int {
 	return v
 }
 
+// maxEvasionSites caps the evasion offsets a Text keeps.
+const maxEvasionSites = 256
+
+// evasionSites records where obfuscations were undone (original offsets).
+type evasionSites struct {
+	n   int
+	at  []int32
+	all bool // more than maxEvasionSites
+}
+
+// add records one evasion at original offset at.
+func (e *evasionSites) add(at int) {
+	e.n++
+	if len(e.at) < maxEvasionSites {
+		e.at = append(e.at, int32(at))
+	} else {
+		e.all = true
+	}
+}
+
 // builder accumulates normalized bytes with their original offsets.
 type builder struct {
-	b        []byte
-	off      []int32
-	evasions int
+	b   []byte
+	off []int32
+	ev  evasionSites
 	// gaps records the spaces of b that stood for two or more whitespace
 	// characters, in order: spaced-out text ("i g n o r e   a l l") marks
 	// its word boundaries with the wider gaps.
@@ -126,8 +170,7 @@ func Normalize(s string) Text {
 func normalizeBase(s string, base, span int) Text {
 	w := builder{b: make([]byte, 0, len(s)+8), off: make([]int32, 0, len(s)+9)}
 	pass1(&w, s)
-	n, ev := pass2(w.b, w.off, w.gaps, s)
-	w.evasions += ev
+	n := pass2(w.b, w.off, w.gaps, s, &w.ev)
 	w.b, w.off = w.b[:n], w.off[:n]
 	// Trim a trailing space.
 	for len(w.b) > 0 && (w.b[len(w.b)-1] == ' ' || w.b[len(w.b)-1] == '\n') {
@@ -140,7 +183,16 @@ func normalizeBase(s string, base, span int) Text {
 		}
 		w.off[len(w.off)-1] = int32(base + span)
 	}
-	return Text{Norm: string(w.b), off: w.off, Evasions: w.evasions}
+	t := Text{Norm: string(w.b), off: w.off, Evasions: w.ev.n, evAll: w.ev.all}
+	if span != len(s) || base != 0 {
+		// A decoded variant maps every byte to its encoded segment: the
+		// decoded offsets of its evasions mean nothing there.
+		t.evAll = t.Evasions > 0
+	} else if !w.ev.all && len(w.ev.at) > 0 {
+		t.evAt = w.ev.at
+		slices.Sort(t.evAt) // pass 1's, then pass 2's
+	}
+	return t
 }
 
 // space kinds for collapsing.
@@ -198,7 +250,7 @@ func pass1(w *builder, s string) {
 				// "ig<b>nore</b>", "prev<span>ious</span>". Tags between
 				// words stay (they are markup, not an evasion).
 				if n := inlineTagIn(s, i); n > 0 {
-					w.evasions++
+					w.ev.add(i)
 					i += n
 					continue
 				}
@@ -218,7 +270,7 @@ func pass1(w *builder, s string) {
 		}
 		switch {
 		case r >= 0xE0020 && r <= 0xE007E: // tag characters smuggle ASCII
-			w.evasions++
+			w.ev.add(at)
 			c := byte(r - 0xE0000)
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
@@ -232,7 +284,7 @@ func pass1(w *builder, s string) {
 		case invisible(r):
 			if (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) ||
 				(wrote && pending == spNone && len(w.b) > 0 && isLower(w.b[len(w.b)-1]) && i < len(s) && isLetterStart(s[i])) {
-				w.evasions++ // bidi override, or an invisible inside a word
+				w.ev.add(at) // bidi override, or an invisible inside a word
 			}
 			continue
 		case r == 0x2028 || r == 0x2029 || r == 0x85:
@@ -252,7 +304,7 @@ func pass1(w *builder, s string) {
 		d := p.Decomposition()
 		if len(d) == 0 {
 			if l := enclosedLetter(r); l != 0 {
-				w.evasions++ // "🅸🅶🅽🅾🆁🅴": letters in boxes without a compatibility form
+				w.ev.add(at) // "🅸🅶🅽🅾🆁🅴": letters in boxes without a compatibility form
 				emit(l, at)
 				continue
 			}
