@@ -354,6 +354,10 @@ func train(rows []row, inTrain func(src string, tmpl int) bool, log io.Writer) *
 			x := 1 / math.Sqrt(float64(len(fs)))
 			if hp.CDrop > 0 && coffs[oi] < offs[oi+1] && (hp.CDropMax == 0 || chunkBytes(rows, c) <= hp.CDropMax) && crng.Float64() < hp.CDrop {
 				fs = feats[coffs[oi]:offs[oi+1]]
+				// The lexicon has no harmful-topic concepts: a concept-only
+				// step would teach the harmful head noise (in-sample
+				// jailbreakbench harmful recall 0.99 -> 0.89 with it).
+				c.y[injection.HeadHarmful] = yIgnore
 			}
 			if hp.Drop > 0 {
 				dropBuf = dropBuf[:0]

@@ -19,7 +19,7 @@ import (
 )
 
 // writtenSource names the rows of written/*.jsonl: attacks and benign
-// look-alikes written for Bulwark in sessions 6 and 7 by helper sessions
+// look-alikes written for Bulwark in sessions 6, 7 and 9 by helper sessions
 // that never saw the independent check sets (internal/scanner/injection/
 // testdata/independent*), in English and the ten other languages. Where the
 // shared data has a few styles of attack, these are many paraphrases of each
