@@ -36,8 +36,10 @@ type Options struct {
 	// deliberately obfuscated (tag characters, homoglyphs, spaced-out or
 	// leetspeak letters, invisible characters inside words, encoded
 	// segments): hiding text is itself a signal, so such text needs a lower
-	// score to be reported. 0 uses DefaultEvasive; it never raises a
-	// category's own threshold.
+	// score to be reported. It applies to the chunks (windows, rule
+	// matches) that hold an undone obfuscation, and to decoded segments as
+	// a whole. 0 uses DefaultEvasive; it never raises a category's own
+	// threshold.
 	Evasive float64
 	// Model is an encoded model (Model.MarshalBinary) to use instead of the
 	// embedded one.
