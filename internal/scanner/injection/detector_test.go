@@ -429,3 +429,38 @@ func TestShortInjectionInLongDocument(t *testing.T) {
 	}
 	t.Errorf("Scan(128 KB document with a payload at %d) = %v; want an INJECTION finding over it", at, fs)
 }
+
+// TestLongTextThreshold: texts over LongText bytes are scored in many
+// windows and keep the stricter LongTextThreshold, unless the operator set
+// the thresholds.
+func TestLongTextThreshold(t *testing.T) {
+	d := newDetector(t)
+	if d.thr[HeadInjection] >= LongTextThreshold {
+		t.Skipf("the model's threshold %.3f is not below LongTextThreshold", d.thr[HeadInjection])
+	}
+	score := (d.thr[HeadInjection] + LongTextThreshold) / 2
+	r := Result{}
+	r.Score[HeadInjection] = score
+	if !d.Flagged(r, HeadInjection) {
+		t.Errorf("short text at %.4f not flagged (threshold %.3f)", score, d.thr[HeadInjection])
+	}
+	r.Long = true
+	if d.Flagged(r, HeadInjection) {
+		t.Errorf("long text at %.4f flagged; long-text threshold %.3f", score, LongTextThreshold)
+	}
+	// An operator's own threshold holds for every length.
+	own, err := New(Options{Injection: d.thr[HeadInjection]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !own.Flagged(r, HeadInjection) {
+		t.Error("explicit threshold: long text not flagged")
+	}
+	// Detect marks long texts.
+	if res := d.Detect(strings.Repeat("The meeting moved to Thursday at noon. ", 40)); !res.Long {
+		t.Error("a 1.5 KB text is not Long")
+	}
+	if res := d.Detect("The meeting moved to Thursday."); res.Long {
+		t.Error("a short text is Long")
+	}
+}
