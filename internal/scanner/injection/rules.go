@@ -153,9 +153,12 @@ var coreRules = []rule{
 		re: regexp.MustCompile(`\b(?:ignora|ignore|ignores|ignorez|ignoriere|ignorieren|ignori|ignorate|ignoreer|olvida|olvide|olviden|descarta|descarte|omite|haz caso omiso|oublie|oubliez|neglige|negligez|fais abstraction|faites abstraction|vergiss|vergessen sie|missachte|missachten sie|uberschreibe|dimentica|dimentichi|dimenticate|trascura|esqueca|esquece|esquecam|desconsidere|desconsidera|descartar|negeer|vergeet|negeren)\b` + gap(5) +
 			`\b(?:instrucciones|reglas|indicaciones|ordenes|directrices|instrucoes|regras|orientacoes|diretrizes|instructions|regles|consignes|directives|indications|anweisungen|regeln|instruktionen|vorgaben|befehle|richtlinien|istruzioni|regole|indicazioni|direttive|instructies|regels|aanwijzingen|opdrachten|todo lo anterior|tout ce qui precede|alles (?:was|davor|bisherige|vorherige|obige)|tutto (?:quello|cio)|tudo (?:o que|acima|anterior)|alles (?:wat|hierboven|hiervoor))`)},
 	{id: "override-i18n", head: HeadInjection, score: ruleScore, not: purchases,
-		anchors: []string{"игнор", "забуд", "забыв", "внимания", "отбрось", "пренебре", "отмени"},
-		also:    []string{"инструкц", "правил", "указани", "предыдущ", "вышеуказ", "все", "всё", "ограничен", "команд"},
-		re:      regexp.MustCompile(`(?:игнорир\S*|проигнорир\S*|забудь\S*|забывай\S*|не обращай\S* внимания на|отбрось\S*|пренебреги\S*|отмени\S*)` + gap(5) + `(?:инструкци\S*|правил\S*|указани\S*|предыдущ\S*|вышеуказанн\S*|всё|все|ограничени\S*|команд\S*)`)},
+		// "забудь про предыдущий вопрос": the user's own question, not
+		// instructions.
+		notAfter: []string{"запрос", "вопрос", "ответ"},
+		anchors:  []string{"игнор", "забуд", "забыв", "внимания", "отбрось", "пренебре", "отмени"},
+		also:     []string{"инструкц", "правил", "указани", "предыдущ", "вышеуказ", "все", "всё", "ограничен", "команд"},
+		re:       regexp.MustCompile(`(?:игнорир\S*|проигнорир\S*|забудь\S*|забывай\S*|не обращай\S* внимания на|отбрось\S*|пренебреги\S*|отмени\S*)` + gap(5) + `(?:инструкци\S*|правил\S*|указани\S*|предыдущ\S*|вышеуказанн\S*|всё|все|ограничени\S*|команд\S*)`)},
 	{id: "override-i18n", head: HeadInjection, score: ruleScore, not: purchases,
 		anchors: []string{"忽略", "无视", "無視", "忘记", "忘記", "忘掉", "不要理会", "不要理會", "忽视", "忽視", "跳过", "跳過", "忘れ", "気にしな", "気にせず", "무시", "잊어", "잊으", "잊고", "신경 쓰지"},
 		re: regexp.MustCompile(`(?:忽略|无视|無視|忘记|忘記|忘掉|不要理会|不要理會|忽视|忽視|跳过|跳過)` + cjkGap + `(?:指令|指示|说明|說明|规则|規則|提示|设定|設定|要求|之前|以上|上面|前面|先前|一切|所有)` +
@@ -223,7 +226,7 @@ var coreRules = []rule{
 		anchors: []string{"password", "passphrase", "secret word", "secret code", "secret key"},
 		also:    []string{"repeat", "print", "reveal", "show", "display", "output", "tell", "give", "share", "write", "list", "leak", "disclose", "spell", "dump", "recite", "return", "echo", "expose", "provide", "what", "respond", "reply", "answer", "say", "hint", "encode", "reverse", "type", "quote", "restate", "paraphrase"},
 		re:      regexp.MustCompile(`\b(?:tell|give|reveal|say|spell|share|print|show|disclose|leak|hint|encode|reverse|type|write down|what is|what's|whats)\b(?:\s+\S+){0,5}?\s+(?:the|your|that|this)\s+(?:secret\s+)?(?:password|passphrase|secret word|secret code|secret key)(?:\s*$|[^\w\s]|\s+(?:is|was|you|to|please|now|backwards|in|of|for|that|and|but|without|letter|letters|character|characters|one|with|so|as|here|again|or|right|immediately))`)},
-	{id: "extract-i18n", head: HeadInjection, score: ruleScore, not: protective,
+	{id: "extract-i18n", head: HeadInjection, score: ruleScore, not: extractNot,
 		anchors: []string{"sistema", "systeme", "systemprompt", "system-prompt", "systemanweisung", "anweisungen", "instrucciones", "instrucoes", "consignes", "istruzioni", "instructies", "systeem", "tu prompt", "ton prompt", "votre prompt", "deinen prompt", "ihren prompt", "tuo prompt", "suo prompt", "seu prompt", "teu prompt", "je prompt", "jouw prompt", "uw prompt", "инструкци", "промпт", "системн", "提示", "指令", "指示", "プロンプト", "프롬프트", "지시"},
 		re: regexp.MustCompile(`(?:muestra\S*|revela\S*|repite|dime|imprime|escribe|montre\S*|affiche\S*|revele\S*|repete\S*|donne\S*|dis-moi|ecris|zeig(?:e|en)? |gib|nenne\S*|verrate\S*|wiederhole\S*|schreib\S*|wie lautet|wie lauten|mostra\S*|rivela\S*|ripeti\S*|dimmi|stampa\S*|scrivi\S*|mostre|revele|repita|diga|imprima|escreva|toon|laat (?:me )?zien|laat (?:me|mij|ons)|onthul\S*|herhaal|geef|vertel|покаж\S*|вывед\S*|повтор\S*|раскро\S*|напиш\S*|скажи|расскаж\S*|显示|顯示|输出|輸出|告诉|告訴|重复|重複|打印|透露|泄露|洩露|展示|给我|給我|表示|教え|出力|繰り返|見せ|開示|書い|보여|출력|알려|반복|공개|말해)` + gap(5) +
 			`(?:prompt (?:del|de|do|di) (?:sistema|systeme)|mensaje (?:del|de) sistema|mensagem do sistema|messaggio (?:di|del) sistema|message (?:du |de )?systeme|systemnachricht|systeembericht|instrucciones (?:del sistema|iniciales|originales|ocultas|secretas)|tus instrucciones|tu prompt|prompt systeme|instructions (?:systeme|initiales|originales|cachees|secretes)|(?:tes|vos) (?:instructions|consignes)|(?:ton|votre) prompt|system-?prompt|systemanweisungen|(?:deine|ihre|ursprunglichen|anfanglichen|versteckten) anweisungen|(?:deinen|ihren) prompt|istruzioni (?:di sistema|iniziali|originali|nascoste|segrete)|(?:tue|sue) istruzioni|(?:tuo|suo) prompt|instrucoes (?:do sistema|iniciais|originais|ocultas|secretas)|(?:suas|tuas) instrucoes|(?:seu|teu) prompt|systeemprompt|systeeminstructies|(?:je|jouw|uw|oorspronkelijke) (?:instructies|prompt)|системн\S* (?:промпт\S*|подсказк\S*|инструкци\S*|сообщени\S*)|(?:твои|ваши|свои|исходн\S*|скрыт\S*|первоначальн\S*) (?:инструкци\S*|промпт\S*)|系统提示|系統提示|系统指令|系統指令|初始指令|你的指令|你的提示|原始指令|隐藏指令|隱藏指令|システムプロンプト|システム指示|あなたの指示|最初の指示|元の指示|隠された指示|初期指示|시스템 프롬프트|시스템 지시|너의 지시|당신의 지시|초기 지시|원래 지시|숨겨진 지시)` +
@@ -292,6 +295,16 @@ var deviceSettings = []string{"android", "iphone", "ipad", "samsung", "pixel", "
 // being extracted ("システムプロンプトを抜き取られないための対策を教えて":
 // tell me how to keep the system prompt from being extracted).
 var protective = []string{"対策", "防ぐ", "防止", "られない", "されない", "防范", "防範", "避免", "如何防", "방지", "막으", "막는", "막을", "eviter", "evitar", "evitare", "verhindern", "voorkomen", "предотврат", "защитить", "защиты"}
+
+// ownPrompt are questions about writing one's own prompt ("wie schreibe
+// ich einen guten Systemprompt …"), and extractNot the contexts in which
+// the ten-language extraction rule does not fire.
+var (
+	ownPrompt = []string{"wie schreibe ich", "wie schreibt man", "wie formuliere ich", "como escribo", "como escribir", "como redacto",
+		"comment ecrire", "comment rediger", "comment j'ecris", "come scrivo", "come scrivere", "como escrevo", "como escrever",
+		"hoe schrijf", "как написать", "как составить", "如何写", "怎么写", "怎样写", "書き方", "작성법", "작성하는 법", "쓰는 법"}
+	extractNot = append(append([]string{}, protective...), ownPrompt...)
+)
 
 // purchases are the phrases that make "forget my previous order" or "forget
 // the earlier delivery instructions" about an order of goods, in the
@@ -433,7 +446,7 @@ var structureRules = []rule{
 	{id: "devmode-i18n", head: HeadJailbreak, score: ruleScore,
 		anchors: []string{"modo ", "mode ", "modus ", "entwicklermodus", "modalita ", "ontwikkelaarsmodus", "режим", "模式", "モード", "모드"},
 		also:    []string{"activa", "habilita", "entra", "ふり", "척", "假装", "假裝", "扮演", "притвор", "finge", "fais comme si", "tu so", "fingi", "finja", "doe alsof", "active", "activez", "activer", "passe", "aktivier", "wechsle", "schalte", "attiva", "abilita", "ativ", "habilit", "entre", "activeer", "schakel", "ga naar", "включ", "активир", "перейди", "войди", "启用", "开启", "開啟", "打开", "進入", "进入", "切换", "有効", "オン", "入っ", "切り替え", "활성화", "켜", "들어가", "전환", "ahora", "maintenant", "jetzt", "ora ", "agora", "nu ", "теперь", "现在", "今", "지금"},
-		not:     []string{"android", "iphone", "ipad", "telefono", "telephone", "handy", "smartphone", "celular", "telefoon", "телефон", "手机", "手機", "スマホ", "휴대폰", "chrome", "windows", "navegador", "navigateur", "browser", "браузер", "浏览器", "ブラウザ", "브라우저", "como ", "comment ", "wie ", "come si", "hoe ", "как ", "如何", "怎么", "怎樣", "方法", "どうやって", "방법", "어떻게"},
+		not:     []string{"android", "iphone", "ipad", "telefono", "telephone", "handy", "smartphone", "celular", "telefoon", "телефон", "手机", "手機", "スマホ", "휴대폰", "chrome", "windows", "navegador", "navigateur", "browser", "браузер", "浏览器", "ブラウザ", "브라우저", "como ", "comment ", "wie ", "come si", "hoe ", "как ", "如何", "怎么", "怎樣", "方法", "どうやって", "방법", "어떻게", "켜는 법", "켜는법", "갤럭시", "galaxy", "빌드번호", "빌드 번호"},
 		re:      regexp.MustCompile(`(?:modo (?:de )?(?:desarrollador|desenvolvedor|dios|deus|sin restricciones|sin filtros|sem restricoes|sem filtros|sem limites|sin limites|jailbreak|dan|ilimitado)|mode (?:developpeur|dieu|sans (?:restriction|filtre|limite)s?|jailbreak|dan|illimite)|entwicklermodus|gottmodus|modus ohne (?:grenzen|filter|einschrankungen)|modalita (?:sviluppatore|dio|senza (?:restrizioni|filtri|limiti)|jailbreak|dan)|ontwikkelaarsmodus|modus zonder (?:grenzen|filters|beperkingen)|режим\S* (?:разработчика|бога|без ограничений|без фильтров|dan|джейлбрейка)|开发者模式|開發者模式|越狱模式|越獄模式|无限制模式|無限制模式|上帝模式|開発者モード|デベロッパーモード|脱獄モード|制限なしモード|無制限モード|개발자 모드|탈옥 모드|제한 없는 모드|무제한 모드)`)},
 	// Override, ten languages, forms beyond "ignore the instructions": forget
 	// everything you were told, stop following your rules, new instructions
