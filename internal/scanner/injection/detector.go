@@ -56,10 +56,13 @@ const DefaultEvasive = 0.8
 // thresholds are the model's own. Such a text is scored in dozens to
 // thousands of overlapping windows, and the best of many windows of benign
 // prose is higher than the score of one prompt: at the model's 0.97, one
-// 150-byte window of 256 KB of generated prose scored 0.992.
+// 150-byte window of 256 KB of generated prose scored 0.992. 2 KB rather
+// than the 1 KB where short windows start: long jailbreak templates of
+// 1–2 KB are one prompt (held-out garak recall 0.609 -> 0.632 at FPR 1.4 ->
+// 1.5 %, session 10).
 const (
 	LongTextThreshold = 0.995
-	LongText          = shortMinSpan
+	LongText          = 2 << 10
 )
 
 // Detector is the injection scanner. It is safe for concurrent use.

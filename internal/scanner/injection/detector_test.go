@@ -457,8 +457,8 @@ func TestLongTextThreshold(t *testing.T) {
 		t.Error("explicit threshold: long text not flagged")
 	}
 	// Detect marks long texts.
-	if res := d.Detect(strings.Repeat("The meeting moved to Thursday at noon. ", 40)); !res.Long {
-		t.Error("a 1.5 KB text is not Long")
+	if res := d.Detect(strings.Repeat("The meeting moved to Thursday at noon. ", 70)); !res.Long {
+		t.Error("a 2.7 KB text is not Long")
 	}
 	if res := d.Detect("The meeting moved to Thursday."); res.Long {
 		t.Error("a short text is Long")
