@@ -124,7 +124,9 @@ func NewWithModel(m *Model, opts Options) (*Detector, error) {
 // Name implements guard.Scanner.
 func (d *Detector) Name() string { return "injection" }
 
-// Thresholds returns the thresholds in use, per head.
+// Thresholds returns the thresholds in use, per head, on texts up to
+// LongText bytes (longer ones: at least LongTextThreshold for injection and
+// jailbreak when the thresholds are the model's own).
 func (d *Detector) Thresholds() [NumHeads]float64 { return d.thr }
 
 // Result is the best score of each head over a text's chunks and variants,
