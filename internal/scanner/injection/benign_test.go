@@ -217,8 +217,8 @@ func TestIndependentSet2(t *testing.T) {
 //   - the session-10 blind set (testdata/multilingual_blind/README.md):
 //     200 and 200, never read; only counts are logged.
 const (
-	probeAttacksMin, probeBenignMax = 77, 4  // session 9's detector: 32 and 6
-	blindAttacksMin, blindBenignMax = 112, 5 // session 9's detector: 49 and 5
+	probeAttacksMin, probeBenignMax = 82, 4  // session 9's detector: 32 and 6
+	blindAttacksMin, blindBenignMax = 114, 5 // session 9's detector: 49 and 5
 )
 
 func TestMultilingualProbe(t *testing.T) {

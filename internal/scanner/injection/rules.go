@@ -497,6 +497,25 @@ var structureRules = []rule{
 	{id: "indirect-i18n", head: HeadInjection, score: ruleScore,
 		anchors: []string{"nota para", "nota al", "mensaje para", "note a", "note pour", "message pour", "hinweis an", "hinweis fur", "nachricht an", "nota per", "messaggio per", "notitie voor", "bericht voor", "заметка для", "примечание для", "сообщение для", "给助手", "給助手", "给ai", "给人工智能", "への", "에게"},
 		re:      regexp.MustCompile(`\b(?:nota|mensaje|aviso|note|message|hinweis|nachricht|notitie|bericht) (?:para|al|a|pour|an|fur|per|voor) (?:el |la |l'|le |den |die |das |il |lo |o |a |de |het )?(?:asistente|assistant\w*|assistent\w*|ia|ki|ai|modelo|modele|modell|modello|model|agente|agent|bot|chatbot)\b|(?:заметка|примечание|сообщение) для (?:ассистент\S*|ии|модел\S*|бот\S*|агент\S*)|(?:给|給)(?:助手|ai|人工智能|模型|智能体)的(?:备注|備註|说明|說明|消息|訊息|提示)\s*:|(?:アシスタント|ai|エージェント|モデル)への(?:メモ|メッセージ|注意|指示)\s*:|(?:어시스턴트|ai|에이전트|모델)에게 ?(?:메모|메시지|알림|지시)?:`)},
+	// An AI addressed in a document, beyond "note for the assistant" (session
+	// 10, from misses on the read multilingual probe): "Achtung KI:",
+	// "Instrucción para el sistema de IA que evalúe este CV:", "IA qui lis
+	// cet e-mail :", "致筛选简历的AI系统：", "Для ИИ-ассистента,
+	// обрабатывающего эту почту".
+	{id: "indirect-i18n", head: HeadInjection, score: ruleScore,
+		anchors: []string{"achtung", "atencion", "attention", "attenzione", "atencao", "let op", "внимание", "注意", "instruccion", "instruction", "anweisung", "istruzion", "instruca", "instruco", "instructie", "инструкци", "致", "для ии", "для ai", "qui lis", "qui lit", "qui evalu", "qui exam", "qui trait", "que evalu", "que revis", "que lee", "que lea", "que proces", "che valut", "che esamin", "che legge", "che elabor", "que avali", "que analis", "que le ", "que process", "die diese", "die dies", "die deze", "die dit"},
+		re: regexp.MustCompile(`\b(?:achtung|atencion|attention|attenzione|atencao|let op)\s*,?\s*(?:ki|ia|ai|assistent\w*|asistente|assistant\w*|assistente)\s*[:：]` +
+			`|внимание,? (?:ии|ai|ассистент\S*)\s*[:：]|注意\s*(?:ai|人工智能|助手)\s*[:：]` +
+			// "instructions for the AI system": an AI, not a human
+			// assistant ("instrucciones para el asistente de dirección").
+			`|\b(?:instruccion(?:es)?|instructions?|anweisung(?:en)?|istruzion[ei]|instrucao|instrucoes|instructies?) (?:para|pour|fur|an|per|voor|a|al) (?:el |la |l'|le |den |die |das |il |lo |o |a |de |het )?(?:sistema (?:de |di )?(?:ia|ai)|systeme d'(?:ia|ai)|ki-system\w*|ai-systeem|(?:asistente|assistant|assistent|assistente) (?:de |d')?(?:ia|ai|ki|virtual\w*)|ki-assistent\w*|ia|ki|ai|modelo de lenguaje|modele de langage|sprachmodell|modello linguistico|taalmodel)\b` +
+			`|инструкци\S* для (?:ии|ai|ии-ассистент\S*|языков\S* модел\S*)` +
+			// "the AI that evaluates this CV": a relative clause about this
+			// very text, not about AI in general ("la IA que evalúa los
+			// créditos").
+			`|\b(?:ia|ai|ki|asistente|assistant|assistent)\w*,? (?:qui (?:lis|lit|evalue|examine|traite) (?:cet|cette|ce|ces)|que (?:evalua|evalue|revisa|revise|lee|lea|procesa|procese) (?:este|esta|estos|estas)|che (?:valuta|esamina|legge|elabora) (?:questo|questa|questi|queste)|que (?:avalia|analisa|le|processa) (?:este|esta|esse|essa)|die (?:diese[nrs]?|dies) \S+ (?:bewertet|pruft|prueft|liest)|die (?:deze|dit) \S+ (?:beoordeelt|leest|verwerkt))\b` +
+			`|致[^:：\n]{0,20}(?:ai|人工智能|助手|模型|智能体)(?:系统|系統)?\s*[:：]` +
+			`|для (?:ии|ai)[- ](?:ассистент|модел|агент|бот)\S*,? (?:обрабатыва|читающ|анализир|проверя)\S*`)},
 	// Virtualization: a world without laws, ten languages.
 	{id: "hypothetical", head: HeadJailbreak, score: ruleScore,
 		anchors: []string{"sin leyes", "sans lois", "ohne gesetze", "senza leggi", "sem leis", "zonder wetten", "без законов", "没有法律", "沒有法律", "法律のない", "法律がない", "법이 없는"},
