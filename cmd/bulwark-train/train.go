@@ -296,29 +296,26 @@ func train(rows []row, inTrain func(src string, tmpl int) bool, log io.Writer) *
 	offs := make([]int, len(cs)+1)
 	coffs := make([]int, len(cs))
 	surface := uint8(hp.Feat) &^ injection.FeatConcept
-	for ci, c := range cs {
+	surfaceFeatures := func(dst []uint32, s string) []uint32 { return injection.AppendFeatures(dst, s, surface) }
+	// appendChunk appends the features featurize gives each sentence of c.
+	appendChunk := func(c chunk, featurize func([]uint32, string) []uint32) {
 		r := &rows[c.row]
-		for pass := 0; pass < 2; pass++ {
-			if pass == 1 {
-				coffs[ci] = len(feats)
-				if hp.Feat&injection.FeatConcept == 0 {
-					break
-				}
+		for k := c.s0; k < c.s1; k++ {
+			if c.carrierOnly && r.payload[k] {
+				continue
 			}
-			for k := c.s0; k < c.s1; k++ {
-				if c.carrierOnly && r.payload[k] {
-					continue
-				}
-				s := r.sents[k]
-				if pass == 0 {
-					buf = injection.AppendFeatures(buf[:0], r.norm[s.Start:s.End], surface)
-				} else {
-					buf = injection.AppendConceptFeatures(buf[:0], r.norm[s.Start:s.End])
-				}
-				for _, h := range buf {
-					feats = append(feats, (h&mask)*injection.NumHeads|h&(1<<31))
-				}
+			s := r.sents[k]
+			buf = featurize(buf[:0], r.norm[s.Start:s.End])
+			for _, h := range buf {
+				feats = append(feats, (h&mask)*injection.NumHeads|h&(1<<31))
 			}
+		}
+	}
+	for ci, c := range cs {
+		appendChunk(c, surfaceFeatures)
+		coffs[ci] = len(feats)
+		if hp.Feat&injection.FeatConcept != 0 {
+			appendChunk(c, injection.AppendConceptFeatures)
 		}
 		offs[ci+1] = len(feats)
 	}

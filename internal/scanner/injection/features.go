@@ -76,17 +76,6 @@ const (
 	wholeMax = 6 << 10
 )
 
-// Featurize calls emit with the hash of every feature of the normalized
-// sentence s under feature set feat and returns the number of features.
-func Featurize(s string, feat uint8, emit func(h uint32)) int {
-	var buf [1024]uint32
-	fs := AppendFeatures(buf[:0], s, feat)
-	for _, h := range fs {
-		emit(h)
-	}
-	return len(fs)
-}
-
 const (
 	seedFirst = 0x27d4eb2f
 	seedSkel  = 0x165667b1
