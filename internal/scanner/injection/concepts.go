@@ -412,6 +412,27 @@ func lookupConcept(h uint32) uint64 {
 // different concepts at most conceptPairSpan apart.
 func AppendConceptFeatures(dst []uint32, s string) []uint32 {
 	var ids [maxConcepts]uint8
+	n := sentenceConcepts(s, &ids)
+	for a := 0; a < n; a++ {
+		dst = append(dst, mix(seedConcept^uint32(ids[a])*0x9e3779b1))
+		for b := a + 1; b < n && b <= a+conceptPairSpan; b++ {
+			x, y := ids[a], ids[b]
+			if x == y {
+				continue
+			}
+			if x > y {
+				x, y = y, x
+			}
+			dst = append(dst, mix(seedConceptPair^(uint32(x)<<8|uint32(y))*0x85ebca77))
+		}
+	}
+	return dst
+}
+
+// sentenceConcepts writes the concept IDs found in the normalized sentence
+// s to ids, in order (a concept next to itself once, at most maxConcepts),
+// and returns how many there are.
+func sentenceConcepts(s string, ids *[maxConcepts]uint8) int {
 	n := 0
 	add := func(id uint8) {
 		if id != 0 && n < maxConcepts && (n == 0 || ids[n-1] != id) {
@@ -467,20 +488,7 @@ func AppendConceptFeatures(dst []uint32, s string) []uint32 {
 		}
 		i = j
 	}
-	for a := 0; a < n; a++ {
-		dst = append(dst, mix(seedConcept^uint32(ids[a])*0x9e3779b1))
-		for b := a + 1; b < n && b <= a+conceptPairSpan; b++ {
-			x, y := ids[a], ids[b]
-			if x == y {
-				continue
-			}
-			if x > y {
-				x, y = y, x
-			}
-			dst = append(dst, mix(seedConceptPair^(uint32(x)<<8|uint32(y))*0x85ebca77))
-		}
-	}
-	return dst
+	return n
 }
 
 // matchConcept returns the concept of the longest entry that starts at s[i]

@@ -8,26 +8,16 @@ import (
 	"github.com/bulwark-ai/bulwark/internal/scanner/normalize"
 )
 
-// conceptNames lists the concepts found in text, in order, as the feature
+// conceptNames lists the concepts of text, in order, as the feature
 // extractor finds them.
 func conceptNames(text string) []string {
-	s := normalize.Normalize(text).Norm
+	var ids [maxConcepts]uint8
+	n := sentenceConcepts(normalize.Normalize(text).Norm, &ids)
 	var out []string
-	for i := 0; i < len(s); i++ {
-		if s[i]&0xC0 == 0x80 || i > 0 && wordRune(s, i-1) && !startsAnywhere(s, i) {
-			continue // mid-rune, or inside a word of a spaced script
-		}
-		if id := matchConcept(s, i); id != 0 {
-			out = append(out, conceptLexicon[id-1].name)
-		}
+	for _, id := range ids[:n] {
+		out = append(out, conceptLexicon[id-1].name)
 	}
 	return out
-}
-
-// startsAnywhere reports the runes where entries may start inside a word
-// (Han, kana and Hangul).
-func startsAnywhere(s string, i int) bool {
-	return s[i] >= 0xE0
 }
 
 func TestConceptsAcrossLanguages(t *testing.T) {
