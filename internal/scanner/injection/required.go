@@ -16,7 +16,7 @@ import (
 // expression's syntax tree we derive groups of literals such that every
 // match contains at least one literal of each group; a window that lacks a
 // group cannot match and is skipped. The check is exact (it never skips a
-// window the expression matches; TestRequiredLiteralsExact checks that on
+// window the expression matches; TestRuleShortcutsExact checks that on
 // every rule test text), so rule results do not change, only their cost.
 
 const (
@@ -220,6 +220,9 @@ func init() {
 	for i := range rules {
 		r := &rules[i]
 		r.req = requiredGroups(r.re)
+		if !r.joined {
+			r.branches = splitBranches(r.re)
+		}
 		for _, w := range r.also {
 			r.alsoMax = max(r.alsoMax, len(w))
 		}

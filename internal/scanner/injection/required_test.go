@@ -41,13 +41,68 @@ func TestRequiredGroups(t *testing.T) {
 	}
 }
 
-// TestRequiredLiteralsExact checks that the pre-check never rejects text a
-// rule's expression matches: every match of every rule in a corpus of
-// attacks and look-alikes holds a literal of each of the rule's groups.
-// The corpus: the written training rows, both independent sets (texts are
-// never printed), the benign trigger-word lists, and every shared injection
-// file when BULWARK_SHARED_DATA is set.
-func TestRequiredLiteralsExact(t *testing.T) {
+// TestRuleShortcutsExact checks that the rule engine's two shortcuts never
+// change a match, on a corpus of attacks and look-alikes (ruleCorpus):
+//   - required literals: every match of every rule holds a literal of each
+//     of the rule's groups, so the pre-check never rejects a window the
+//     expression matches;
+//   - split alternations (branches.go): from every point where a rule's
+//     match search resumes, the branches find the match the whole
+//     expression finds.
+func TestRuleShortcutsExact(t *testing.T) {
+	matches, splitMatches := 0, 0
+	for i, text := range ruleCorpus(t) {
+		norms := []string{normalize.Normalize(text).Norm}
+		for _, v := range normalize.Variants(text) {
+			norms = append(norms, v.Text.Norm)
+		}
+		for _, n := range norms {
+			// Only rules with an anchor in the text: the expressions run
+			// nowhere else.
+			anchored := map[uint16]bool{}
+			for _, h := range findAnchors(nil, n) {
+				anchored[h.rule] = true
+			}
+			for ri := range rules {
+				r := &rules[ri]
+				if (r.req == nil && r.branches == nil) || !anchored[uint16(ri)] {
+					continue
+				}
+				for off := 0; off <= len(n); {
+					w := n[off:]
+					loc := r.re.FindStringIndex(w)
+					if r.branches != nil {
+						if got := r.index(w, r.candidates(w)); !slices.Equal(got, loc) {
+							t.Fatalf("text %d, rule %d (%s), offset %d: the branches match %v; the whole expression %v", i, ri, r.id, off, got, loc)
+						}
+					}
+					if loc == nil {
+						break
+					}
+					matches++
+					if r.branches != nil {
+						splitMatches++
+					}
+					if !hasRequired(w[loc[0]:loc[1]], r.req) {
+						t.Errorf("text %d: rule %d (%s) matched, but its required literals %q are not all in the match", i, ri, r.id, r.req)
+					}
+					off += max(loc[1], loc[0]+1)
+				}
+			}
+		}
+	}
+	if matches < 500 || splitMatches < 200 {
+		t.Fatalf("%d rule matches (%d of split rules); the corpus is too small to check anything", matches, splitMatches)
+	}
+	t.Logf("%d rule matches, %d of them of split rules: the shortcuts change none", matches, splitMatches)
+}
+
+// ruleCorpus returns the texts the rule pre-checks are checked on: the
+// written training rows, both independent sets (texts are never printed),
+// the benign trigger-word lists, and every shared injection file when
+// BULWARK_SHARED_DATA is set.
+func ruleCorpus(t *testing.T) []string {
+	t.Helper()
 	var texts []string
 	files, _ := filepath.Glob("../../../cmd/bulwark-train/written/*.jsonl")
 	more, _ := filepath.Glob("testdata/independent*/*.jsonl")
@@ -65,38 +120,7 @@ func TestRequiredLiteralsExact(t *testing.T) {
 		texts = append(texts, jsonlTexts(t, f)...)
 	}
 	texts = append(texts, readLines(t, "benign_trigger_words.txt")...)
-	texts = append(texts, readLines(t, "benign_harmful_words.txt")...)
-	matches := 0
-	for i, text := range texts {
-		norms := []string{normalize.Normalize(text).Norm}
-		for _, v := range normalize.Variants(text) {
-			norms = append(norms, v.Text.Norm)
-		}
-		for _, n := range norms {
-			// Only rules with an anchor in the text: the expressions run
-			// nowhere else.
-			anchored := map[uint16]bool{}
-			for _, h := range findAnchors(nil, n) {
-				anchored[h.rule] = true
-			}
-			for ri := range rules {
-				r := &rules[ri]
-				if r.req == nil || !anchored[uint16(ri)] {
-					continue
-				}
-				for _, loc := range r.re.FindAllStringIndex(n, -1) {
-					matches++
-					if !hasRequired(n[loc[0]:loc[1]], r.req) {
-						t.Errorf("text %d: rule %d (%s) matched, but its required literals %q are not all in the match", i, ri, r.id, r.req)
-					}
-				}
-			}
-		}
-	}
-	if matches < 500 {
-		t.Fatalf("%d rule matches in %d texts; the corpus is too small to check anything", matches, len(texts))
-	}
-	t.Logf("%d rule matches in %d texts, each holding its required literals", matches, len(texts))
+	return append(texts, readLines(t, "benign_harmful_words.txt")...)
 }
 
 // jsonlTexts returns the "text" field of every line of a JSON Lines file.

@@ -54,6 +54,9 @@ type rule struct {
 	// gate, when set, is a necessary condition of a match at one anchor
 	// hit (gates.go); hits that fail it open no window.
 	gate func(s string, p, n int) bool
+	// branches: re split at its top-level alternation (branches.go), nil
+	// when re is short.
+	branches []branch
 }
 
 // imperative reports whether r's match starts with an imperative verb
@@ -1030,8 +1033,14 @@ func (r *rule) findIn(s string, a, b int, checkAlso bool) (int, int, bool) {
 	if !hasRequired(w, r.req) {
 		return 0, 0, false
 	}
+	var cands uint64
+	if r.branches != nil {
+		if cands = r.candidates(w); cands == 0 {
+			return 0, 0, false
+		}
+	}
 	for off := 0; off < len(w); {
-		loc := r.re.FindStringIndex(w[off:])
+		loc := r.index(w[off:], cands)
 		if loc == nil {
 			return 0, 0, false
 		}
