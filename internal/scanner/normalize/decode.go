@@ -237,7 +237,10 @@ func scanHex(s string, add func(kind, dec string, start, end int)) {
 			continue
 		}
 		if !isHex(s[i]) || (i > 0 && isB64(s[i-1])) {
-			i++
+			// The rest of a base64-alphabet run starts nothing: no
+			// backslash, and a hex run may not follow one of its bytes.
+			for i++; i < len(s) && isB64(s[i]) && isB64(s[i-1]); i++ {
+			}
 			continue
 		}
 		// plain "69676e6f7265" or space-separated "69 67 6e". The run is
@@ -293,15 +296,22 @@ func unhex(c byte) byte {
 }
 
 // scanURL decodes runs of non-space text that hold at least two %XX escapes.
+// Only runs with a '%' are looked at: the search jumps from one to the next.
 func scanURL(s string, add func(kind, dec string, start, end int)) {
-	for i := 0; i < len(s); {
-		if s[i] == ' ' || s[i] == '\n' || s[i] == '\t' {
-			i++
-			continue
+	for p := 0; p < len(s); {
+		k := strings.IndexByte(s[p:], '%')
+		if k < 0 {
+			return
+		}
+		// The run holding the '%': back to the end of the last run
+		// looked at (p is at a space, or 0), forward to the next space.
+		i := p + k
+		for i > p && !urlSpace(s[i-1]) {
+			i--
 		}
 		j := i
 		esc := 0
-		for j < len(s) && s[j] != ' ' && s[j] != '\n' && s[j] != '\t' {
+		for j < len(s) && !urlSpace(s[j]) {
 			if s[j] == '%' && j+2 < len(s) && isHex(s[j+1]) && isHex(s[j+2]) {
 				esc++
 			}
@@ -325,9 +335,11 @@ func scanURL(s string, add func(kind, dec string, start, end int)) {
 				add("url", dec, i, j)
 			}
 		}
-		i = j
+		p = j
 	}
 }
+
+func urlSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' }
 
 // printable accepts decoded bytes that are valid UTF-8 text: at least 85%
 // letters, digits, spaces and common punctuation, and some letters.

@@ -144,6 +144,41 @@ func wordEnd(b []byte, i int) int {
 	return i
 }
 
+// plainWordEnd returns the end of the word starting at i, and whether it
+// is plain: two ASCII letters, then letters and punctuation that no fold
+// touches (no digit, no leet symbol, no non-ASCII byte). A plain word is
+// Latin, not spaced-out, not dotted and not leetspeak, so pass2 copies it
+// as it is; most words of most texts are plain.
+func plainWordEnd(b []byte, i int) (int, bool) {
+	plain := i+1 < len(b) && isLower(b[i]) && isLower(b[i+1])
+	for ; i < len(b); i++ {
+		k := wordByte[b[i]]
+		if k == wbSpace {
+			break
+		}
+		plain = plain && k == wbPlain
+	}
+	return i, plain
+}
+
+// Byte kinds for plainWordEnd.
+const (
+	wbOther = iota
+	wbPlain
+	wbSpace
+)
+
+var wordByte = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = wbPlain
+	}
+	for _, c := range []byte(",.;:?'\"()-/") {
+		t[c] = wbPlain
+	}
+	t[' '], t['\n'] = wbSpace, wbSpace
+	return t
+}()
+
 // singleLetter reports whether b is one letter, optionally followed by
 // punctuation-free nothing: "i", "g", "あ" excluded (only Latin letters).
 func singleLetter(b []byte) bool {
@@ -177,10 +212,19 @@ func wordScript(b []byte) (latin, conf, other int) {
 // pass2 folds words in place and returns the new length. gaps are pass1's
 // wide spaces; src is the text pass1 read (off indexes it).
 func pass2(b []byte, off []int32, gaps []gap, src string, ev *evasionSites) int {
-	// Is the text mostly Latin? Then words made only of look-alikes fold too.
-	var latinWords, otherWords int
+	// One pass over the words: is the text mostly Latin (then words made
+	// only of look-alikes fold too), and does it use leetspeak or dotted
+	// words?
+	var latinWords, otherWords, leetWords, dottedWords int
+	prev2, prev := tokNone, tokNone
 	for i := 0; i < len(b); {
-		e := wordEnd(b, i)
+		e, plain := plainWordEnd(b, i)
+		if plain {
+			latinWords++
+			prev2, prev = prev, tokNone
+			i = e + 1
+			continue
+		}
 		l, c, o := wordScript(b[i:e])
 		// A word mixing Latin letters and look-alikes ("wһat") is Latin
 		// text in disguise.
@@ -189,13 +233,6 @@ func pass2(b []byte, off []int32, gaps []gap, src string, ev *evasionSites) int 
 		} else if l == 0 && (c > 0 || o > 0) {
 			otherWords++
 		}
-		i = e + 1
-	}
-	mostlyLatin := latinWords > otherWords
-	leetWords, dottedWords := 0, 0
-	prev2, prev := tokNone, tokNone
-	for i := 0; i < len(b); {
-		e := wordEnd(b, i)
 		tok := spacedToken(b[i:e])
 		// A leet digit after two spaced-out letters, before a third ("g n 0
 		// r"), counts like one inside a word.
@@ -209,6 +246,7 @@ func pass2(b []byte, off []int32, gaps []gap, src string, ev *evasionSites) int 
 		}
 		i = e + 1
 	}
+	mostlyLatin := latinWords > otherWords
 	st := &foldState{mostlyLatin: mostlyLatin, leetText: leetWords >= 2, dottedText: dottedWords > 0, src: src, gaps: gaps, ev: ev}
 
 	wi := 0
@@ -224,7 +262,16 @@ func pass2(b []byte, off []int32, gaps []gap, src string, ev *evasionSites) int 
 			i++
 			continue
 		}
-		e := wordEnd(b, i)
+		e, plain := plainWordEnd(b, i)
+		if plain {
+			if wi != i {
+				copy(b[wi:], b[i:e])
+				copy(off[wi:], off[i:e])
+			}
+			wi += e - i
+			i = e
+			continue
+		}
 		if i >= noRun && spacedToken(b[i:e]) != tokNone {
 			j, w, ok := joinSpaced(b, off, i, wi, st)
 			if ok {

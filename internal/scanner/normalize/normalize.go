@@ -207,7 +207,9 @@ func pass1(w *builder, s string) {
 	pending := spNone // whitespace seen but not yet written
 	pendAt, pendN := 0, 0
 	wrote := false
-	emit := func(r rune, at int) {
+	// flush writes the whitespace seen before a character (none before
+	// the first).
+	flush := func() {
 		if pending != spNone {
 			if wrote {
 				if pendN >= 2 {
@@ -221,6 +223,9 @@ func pass1(w *builder, s string) {
 			}
 			pending = spNone
 		}
+	}
+	emit := func(r rune, at int) {
+		flush()
 		w.rune1(r, at)
 		wrote = true
 	}
@@ -237,6 +242,26 @@ func pass1(w *builder, s string) {
 	}
 	for i := 0; i < len(s); {
 		c := s[i]
+		if asciiPlain[c] {
+			// A run of printable ASCII other than '<' (most of most
+			// texts): copied lower-cased in one loop.
+			flush()
+			j := i + 1
+			for j < len(s) && asciiPlain[s[j]] {
+				j++
+			}
+			nb, no := len(w.b), len(w.off)
+			w.b = slices.Grow(w.b, j-i)[:nb+j-i]
+			w.off = slices.Grow(w.off, j-i)[:no+j-i]
+			b, off := w.b[nb:], w.off[no:]
+			for k := range b {
+				b[k] = asciiLower[s[i+k]]
+				off[k] = int32(i + k)
+			}
+			wrote = true
+			i = j
+			continue
+		}
 		if c < utf8.RuneSelf {
 			switch {
 			case c == '\n' || c == '\r' || c == '\v' || c == '\f':
@@ -328,6 +353,26 @@ func pass1(w *builder, s string) {
 		}
 	}
 }
+
+// asciiPlain marks the printable ASCII bytes pass1 only lower-cases: all
+// but space and '<' (which may open an inline tag inside a word).
+var asciiPlain = func() (t [256]bool) {
+	for c := 0x21; c < 0x7f; c++ {
+		t[c] = c != '<'
+	}
+	return t
+}()
+
+// asciiLower lower-cases an ASCII byte.
+var asciiLower = func() (t [256]byte) {
+	for c := range 256 {
+		t[c] = byte(c)
+		if 'A' <= c && c <= 'Z' {
+			t[c] = byte(c + 'a' - 'A')
+		}
+	}
+	return t
+}()
 
 // keepComposed reports scripts whose NFKD form would split letters apart
 // (Hangul syllables into jamo, kana into base + voicing mark, Cyrillic й).
