@@ -2,6 +2,7 @@ package injection
 
 import (
 	"math"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -123,20 +124,26 @@ func AppendFeatures(dst []uint32, s string, feat uint8) []uint32 {
 	}
 	var sk [4]uint32 // last skeleton tokens, newest last
 	nsk, nfirst := 0, true
-	// Byte n-grams over " " + s + " ".
-	L := len(s) + 2
-	at := func(i int) byte {
-		if i == 0 || i == L-1 {
-			return ' '
-		}
-		return s[i-1]
+	// Byte n-grams of lengths 3, 4 and 5 over " " + s + " "; the hash of
+	// an n-gram of length k+1 is mix(FNV-1a + k).
+	var pbuf [maxSent + 64]byte
+	p := pbuf[:0]
+	if len(s)+2 > len(pbuf) {
+		p = make([]byte, 0, len(s)+2)
 	}
-	for i := 0; i+minNGram <= L; i++ {
-		h := uint32(seedChar)
-		for k := 0; k < maxNGram && i+k < L; k++ {
-			h = (h ^ uint32(at(i+k))) * fnvPrime
-			if k+1 >= minNGram {
-				emit(mix(h + uint32(k)))
+	p = append(append(append(p, ' '), s...), ' ')
+	dst = slices.Grow(dst, 3*len(p))
+	for i := 0; i+minNGram <= len(p); i++ {
+		h := (uint32(seedChar) ^ uint32(p[i])) * fnvPrime
+		h = (h ^ uint32(p[i+1])) * fnvPrime
+		h = (h ^ uint32(p[i+2])) * fnvPrime
+		dst = append(dst, mix(h+2))
+		if i+3 < len(p) {
+			h = (h ^ uint32(p[i+3])) * fnvPrime
+			dst = append(dst, mix(h+3))
+			if i+4 < len(p) {
+				h = (h ^ uint32(p[i+4])) * fnvPrime
+				dst = append(dst, mix(h+4))
 			}
 		}
 	}

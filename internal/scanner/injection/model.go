@@ -163,12 +163,13 @@ func (m *Model) sentence(s string, a *acc, buf []uint32) []uint32 {
 	for _, h := range buf {
 		i := int(h&mask) * NumHeads
 		ws := w[i : i+NumHeads : i+NumHeads]
-		v0, v1, v2 := l0[uint8(ws[0])], l1[uint8(ws[1])], l2[uint8(ws[2])]
-		if h&signBit != 0 {
-			s0, s1, s2 = s0-v0, s1-v1, s2-v2
-		} else {
-			s0, s1, s2 = s0+v0, s1+v1, s2+v2
-		}
+		// The sign bit of h flips the weights' sign bits: no branch
+		// (it is a coin toss per feature, so a branch mispredicts half
+		// the time), and a + (-b) is exactly a - b.
+		sg := h & signBit
+		s0 += math.Float32frombits(math.Float32bits(l0[uint8(ws[0])]) ^ sg)
+		s1 += math.Float32frombits(math.Float32bits(l1[uint8(ws[1])]) ^ sg)
+		s2 += math.Float32frombits(math.Float32bits(l2[uint8(ws[2])]) ^ sg)
 	}
 	a.sum[0] += s0
 	a.sum[1] += s1
