@@ -245,9 +245,25 @@ func (d *Detector) Detect(text string) Result {
 	}
 	frame, ok := quotedAbout(text)
 	if !ok {
-		if frame, ok = describedAttack(text); !ok {
-			return r
+		frame, ok = describedAttack(text)
+	}
+	if !ok {
+		// "Do not ignore the safety instructions" (negation.go): with
+		// its negated verbs cut out, the text must not be flagged on its
+		// own. Not as strict as a mention's frame: the rest may name
+		// instructions ("… the instructions in the manual" scores 0.6),
+		// and the text without the negated verb is what an attacker
+		// could have sent without writing it (docs/decisions.md).
+		if frame, ok = negatedFrame(text); ok {
+			f := d.detect(frame)
+			for _, h := range []int{HeadInjection, HeadJailbreak} {
+				if r.Score[h] >= d.threshold(r, h) && r.EvasiveScore[h] < d.evThr[h] && !d.Flagged(f, h) {
+					r.Score[h] = f.Score[h]
+					r.Start[h], r.End[h] = 0, len(text)
+				}
+			}
 		}
+		return r
 	}
 	f := d.detect(frame)
 	for _, h := range []int{HeadInjection, HeadJailbreak} {

@@ -57,6 +57,11 @@ type rule struct {
 	// branches: re split at its top-level alternation (branches.go), nil
 	// when re is short.
 	branches []branch
+	// negatable: a match is dropped when its verb is negated ("não ignore
+	// as instruções", "vergiss die Anweisungen nicht", 不要忽略): the
+	// ignore/forget families only, whose negation is a reminder to follow
+	// the instructions (negation.go).
+	negatable bool
 }
 
 // imperative reports whether r's match starts with an imperative verb
@@ -147,7 +152,7 @@ var coreRules = []rule{
 		anchors: []string{"yoursystemprompt", "yourinstructions", "yourprompt", "thesystemprompt", "yourinitialinstructions", "yourrules"},
 		re:      regexp.MustCompile(`(?:repeat|print|reveal|show|output|display|tell|give|leak|dump|write)(?:me|out|us)?(?:all)?(?:of)?(?:your|the)(?:system|initial|original|hidden|secret)?(?:prompt|instructions|rules)`)},
 	// Instruction override, other languages (after diacritics are stripped).
-	{id: "override-i18n", head: HeadInjection, score: ruleScore,
+	{id: "override-i18n", head: HeadInjection, score: ruleScore, negatable: true,
 		// "ignore the instructions" is French and Portuguese too, and
 		// English: not when they are a product's ("… on the flour bag").
 		notAfter: productInstructions,
@@ -155,14 +160,14 @@ var coreRules = []rule{
 		also:     []string{"instruc", "regla", "indicacion", "orden", "directri", "regra", "orientac", "diretri", "regle", "consigne", "directive", "indication", "anweisung", "regeln", "instruktion", "vorgabe", "befehl", "richtlin", "istruzion", "regole", "indicazion", "direttiv", "instructie", "regels", "aanwijzing", "opdracht", "anterior", "precede", "alles", "tutto", "tudo"},
 		re: regexp.MustCompile(`\b(?:ignora|ignore|ignores|ignorez|ignoriere|ignorieren|ignori|ignorate|ignoreer|olvida|olvide|olviden|descarta|descarte|omite|haz caso omiso|oublie|oubliez|neglige|negligez|fais abstraction|faites abstraction|vergiss|vergessen sie|missachte|missachten sie|uberschreibe|dimentica|dimentichi|dimenticate|trascura|esqueca|esquece|esquecam|desconsidere|desconsidera|descartar|negeer|vergeet|negeren)\b` + gap(5) +
 			`\b(?:instrucciones|reglas|indicaciones|ordenes|directrices|instrucoes|regras|orientacoes|diretrizes|instructions|regles|consignes|directives|indications|anweisungen|regeln|instruktionen|vorgaben|befehle|richtlinien|istruzioni|regole|indicazioni|direttive|instructies|regels|aanwijzingen|opdrachten|todo lo anterior|tout ce qui precede|alles (?:was|davor|bisherige|vorherige|obige)|tutto (?:quello|cio)|tudo (?:o que|acima|anterior)|alles (?:wat|hierboven|hiervoor))`)},
-	{id: "override-i18n", head: HeadInjection, score: ruleScore, not: purchases,
+	{id: "override-i18n", head: HeadInjection, score: ruleScore, not: purchases, negatable: true,
 		// "забудь про предыдущий вопрос": the user's own question, not
 		// instructions.
 		notAfter: []string{"запрос", "вопрос", "ответ"},
 		anchors:  []string{"игнор", "забуд", "забыв", "внимания", "отбрось", "пренебре", "отмени"},
 		also:     []string{"инструкц", "правил", "указани", "предыдущ", "вышеуказ", "все", "всё", "ограничен", "команд"},
 		re:       regexp.MustCompile(`(?:игнорир\S*|проигнорир\S*|забудь\S*|забывай\S*|не обращай\S* внимания на|отбрось\S*|пренебреги\S*|отмени\S*)` + gap(5) + `(?:инструкци\S*|правил\S*|указани\S*|предыдущ\S*|вышеуказанн\S*|всё|все|ограничени\S*|команд\S*)`)},
-	{id: "override-i18n", head: HeadInjection, score: ruleScore, not: purchases,
+	{id: "override-i18n", head: HeadInjection, score: ruleScore, not: purchases, negatable: true,
 		anchors: []string{"忽略", "无视", "無視", "忘记", "忘記", "忘掉", "不要理会", "不要理會", "忽视", "忽視", "跳过", "跳過", "忘れ", "気にしな", "気にせず", "무시", "잊어", "잊으", "잊고", "신경 쓰지"},
 		re: regexp.MustCompile(`(?:忽略|无视|無視|忘记|忘記|忘掉|不要理会|不要理會|忽视|忽視|跳过|跳過)` + cjkGap + `(?:指令|指示|说明|說明|规则|規則|提示|设定|設定|要求|之前|以上|上面|前面|先前|一切|所有)` +
 			`|(?:指令|指示|说明|說明|规则|規則|提示词|提示詞|设定|設定|要求|之前|以上|上面|前面|先前|命令|ルール|プロンプト|制約|設定|これまで|今まで|上記)` + cjkGap + `(?:忽略|无视|無視|忘记|忘記|忘れ)` +
@@ -1045,6 +1050,12 @@ func (r *rule) findIn(s string, a, b int, checkAlso bool) (int, int, bool) {
 			return 0, 0, false
 		}
 		x, y := a+off+loc[0], a+off+loc[1]
+		if r.negatable && negatedVerb(s, x, y) {
+			// Search again from just past the verb: "no olvides
+			// ignorar …" holds a second verb.
+			off += loc[0] + 1
+			continue
+		}
 		if (r.not == nil || !containsAny(s[max(x-notReach, 0):min(y+notReach, len(s))], r.not)) && (r.id == "persona" || !quotedMention(s, x, y)) && !mentionFrame(s, x, y, r.imperative()) && !hasAnyPrefix(strings.TrimLeft(s[y:], " "), r.notAfter) {
 			return x, y, true
 		}
