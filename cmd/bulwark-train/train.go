@@ -61,6 +61,10 @@ type hparams struct {
 	// normalized bytes (0 = all): long jailbreak templates keep their
 	// surface features.
 	CDropMax int
+	// CDropNoJB: concept-only steps do not train the jailbreak head either
+	// (1), as they do not train the harmful head (persona templates are
+	// long and English; their surface features carry them).
+	CDropNoJB int
 	// Harm adds the harmful questions inside GPTFuzz's filled templates as
 	// positives of the harmful head (1) or not (0).
 	Harm int
@@ -120,6 +124,8 @@ func setHP(s string) error {
 			hp.CDrop = f
 		case "cdropmax":
 			hp.CDropMax = int(f)
+		case "cdropnojb":
+			hp.CDropNoJB = int(f)
 		case "harm":
 			hp.Harm = int(f)
 		case "nospace":
@@ -355,6 +361,9 @@ func train(rows []row, inTrain func(src string, tmpl int) bool, log io.Writer) *
 				// step would teach the harmful head noise (in-sample
 				// jailbreakbench harmful recall 0.99 -> 0.89 with it).
 				c.y[injection.HeadHarmful] = yIgnore
+				if hp.CDropNoJB != 0 {
+					c.y[injection.HeadJailbreak] = yIgnore
+				}
 			}
 			if hp.Drop > 0 {
 				dropBuf = dropBuf[:0]
