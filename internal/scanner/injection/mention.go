@@ -140,7 +140,7 @@ func describedAttack(text string) (frame string, ok bool) {
 		if !r.imperative() || r.joined {
 			continue
 		}
-		for _, loc := range r.re.FindAllStringIndex(n, 4) {
+		for _, loc := range r.findAll(n, 4) {
 			if pre := leadIn(n, loc[0]); describedPre.MatchString(pre) || thirdPerson.MatchString(pre) {
 				return n[:loc[0]] + " X " + n[loc[1]:], true
 			}

@@ -221,10 +221,21 @@ func init() {
 		r := &rules[i]
 		r.req = requiredGroups(r.re)
 		if !r.joined {
-			r.branches = splitBranches(r.re)
+			if r.branches = splitBranches(r.re); r.branches != nil {
+				r.pattern, r.re = r.re.String(), nil
+			}
 		}
 		for _, w := range r.also {
 			r.alsoMax = max(r.alsoMax, len(w))
 		}
 	}
+	// The lists rules was built from hold copies of every rule, in arrays
+	// the compiler lays out as static data (always reachable): they would
+	// keep the split rules' whole expressions alive (3.4 MB). Only rules
+	// is used from here on.
+	for _, part := range [][]rule{coreRules, structureRules, planted, paraphrased, paraphrased2, paraphrased3, harmfulRules} {
+		clear(part)
+	}
+	coreRules, structureRules, planted, harmfulRules = nil, nil, nil, nil
+	paraphrased, paraphrased2, paraphrased3 = nil, nil, nil
 }

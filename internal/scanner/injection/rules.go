@@ -55,8 +55,10 @@ type rule struct {
 	// hit (gates.go); hits that fail it open no window.
 	gate func(s string, p, n int) bool
 	// branches: re split at its top-level alternation (branches.go), nil
-	// when re is short.
+	// when re is short. A split rule's re is nil afterwards and pattern
+	// holds its source.
 	branches []branch
+	pattern  string
 	// negatable: a match is dropped when its verb is negated ("não ignore
 	// as instruções", "vergiss die Anweisungen nicht", 不要忽略): the
 	// ignore/forget families only, whose negation is a reminder to follow
