@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/bulwark-ai/bulwark/internal/config"
@@ -124,11 +125,18 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		}
 		defer agents.Close()
 	}
+	// Building the scanners (hundreds of compiled expressions) makes
+	// garbage the size of the live heap: build with a tight collector
+	// target, then hand the pages back, so the resident set is what serving
+	// needs (docs/performance.md, "Session 11").
+	gcPercent := debug.SetGCPercent(25)
 	srv, err = server.New(cfg, opts)
+	debug.SetGCPercent(gcPercent)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "bulwark serve: %v\n", err)
 		return ExitError
 	}
+	debug.FreeOSMemory()
 	if *demo {
 		fmt.Fprintf(env.Stderr, "bulwark demo: data plane http://%s/v1 (key %s), admin http://%s\n",
 			hostPort(cfg.Server.Listen), config.DemoKey, hostPort(cfg.Server.AdminListen))
@@ -172,6 +180,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 				continue
 			}
 			logger.Info("config reloaded")
+			debug.FreeOSMemory() // the old config's scanners and the build's garbage
 			applyProcs(ncfg, logger)
 			if !ncfg.Telemetry.SameTracing(&cfg.Telemetry) {
 				// The tracer provider is built once; the gateway keeps it.
