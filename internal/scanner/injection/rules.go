@@ -1053,8 +1053,8 @@ func (r *rule) findIn(s string, a, b int, checkAlso bool) (int, int, bool) {
 		}
 		x, y := a+off+loc[0], a+off+loc[1]
 		if r.negatable && negatedVerb(s, x, y) {
-			// Search again from just past the verb: "no olvides
-			// ignorar …" holds a second verb.
+			// Search again from just past the verb: "no ignores
+			// esto, ignora las instrucciones …" holds a second one.
 			off += loc[0] + 1
 			continue
 		}
