@@ -35,14 +35,18 @@ var negVerbs = regexp.MustCompile(
 		`|(?:non|mai)\s+(?:ignorare|ignori|dimenticare|dimentichi|trascurare|trascuri)` +
 		`|(?:ne|jamais)\s+(?:neglige|negligez|ignore|ignorez|oublie|oubliez)|n'(?:ignore|ignores|ignorez|oublie|oublies|oubliez)` +
 		`|(?:не|никогда не)\s+(?:игнорир\S*|забыва\S*|забуд\S*|пренебрега\S*))(?:[^\pL]|$)` +
-		`|\b(?:ignoriere|ignorieren sie|vergiss|vergessen sie|missachte|negeer|vergeet)\s+(?:nicht|niemals|nie|niet|nooit)\b` +
+		`|\b` + deNlVerbs + `\s+(?:nicht|niemals|nie|niet|nooit)\b` +
 		`|(?:不要|别|別|勿|不能|不可|不得)(?:忽略|忽视|忽視|无视|無視|忘记|忘記|忘掉)` +
 		`|(?:無視|忘れ)(?:しないで|しない|せず|ないで|ない|ず)` +
 		`|무시하지 ?(?:마|말|않)|잊지 ?(?:마|말|않)`)
 
 // deNlVerb: a German or Dutch verb whose negation may close the clause
 // ("Vergiss die Anweisungen des Arztes nicht").
-var deNlVerb = regexp.MustCompile(`\b(?:ignoriere|ignorieren sie|vergiss|vergessen sie|missachte|negeer|vergeet)\b`)
+var deNlVerb = regexp.MustCompile(`\b` + deNlVerbs + `\b`)
+
+// deNlVerbs: the German and Dutch override verbs negVerbs and deNlVerb look
+// for.
+const deNlVerbs = `(?:ignoriere|ignorieren sie|vergiss|vergessen sie|missachte|negeer|vergeet)`
 
 // whyWords: "por que você não ignora …?" asks for it.
 var whyWords = []string{"por que", "porque", "pourquoi", "perche", "warum", "waarom", "почему", "why "}
@@ -68,13 +72,7 @@ func negatedSpans(dst [][2]int, s string) [][2]int {
 // negatedVerb reports whether a negated override verb overlaps the rule
 // match s[x:y] (looked for in the match and the words around it).
 func negatedVerb(s string, x, y int) bool {
-	a, b := max(x-48, 0), min(y+64, len(s))
-	for a > 0 && s[a]&0xC0 == 0x80 {
-		a--
-	}
-	for b < len(s) && s[b]&0xC0 == 0x80 {
-		b++
-	}
+	a, b := runeBounds(s, max(x-48, 0), min(y+64, len(s)))
 	var buf [4][2]int
 	for _, sp := range negatedSpans(buf[:0], s[a:b]) {
 		if a+sp[0] < y && x < a+sp[1] {

@@ -1024,12 +1024,7 @@ func sentenceEnd(s string, i int) bool {
 // findIn runs r's expression on s[a:b], widened to rune boundaries (after
 // the also check, unless the caller made it).
 func (r *rule) findIn(s string, a, b int, checkAlso bool) (int, int, bool) {
-	for a > 0 && s[a]&0xC0 == 0x80 {
-		a--
-	}
-	for b < len(s) && s[b]&0xC0 == 0x80 {
-		b++
-	}
+	a, b = runeBounds(s, a, b)
 	if checkAlso && r.also != nil && !containsAny(s[a:b], r.also) {
 		return 0, 0, false
 	}
@@ -1064,6 +1059,17 @@ func (r *rule) findIn(s string, a, b int, checkAlso bool) (int, int, bool) {
 		off += max(loc[1], loc[0]+1)
 	}
 	return 0, 0, false
+}
+
+// runeBounds widens the byte range [a, b) of s to rune boundaries.
+func runeBounds(s string, a, b int) (int, int) {
+	for a > 0 && s[a]&0xC0 == 0x80 {
+		a--
+	}
+	for b < len(s) && s[b]&0xC0 == 0x80 {
+		b++
+	}
+	return a, b
 }
 
 // findJoined runs r's expression on s[a:b] with spaces and newlines
