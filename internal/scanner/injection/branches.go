@@ -33,7 +33,7 @@ import (
 // expression, compiled on its own.
 type branch struct {
 	re  *regexp.Regexp
-	req [][]string
+	req litGroups
 }
 
 const (
@@ -74,7 +74,7 @@ func splitBranches(re *regexp.Regexp) []branch {
 			g = &syntax.Regexp{Op: syntax.OpAlternate, Sub: run}
 		}
 		b := regexp.MustCompile(g.String())
-		out = append(out, branch{re: b, req: requiredGroups(b)})
+		out = append(out, branch{re: b, req: newLitGroups(requiredGroups(b))})
 		run = nil
 	}
 	// Each alternative's program is measured once (a run's is about the sum
@@ -112,7 +112,7 @@ func progLen(t *syntax.Regexp) int {
 func (r *rule) candidates(w string) uint64 {
 	var m uint64
 	for i, b := range r.branches {
-		if hasRequired(w, b.req) {
+		if b.req.hold(w) {
 			m |= 1 << i
 		}
 	}

@@ -220,6 +220,7 @@ func init() {
 	for i := range rules {
 		r := &rules[i]
 		r.req = requiredGroups(r.re)
+		r.reqG, r.alsoSet = newLitGroups(r.req), newLitSet(r.also)
 		if !r.joined {
 			if r.branches = splitBranches(r.re); r.branches != nil {
 				r.pattern, r.re = r.re.String(), nil

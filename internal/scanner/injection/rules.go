@@ -49,6 +49,10 @@ type rule struct {
 	// req: literal groups every match holds one of each (required.go),
 	// checked before the expression runs.
 	req [][]string
+	// reqG is req with one-pass sets for its long groups; alsoSet is also's
+	// (nil when short), literals.go.
+	reqG    litGroups
+	alsoSet *litSet
 	// alsoMax is the length of the longest also word.
 	alsoMax int
 	// gate, when set, is a necessary condition of a match at one anchor
@@ -808,7 +812,13 @@ type anchorIndex struct {
 	// 8 KB (cache-resident) rejects most positions of a text before the
 	// 256 KB start table is read.
 	used [1 << 16 / 64]uint64
-	refs []anchorRef
+	// In prose a fifth of all positions pass used (the three-byte
+	// prefixes of common anchors are common trigrams). used4 is the same
+	// filter over the first four bytes of the anchors of four bytes or
+	// more, and has3 marks the keys of the three-byte anchors, which only
+	// used can find: a position passes when has3 or used4 has its bit.
+	used4, has3 [1 << 16 / 64]uint64
+	refs        []anchorRef
 	// short: anchors of two bytes, and which bytes start one.
 	short                   []anchorRef
 	shortFirst, shortSecond [256]bool
@@ -816,9 +826,16 @@ type anchorIndex struct {
 
 var anchors = buildAnchorIndex()
 
-// key3 hashes three bytes to 16 bits.
-func key3(a, b, c byte) int {
-	return int((uint32(a)<<16 | uint32(b)<<8 | uint32(c)) * 0x9E3779B1 >> 16)
+// key16 hashes three or four bytes (little-endian in v) to 16 bits.
+func key16(v uint32) int {
+	return int(v * 0x9E3779B1 >> 16)
+}
+
+// load8 is s[:8] as a little-endian word (one load).
+func load8(s string) uint64 {
+	s = s[:8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 func buildAnchorIndex() *anchorIndex {
@@ -830,9 +847,15 @@ func buildAnchorIndex() *anchorIndex {
 			case len(a) < 2:
 				panic("injection: rule anchor shorter than two bytes: " + a)
 			case len(a) >= 3:
-				k := key3(a[0], a[1], a[2])
+				k := key16(uint32(a[0]) | uint32(a[1])<<8 | uint32(a[2])<<16)
 				count[k]++
 				x.used[k/64] |= 1 << (k % 64)
+				if len(a) == 3 {
+					x.has3[k/64] |= 1 << (k % 64)
+				} else {
+					k4 := key16(uint32(a[0]) | uint32(a[1])<<8 | uint32(a[2])<<16 | uint32(a[3])<<24)
+					x.used4[k4/64] |= 1 << (k4 % 64)
+				}
 			}
 		}
 	}
@@ -848,7 +871,7 @@ func buildAnchorIndex() *anchorIndex {
 				x.shortFirst[a[0]], x.shortSecond[a[1]] = true, true
 				continue
 			}
-			k := key3(a[0], a[1], a[2])
+			k := key16(uint32(a[0]) | uint32(a[1])<<8 | uint32(a[2])<<16)
 			x.refs[fill[k]] = newAnchorRef(i, a)
 			fill[k]++
 		}
@@ -857,24 +880,35 @@ func buildAnchorIndex() *anchorIndex {
 }
 
 // findAnchors appends every anchor occurrence in s, in text order.
+//
+// Each position is read as one little-endian word, zero past the end of s:
+// no anchor holds a zero byte, so a word cut by the end matches only the
+// anchors that fit.
 func findAnchors(dst []anchorHit, s string) []anchorHit {
 	for i := 0; i+1 < len(s); i++ {
-		if anchors.shortFirst[s[i]] && anchors.shortSecond[s[i+1]] {
+		var w uint64
+		if i+8 <= len(s) {
+			w = load8(s[i:])
+		} else {
+			w = word8(s, i)
+		}
+		if c0, c1 := byte(w), byte(w>>8); anchors.shortFirst[c0] && anchors.shortSecond[c1] {
 			for _, ref := range anchors.short {
-				if ref.text[0] == s[i] && ref.text[1] == s[i+1] {
+				if ref.text[0] == c0 && ref.text[1] == c1 {
 					dst = append(dst, anchorHit{pos: int32(i), rule: ref.rule, n: 2})
 				}
 			}
 		}
-		if i+2 >= len(s) {
-			break
-		}
-		k := key3(s[i], s[i+1], s[i+2])
+		k := key16(uint32(w) & 0xffffff)
 		if anchors.used[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
+		if anchors.has3[k/64]&(1<<(k%64)) == 0 {
+			if k4 := key16(uint32(w)); anchors.used4[k4/64]&(1<<(k4%64)) == 0 {
+				continue
+			}
+		}
 		lo, hi := anchors.start[k], anchors.start[k+1]
-		w := word8(s, i)
 		for _, ref := range anchors.refs[lo:hi] {
 			if w&ref.mask == ref.pre && (len(ref.text) <= 8 || strings.HasPrefix(s[i:], ref.text)) {
 				dst = append(dst, anchorHit{pos: int32(i), rule: ref.rule, n: uint16(len(ref.text))})
@@ -934,7 +968,7 @@ func (r *rule) find(s string, hits []anchorHit, ri int, budget *int) (int, int, 
 				if grow {
 					from = max(a, clearB-r.alsoMax+1)
 				}
-				if i := indexAny(s[from:b], r.also); i >= 0 {
+				if i := r.alsoIndex(s[from:b]); i >= 0 {
 					alsoAt = from + i
 				} else {
 					if !grow {
@@ -1025,14 +1059,14 @@ func sentenceEnd(s string, i int) bool {
 // the also check, unless the caller made it).
 func (r *rule) findIn(s string, a, b int, checkAlso bool) (int, int, bool) {
 	a, b = runeBounds(s, a, b)
-	if checkAlso && r.also != nil && !containsAny(s[a:b], r.also) {
+	if checkAlso && r.also != nil && !r.hasAlso(s[a:b]) {
 		return 0, 0, false
 	}
 	if r.joined {
 		return r.findJoined(s, a, b)
 	}
 	w := s[a:b]
-	if !hasRequired(w, r.req) {
+	if !r.reqG.hold(w) {
 		return 0, 0, false
 	}
 	var cands uint64
