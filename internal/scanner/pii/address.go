@@ -344,6 +344,9 @@ func (s *scan) addressLine(k int) bool {
 // written with month names ("born on March 3, 1990").
 func (s *scan) contextIDs() {
 	toks := s.toks
+	// The types are looked up once, not per word.
+	dl, passport := s.d.types[TypeUSDriverLic], s.d.types[TypePassport]
+	postcode, dob := s.d.types[TypeStreetAddress], s.d.types[TypeDateOfBirth]
 	for i := 0; i < len(toks); i++ {
 		if toks[i].kind != tWord {
 			continue
@@ -369,15 +372,15 @@ func (s *scan) contextIDs() {
 			continue
 		}
 		switch {
-		case s.d.types[TypeUSDriverLic] && (s.wordIs(i, "license") || s.wordIs(i, "licence") || s.wordIs(i, "dl")):
+		case dl && (s.wordIs(i, "license") || s.wordIs(i, "licence") || s.wordIs(i, "dl")):
 			if s.wordIs(i, "dl") || s.hasContext(toks[i].s, []string{"driver", "driving", "dl"}) || s.numberWordAfter(i) {
 				s.valueAfter(i, TypeUSDriverLic, 0.85, 5, 20)
 			}
-		case s.d.types[TypePassport] && s.isPassportWord(i):
+		case passport && s.isPassportWord(i):
 			s.passport(i)
-		case s.d.types[TypeStreetAddress] && (s.wordIs(i, "zip") || s.wordIs(i, "postcode") || s.wordIs(i, "postal") && s.wordIs(i+1, "code")):
+		case postcode && (s.wordIs(i, "zip") || s.wordIs(i, "postcode") || s.wordIs(i, "postal") && s.wordIs(i+1, "code")):
 			s.valueAfter(i, TypeStreetAddress, 0.6, 3, 10)
-		case s.d.types[TypeDateOfBirth] && (s.numAt(i+1) || s.punctIs(i+1, ".") && s.numAt(i+2) || s.numAt(i-1) ||
+		case dob && (s.numAt(i+1) || s.punctIs(i+1, ".") && s.numAt(i+2) || s.numAt(i-1) ||
 			s.ordinalAt(i+1) || s.ordinalAt(i-1) || s.ordinalAt(i-2) || s.numAt(i-2)) && monthIndex(s.tok(i)) > 0:
 			s.monthDate(i)
 		}

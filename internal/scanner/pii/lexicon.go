@@ -107,24 +107,65 @@ const unitWordsText = `apt apartment suite ste unit flat floor fl room rm bldg b
 // they are not evidence of a name.
 const ambiguousFirstNamesText = `luna dora nora will may june april august bill mark grant hope faith joy rose dawn sue pat rob jack art ray guy gene lily iris violet ruby amber chase hunter bob don victoria georgia jordan austin florence paris sydney israel miles jean per sina ida lea mai ana vide liz chuck hope ivy hazel pearl opal crystal destiny harmony trinity charity prudence felicity sage ginger daisy penny misty sandy drew lance wade porter archer sterling savannah dakota lincoln orlando sierra kennedy jefferson madison hudson noel earl carter mason parker tucker walker hunter heath clay dean dale macy denny zelda`
 
-type lexicon map[string]struct{}
+// lexicon is a set of lower-case words. Every lexicon has its own bit, and
+// one map over all of them (lexBits) gives a word's memberships at once: a
+// token is looked up once however many lexicons ask about it (the name and
+// address heuristics ask up to a dozen, one map look-up each before).
+type lexicon struct {
+	words map[string]struct{}
+	bit   uint32
+}
+
+// lexRegistry holds every lexicon, in creation order; all are package
+// variables, built before init runs.
+var lexRegistry []lexicon
+
+// lexComputed marks a token whose lexicon bits are known (token.lex).
+const lexComputed = 1 << 31
 
 func newLexicon(texts ...string) lexicon {
-	l := lexicon{}
+	if lexBits != nil {
+		panic("pii: lexicon created after init")
+	}
+	if len(lexRegistry) == 31 {
+		panic("pii: more than 31 lexicons")
+	}
+	l := lexicon{words: map[string]struct{}{}, bit: 1 << len(lexRegistry)}
 	for _, t := range texts {
 		for _, w := range strings.Fields(t) {
-			l[w] = struct{}{}
+			l.words[w] = struct{}{}
 		}
 	}
+	lexRegistry = append(lexRegistry, l)
 	return l
 }
 
-func (l lexicon) has(w string) bool { _, ok := l[w]; return ok }
+func (l lexicon) has(w string) bool { _, ok := l.words[w]; return ok }
 
-// lexicons are built once per Detector.
+// lexBits maps a lower-case word to the bits of the lexicons that hold it.
+var lexBits map[string]uint32
+
+func init() {
+	n := 0
+	for _, l := range lexRegistry {
+		n += len(l.words)
+	}
+	bits := make(map[string]uint32, n)
+	for _, l := range lexRegistry {
+		for w := range l.words {
+			bits[w] |= l.bit
+		}
+	}
+	lexBits = bits
+}
+
+// lexicons are the name and address word lists (built once, shared by every
+// Detector).
 type lexicons struct {
 	first, surname, honorific, stop, streetType, streetPrefix, unit, ambiguous lexicon
 }
+
+var sharedLexicons = newLexicons()
 
 func newLexicons() *lexicons {
 	return &lexicons{

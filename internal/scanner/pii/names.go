@@ -2,12 +2,22 @@ package pii
 
 import "strings"
 
-// is reports whether token i, lower-cased, is in l. ASCII words are folded
-// in a stack buffer, so lookups do not allocate.
+// is reports whether token i, lower-cased, is in l. The token's lexicon
+// bits are looked up on first use (ASCII words folded in a stack buffer, so
+// the look-up does not allocate) and kept on the token.
 func (s *scan) is(l lexicon, i int) bool {
 	if i < 0 || i >= len(s.toks) {
 		return false
 	}
+	if s.toks[i].lex&lexComputed == 0 {
+		s.toks[i].lex = lexComputed | s.lexOf(i)
+	}
+	return s.toks[i].lex&l.bit != 0
+}
+
+// lexOf returns the bits of the lexicons that hold token i, lower-cased, or
+// failing that, lower-cased without Latin diacritics.
+func (s *scan) lexOf(i int) uint32 {
 	tk := s.toks[i]
 	w := s.text[tk.s:tk.e]
 	var buf [24]byte
@@ -22,20 +32,16 @@ func (s *scan) is(l lexicon, i int) bool {
 			buf[k] = lower(c)
 		}
 		if ascii {
-			_, ok := l[string(buf[:len(w)])]
-			return ok
+			return lexBits[string(buf[:len(w)])]
 		}
 	}
 	lw := toLowerString(w)
-	if _, ok := l[lw]; ok {
-		return true
-	}
+	bits := lexBits[lw]
 	// "Miklós", "Éva": try without Latin diacritics.
 	if f := foldDiacritics(lw); f != lw {
-		_, ok := l[f]
-		return ok
+		bits |= lexBits[f]
 	}
-	return false
+	return bits
 }
 
 // diacritics maps accented Latin letters to their base letter.

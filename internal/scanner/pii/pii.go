@@ -109,7 +109,7 @@ func New(opts Options) (*Detector, error) {
 		regions: defaultExtraRegions,
 		window:  48,
 		minimum: opts.MinScore,
-		lex:     newLexicons(),
+		lex:     sharedLexicons,
 	}
 	types := opts.Types
 	if len(types) == 0 {

@@ -21,6 +21,9 @@ type token struct {
 	upper    bool // every letter upper case (two letters or more)
 	nlBefore bool // a newline in the gap before the token
 	spBefore bool // any space in the gap before the token
+	// lex: the bits of the lexicons holding the lower-cased word, with
+	// lexComputed once looked up (scan.is).
+	lex uint32
 }
 
 // tokenize splits the text once; names and addresses work on tokens.
@@ -100,6 +103,8 @@ func (s *scan) word(i int, nl, sp bool) int {
 				first = false
 				i++
 				continue
+			case c != '\'' && c != '-':
+				goto done // other ASCII: not a letter, digit or inner mark
 			}
 		}
 		var r rune
