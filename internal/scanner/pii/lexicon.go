@@ -107,56 +107,35 @@ const unitWordsText = `apt apartment suite ste unit flat floor fl room rm bldg b
 // they are not evidence of a name.
 const ambiguousFirstNamesText = `luna dora nora will may june april august bill mark grant hope faith joy rose dawn sue pat rob jack art ray guy gene lily iris violet ruby amber chase hunter bob don victoria georgia jordan austin florence paris sydney israel miles jean per sina ida lea mai ana vide liz chuck hope ivy hazel pearl opal crystal destiny harmony trinity charity prudence felicity sage ginger daisy penny misty sandy drew lance wade porter archer sterling savannah dakota lincoln orlando sierra kennedy jefferson madison hudson noel earl carter mason parker tucker walker hunter heath clay dean dale macy denny zelda`
 
-// lexicon is a set of lower-case words. Every lexicon has its own bit, and
-// one map over all of them (lexBits) gives a word's memberships at once: a
-// token is looked up once however many lexicons ask about it (the name and
-// address heuristics ask up to a dozen, one map look-up each before).
-type lexicon struct {
-	words map[string]struct{}
-	bit   uint32
-}
-
-// lexRegistry holds every lexicon, in creation order; all are package
-// variables, built before init runs.
-var lexRegistry []lexicon
+// lexicon is a set of lower-case words, named by its bit. One map over
+// every lexicon (lexBits) gives a word's memberships at once, so a token is
+// looked up once however many lexicons ask about it (the name and address
+// heuristics ask up to a dozen, one map look-up each before), and a word in
+// several lexicons is stored once.
+type lexicon struct{ bit uint32 }
 
 // lexComputed marks a token whose lexicon bits are known (token.lex).
 const lexComputed = 1 << 31
 
+// lexBits maps a lower-case word to the bits of the lexicons that hold it.
+// Every lexicon is a package variable, so all are added before any scan.
+var lexBits = map[string]uint32{}
+
+// lexCount is the number of lexicons made.
+var lexCount int
+
 func newLexicon(texts ...string) lexicon {
-	if lexBits != nil {
-		panic("pii: lexicon created after init")
-	}
-	if len(lexRegistry) == 31 {
+	if lexCount == 31 {
 		panic("pii: more than 31 lexicons")
 	}
-	l := lexicon{words: map[string]struct{}{}, bit: 1 << len(lexRegistry)}
+	l := lexicon{bit: 1 << lexCount}
+	lexCount++
 	for _, t := range texts {
 		for _, w := range strings.Fields(t) {
-			l.words[w] = struct{}{}
+			lexBits[w] |= l.bit
 		}
 	}
-	lexRegistry = append(lexRegistry, l)
 	return l
-}
-
-func (l lexicon) has(w string) bool { _, ok := l.words[w]; return ok }
-
-// lexBits maps a lower-case word to the bits of the lexicons that hold it.
-var lexBits map[string]uint32
-
-func init() {
-	n := 0
-	for _, l := range lexRegistry {
-		n += len(l.words)
-	}
-	bits := make(map[string]uint32, n)
-	for _, l := range lexRegistry {
-		for w := range l.words {
-			bits[w] |= l.bit
-		}
-	}
-	lexBits = bits
 }
 
 // lexicons are the name and address word lists (built once, shared by every
