@@ -209,6 +209,77 @@ func wordScript(b []byte) (latin, conf, other int) {
 	return latin, conf, other
 }
 
+// lookAround bounds how many words amongOtherScript passes over on each
+// side (numbers, punctuation and other look-alike words).
+const lookAround = 3
+
+// amongOtherScript reports whether a word made only of look-alikes stands
+// among words of another script: the nearest word on either side, on the
+// same line, that has letters and is not made only of look-alikes is
+// Cyrillic, Greek or another non-Latin word. "на" and "по" in Bulgarian or
+// Russian text that quotes commands and URLs ("Стартиране на дейност",
+// "> Мениджър на дейности на Android") are words of that language, not
+// Latin "ha" and "no" in disguise, although Latin words outnumber the others
+// in the text. Counting each as an evasion made a Bulgarian documentation
+// page obfuscated throughout, so the whole page was held to the evasive
+// threshold (session 12). The words before the word are read from the
+// output (b[:wi], already folded), the words after it from the input, which
+// goes on at next. (A spaced-out word joined from single letters is not
+// checked: spelling a word out is itself the obfuscation.)
+func amongOtherScript(b []byte, wi, next int) bool {
+	// Left: back from wi.
+	j := wi
+	for n := 0; n < lookAround; n++ {
+		for j > 0 && b[j-1] == ' ' {
+			j--
+		}
+		if j == 0 || b[j-1] == '\n' {
+			break
+		}
+		ws := j
+		for ws > 0 && !isSpaceByte(b[ws-1]) {
+			ws--
+		}
+		if v := scriptVote(b[ws:j]); v != 0 {
+			if v > 0 {
+				return true
+			}
+			break
+		}
+		j = ws
+	}
+	// Right: on from next.
+	j = next
+	for n := 0; n < lookAround; n++ {
+		for j < len(b) && b[j] == ' ' {
+			j++
+		}
+		if j == len(b) || b[j] == '\n' {
+			break
+		}
+		we := wordEnd(b, j)
+		if v := scriptVote(b[j:we]); v != 0 {
+			return v > 0
+		}
+		j = we
+	}
+	return false
+}
+
+// scriptVote is 1 for a word of another script, -1 for a Latin word (mixed
+// with look-alikes or not), and 0 for a word that decides nothing: no
+// letters, or look-alikes only.
+func scriptVote(w []byte) int {
+	l, _, o := wordScript(w)
+	switch {
+	case l > 0 && o == 0:
+		return -1
+	case l == 0 && o > 0:
+		return 1
+	}
+	return 0
+}
+
 // pass2 folds words in place and returns the new length. gaps are pass1's
 // wide spaces; src is the text pass1 read (off indexes it).
 func pass2(b []byte, off []int32, gaps []gap, src string, ev *evasionSites) int {
@@ -280,7 +351,7 @@ func pass2(b []byte, off []int32, gaps []gap, src string, ev *evasionSites) int 
 			}
 			noRun = j
 		}
-		wi = foldWord(b, off, i, e, wi, st)
+		wi = foldWord(b, off, i, e, wi, e, st)
 		i = e
 	}
 	return wi
@@ -436,7 +507,7 @@ func joinSpaced(b []byte, off []int32, i, wi int, st *foldState) (int, int, bool
 		if t > 0 {
 			tokStart = int(ends[t-1]) + 1
 			if st.gapWidth(tokStart-1) > minGap {
-				wi = foldWord(b, off, ws, wi, ws, st)
+				wi = foldWord(b, off, ws, wi, ws, -1, st)
 				b[wi], off[wi] = ' ', off[tokStart-1]
 				wi++
 				ws = wi
@@ -447,16 +518,22 @@ func joinSpaced(b []byte, off []int32, i, wi int, st *foldState) (int, int, bool
 			wi++
 		}
 	}
-	wi = foldWord(b, off, ws, wi, ws, st)
+	wi = foldWord(b, off, ws, wi, ws, -1, st)
 	st.leetText = leetText
 	return int(ends[n-1]), wi, true
 }
 
 // foldWord writes the folded word b[i:e] at wi (wi <= i) and returns the new wi.
-func foldWord(b []byte, off []int32, i, e, wi int, st *foldState) int {
+// next is where the input goes on after the word, or -1 for a word joined
+// from a spaced-out run.
+func foldWord(b []byte, off []int32, i, e, wi, next int, st *foldState) int {
 	start := int(off[i]) // off[i] is overwritten as the word is folded
 	latin, conf, other := wordScript(b[i:e])
 	foldConf := conf > 0 && other == 0 && (latin > 0 || (st.mostlyLatin && conf >= 2))
+	// A word of look-alikes only among words of its own script is folded
+	// all the same (the model was trained on that form), but it is not an
+	// evasion.
+	ownScript := foldConf && latin == 0 && next >= 0 && amongOtherScript(b, wi, next)
 	// Separated letters inside one word: "i.g.n.o.r.e", "i-g-n-o-r-e".
 	minDotted := 4
 	if st.dottedText {
@@ -514,7 +591,9 @@ func foldWord(b []byte, off []int32, i, e, wi int, st *foldState) int {
 				}
 				k += sz
 				b[wi], off[wi] = byte(l), at
-				st.ev.add(int(at))
+				if !ownScript {
+					st.ev.add(int(at))
+				}
 				wi++
 				continue
 			}
