@@ -103,7 +103,8 @@ func TestSharedData(t *testing.T) {
 // to the evasive threshold (a leetspeak word in one example no longer
 // lowers the threshold of the whole page), 2 or 3 of 73; since session 12,
 // when Cyrillic look-alike words among Cyrillic words stopped counting as
-// obfuscation (Bulgarian entries quoting commands), 1 of 73.
+// obfuscation (Bulgarian entries quoting commands), 1 of 73; and 2 of 37
+// security pages once "attacks to leak …" reads as a description.
 func TestSharedLongDocuments(t *testing.T) {
 	dir := os.Getenv("BULWARK_SHARED_DATA")
 	if dir == "" {
