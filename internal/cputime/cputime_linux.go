@@ -17,3 +17,14 @@ func Thread() time.Duration {
 	}
 	return time.Duration(ts.Nano())
 }
+
+// Process returns the CPU time the whole process has used (every thread:
+// goroutines the measured code starts, and the garbage collector), or 0
+// when the clock cannot be read.
+func Process() time.Duration {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_PROCESS_CPUTIME_ID, &ts); err != nil {
+		return 0
+	}
+	return time.Duration(ts.Nano())
+}

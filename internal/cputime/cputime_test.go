@@ -23,3 +23,24 @@ func TestThreadAdvances(t *testing.T) {
 	}
 	_ = x
 }
+
+// TestProcessAdvances checks that work on another goroutine shows up in
+// the process's CPU time.
+func TestProcessAdvances(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("process CPU time is read on Linux only")
+	}
+	start := Process()
+	done := make(chan int)
+	go func() {
+		x := 0
+		for Process() == start {
+			x++
+		}
+		done <- x
+	}()
+	<-done
+	if got := Process(); got <= start {
+		t.Errorf("Process() = %v after busy work; want > %v", got, start)
+	}
+}

@@ -3,8 +3,10 @@ package guard
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Rule is the operator's policy for one scanner.
@@ -163,50 +165,102 @@ func (s *Session) CheckOutput(ctx context.Context, text string) (string, error) 
 	return applyEdits(text, es), nil
 }
 
+// parallelScanMin is the segment length from which its rules' scanners run
+// at once, one goroutine each: a fetched page or a long file as a tool
+// result is scanned in about the time of its slowest scanner instead of
+// the sum of all (1 MB with the demo guardrails: injection ≈ 60 ms, PII
+// ≈ 25 ms). Shorter segments stay on the request's goroutine, where a
+// goroutine per scanner would cost more than it saves.
+const parallelScanMin = 64 << 10
+
 // scan runs the rules that apply to seg (only those listed in only, when
-// only is not nil) and returns their findings with actions assigned.
+// only is not nil) and returns their findings with actions assigned, in
+// rule order however the scanners ran.
 func (s *Session) scan(ctx context.Context, stage Stage, seg Segment, only []int) ([]hit, error) {
-	var out []hit
-	run := func(r *Rule) error {
-		fs, err := r.Scanner.Scan(ctx, Input{Stage: stage, Source: seg.Source, Text: seg.Text, Request: &s.req})
-		if err != nil {
-			if !r.FailOpen {
-				return newScannerError(r.Scanner.Name(), stage, err, seg.Text)
-			}
-			out = append(out, hit{Finding: Finding{Scanner: r.Scanner.Name(), Type: "SCANNER_ERROR", Segment: seg.ID, Action: ActionFlag}, failed: true})
-			return nil
-		}
-		for _, f := range fs {
-			if f.Start < 0 || f.End > len(seg.Text) || f.Start > f.End {
-				// A scanner bug must not crash the gateway or misplace a
-				// redaction; keep the finding but cover the whole text.
-				f.Start, f.End = 0, len(seg.Text)
-			}
-			f.Segment = seg.ID
-			f.Action = r.action(f.Type)
-			out = append(out, hit{Finding: f, pseudo: r.Pseudonymize && stage == StageInput})
-		}
-		return nil
-	}
+	var rbuf [8]*Rule
+	rules := rbuf[:0]
 	if only != nil {
 		for _, i := range only {
-			if err := run(&s.p.rules[i]); err != nil {
+			rules = append(rules, &s.p.rules[i])
+		}
+	} else {
+		for i := range s.p.rules {
+			r := &s.p.rules[i]
+			if (stage == StageInput && !r.Input) || (stage == StageOutput && !r.Output) {
+				continue
+			}
+			if stage == StageInput && len(r.Sources) > 0 && !hasSource(r.Sources, seg.Source) {
+				continue
+			}
+			rules = append(rules, r)
+		}
+	}
+	var out []hit
+	if len(seg.Text) >= parallelScanMin && len(rules) > 1 {
+		type result struct {
+			fs  []Finding
+			err error
+		}
+		res := make([]result, len(rules))
+		var wg sync.WaitGroup
+		for k, r := range rules {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res[k].fs, res[k].err = s.scanOne(ctx, r, stage, seg)
+			}()
+		}
+		wg.Wait()
+		for k, r := range rules {
+			var err error
+			if out, err = s.collect(out, r, stage, seg, res[k].fs, res[k].err); err != nil {
 				return nil, err
 			}
 		}
 		return out, nil
 	}
-	for i := range s.p.rules {
-		r := &s.p.rules[i]
-		if (stage == StageInput && !r.Input) || (stage == StageOutput && !r.Output) {
-			continue
-		}
-		if stage == StageInput && len(r.Sources) > 0 && !hasSource(r.Sources, seg.Source) {
-			continue
-		}
-		if err := run(r); err != nil {
+	for _, r := range rules {
+		fs, err := s.scanOne(ctx, r, stage, seg)
+		if out, err = s.collect(out, r, stage, seg, fs, err); err != nil {
 			return nil, err
 		}
+	}
+	return out, nil
+}
+
+// errScannerPanic is a scanner's panic, turned into its error.
+var errScannerPanic = errors.New("scanner panicked")
+
+// scanOne runs r's scanner on seg. A panic in the scanner is its error: the
+// request fails closed (or is flagged, under fail_open) and the process
+// goes on. The panic's value is not kept; it may quote the text.
+func (s *Session) scanOne(ctx context.Context, r *Rule, stage Stage, seg Segment) (fs []Finding, err error) {
+	defer func() {
+		if recover() != nil {
+			fs, err = nil, errScannerPanic
+		}
+	}()
+	return r.Scanner.Scan(ctx, Input{Stage: stage, Source: seg.Source, Text: seg.Text, Request: &s.req})
+}
+
+// collect appends r's findings (or, for a fail-open rule, its error) to
+// out with actions assigned; a fail-closed rule's error is returned.
+func (s *Session) collect(out []hit, r *Rule, stage Stage, seg Segment, fs []Finding, err error) ([]hit, error) {
+	if err != nil {
+		if !r.FailOpen {
+			return out, newScannerError(r.Scanner.Name(), stage, err, seg.Text)
+		}
+		return append(out, hit{Finding: Finding{Scanner: r.Scanner.Name(), Type: "SCANNER_ERROR", Segment: seg.ID, Action: ActionFlag}, failed: true}), nil
+	}
+	for _, f := range fs {
+		if f.Start < 0 || f.End > len(seg.Text) || f.Start > f.End {
+			// A scanner bug must not crash the gateway or misplace a
+			// redaction; keep the finding but cover the whole text.
+			f.Start, f.End = 0, len(seg.Text)
+		}
+		f.Segment = seg.ID
+		f.Action = r.action(f.Type)
+		out = append(out, hit{Finding: f, pseudo: r.Pseudonymize && stage == StageInput})
 	}
 	return out, nil
 }

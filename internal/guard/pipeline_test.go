@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -209,5 +210,79 @@ func TestVerdictHeader(t *testing.T) {
 		guard.Finding{Type: "AWS_ACCESS_KEY", Action: guard.ActionFlag})
 	if got, want := v.Header(), "redact; types=EMAIL,AWS_ACCESS_KEY"; got != want {
 		t.Errorf("Header() = %q; want %q", got, want)
+	}
+}
+
+// rendezvousScanner finds nothing; on a long text it waits, up to a
+// second, for the other scanner of its pair to be running too.
+type rendezvousScanner struct {
+	name       string
+	mine, peer chan struct{}
+	panics     bool
+}
+
+func (s *rendezvousScanner) Name() string { return s.name }
+
+func (s *rendezvousScanner) Scan(_ context.Context, in guard.Input) ([]guard.Finding, error) {
+	if s.panics {
+		panic("scanner bug near " + in.Text[:8])
+	}
+	if len(in.Text) < 64<<10 {
+		return nil, nil
+	}
+	close(s.mine)
+	select {
+	case <-s.peer:
+		return []guard.Finding{{Scanner: s.name, Type: strings.ToUpper(s.name), Score: 1, Start: 0, End: 4}}, nil
+	case <-time.After(time.Second):
+		return nil, errors.New("the other scanner did not run at the same time")
+	}
+}
+
+// TestLongSegmentScannersRunAtOnce: the scanners of a long segment run at
+// the same time (each waits for the other), and their findings come back
+// in rule order.
+func TestLongSegmentScannersRunAtOnce(t *testing.T) {
+	a, b := make(chan struct{}), make(chan struct{})
+	p := guard.NewPipeline(
+		guard.Rule{Scanner: &rendezvousScanner{name: "first", mine: a, peer: b}, Input: true},
+		guard.Rule{Scanner: &rendezvousScanner{name: "second", mine: b, peer: a}, Input: true},
+	)
+	res, err := p.Begin(guard.Request{}).CheckInput(context.Background(), []guard.Segment{{Source: guard.SourceTool, Text: strings.Repeat("page ", 16<<10)}})
+	if err != nil {
+		t.Fatalf("CheckInput: %v", err)
+	}
+	var types []string
+	for _, f := range res.Verdict.Findings {
+		types = append(types, f.Type)
+	}
+	if want := []string{"FIRST", "SECOND"}; !cmp.Equal(types, want) {
+		t.Errorf("finding types = %v; want %v (rule order)", types, want)
+	}
+}
+
+// TestScannerPanicIsItsError: a scanner that panics fails its rule like an
+// error (closed, or flagged under fail_open), on short and long segments,
+// and the panic's text does not reach the error.
+func TestScannerPanicIsItsError(t *testing.T) {
+	for _, n := range []int{100, 80 << 10} {
+		for _, failOpen := range []bool{false, true} {
+			p := guard.NewPipeline(
+				guard.Rule{Scanner: &rendezvousScanner{name: "buggy", panics: true}, Input: true, FailOpen: failOpen},
+				guard.Rule{Scanner: piiScanner(), Input: true},
+			)
+			text := "secret-looking text " + strings.Repeat("x", n)
+			s := p.Begin(guard.Request{})
+			_, err := s.CheckInput(context.Background(), []guard.Segment{{Source: guard.SourceUser, Text: text}})
+			if got := errors.Is(err, guard.ErrScannerFailed); got == failOpen {
+				t.Errorf("%d bytes, failOpen=%v: err = %v; want ErrScannerFailed %v", n, failOpen, err, !failOpen)
+			}
+			if err != nil && strings.Contains(err.Error(), "secret-l") {
+				t.Errorf("error %q quotes the text", err)
+			}
+			if failOpen && s.Verdict().Header() != "flag; types=SCANNER_ERROR" {
+				t.Errorf("%d bytes: verdict header = %q; want the scanner error flagged", n, s.Verdict().Header())
+			}
+		}
 	}
 }
