@@ -846,6 +846,8 @@ func buildAnchorIndex() *anchorIndex {
 			switch {
 			case len(a) < 2:
 				panic("injection: rule anchor shorter than two bytes: " + a)
+			case strings.IndexByte(a, 0) >= 0:
+				panic("injection: rule anchor holds a zero byte (findAnchors pads with zeros): " + a)
 			case len(a) >= 3:
 				k := key16(uint32(a[0]) | uint32(a[1])<<8 | uint32(a[2])<<16)
 				count[k]++
