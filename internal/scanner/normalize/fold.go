@@ -286,7 +286,7 @@ func pass2(b []byte, off []int32, gaps []gap, src string, ev *evasionSites) int 
 	// One pass over the words: is the text mostly Latin (then words made
 	// only of look-alikes fold too), and does it use leetspeak or dotted
 	// words?
-	var latinWords, otherWords, leetWords, dottedWords int
+	var latinWords, otherWords, leetWords, dottedWords, evLeetWords int
 	prev2, prev := tokNone, tokNone
 	for i := 0; i < len(b); {
 		e, plain := plainWordEnd(b, i)
@@ -310,6 +310,9 @@ func pass2(b []byte, off []int32, gaps []gap, src string, ev *evasionSites) int 
 		if (anyLeet(b[i:e]) && leetish(b[i:e])) || (tok == tokLeet && prev == tokLetter && prev2 == tokLetter &&
 			e+2 <= len(b) && isLower(b[e+1]) && (e+2 == len(b) || isSpaceByte(b[e+2]))) {
 			leetWords++
+			if !altPipesOnly(b[i:e]) {
+				evLeetWords++
+			}
 		}
 		prev2, prev = prev, tok
 		if isDotted(b[i:e], 4) {
@@ -318,7 +321,7 @@ func pass2(b []byte, off []int32, gaps []gap, src string, ev *evasionSites) int 
 		i = e + 1
 	}
 	mostlyLatin := latinWords > otherWords
-	st := &foldState{mostlyLatin: mostlyLatin, leetText: leetWords >= 2, dottedText: dottedWords > 0, src: src, gaps: gaps, ev: ev}
+	st := &foldState{mostlyLatin: mostlyLatin, leetText: leetWords >= 2, evLeetText: evLeetWords >= 2, dottedText: dottedWords > 0, src: src, gaps: gaps, ev: ev}
 
 	wi := 0
 	// noRun: the tokens before it belong to a run joinSpaced turned down;
@@ -561,9 +564,11 @@ func foldWord(b []byte, off []int32, i, e, wi, next int, st *foldState) int {
 			mask[k] = true
 		}
 	}
+	// leets counts the folded leet characters that are signs of
+	// obfuscation: not the pipes of a bracketed alternation.
 	leets := 0
 	defer func() {
-		if leets >= 2 || (leets == 1 && st.leetText) {
+		if leets >= 2 || (leets == 1 && st.evLeetText) {
 			st.ev.add(start) // one digit in one word ("md5sum") is not a sign
 		}
 	}()
@@ -572,8 +577,10 @@ func foldWord(b []byte, off []int32, i, e, wi, next int, st *foldState) int {
 		at := off[k]
 		if c < utf8.RuneSelf {
 			if mask != nil && mask[k-i] {
+				if c != '|' || !altPipe(b[i:e], k-i) {
+					leets++
+				}
 				c = leet(c)
-				leets++
 			}
 			k++
 			if dotted && !isLower(c) {
@@ -605,6 +612,56 @@ func foldWord(b []byte, off []int32, i, e, wi, next int, st *foldState) int {
 		k += sz
 	}
 	return wi
+}
+
+// altPipe reports whether w[k] is a '|' between alternatives in brackets:
+// command documentation writes options as "{{[-d|--decode]}}",
+// "{{xml|text|html}}" or "(a|b)". The pipe is still folded like any leet
+// character between letters (the model was trained on that form), but it
+// is no sign of obfuscation: before session 12 a tldr-style page full of
+// alternations counted as written in leetspeak, and 23 of the 65 held-out
+// tldr false positives of fold A came from that evasive reading alone.
+func altPipe(w []byte, k int) bool {
+	if w[k] != '|' {
+		return false
+	}
+	open := false
+	for j := k - 1; j >= 0 && !open; j-- {
+		switch w[j] {
+		case '[', '{', '(':
+			open = true
+		case ']', '}', ')':
+			return false
+		}
+	}
+	if !open {
+		return false
+	}
+	for j := k + 1; j < len(w); j++ {
+		switch w[j] {
+		case ']', '}', ')':
+			return true
+		case '[', '{', '(':
+			return false
+		}
+	}
+	return false
+}
+
+// altPipesOnly reports whether every leet character of w is the pipe of a
+// bracketed alternation (altPipe), so the word is leetish only by them.
+func altPipesOnly(w []byte) bool {
+	found := false
+	for k, c := range w {
+		if !leetBytes[c] {
+			continue
+		}
+		if !altPipe(w, k) {
+			return false
+		}
+		found = true
+	}
+	return found
 }
 
 // leetMask marks the leet characters of w to fold: those in a run of leet
@@ -718,13 +775,17 @@ func isDotted(w []byte, minLetters int) bool {
 
 // foldState is what pass2 learned about the whole text.
 type foldState struct {
-	mostlyLatin bool          // words of look-alikes only fold among Latin words
-	leetText    bool          // several words use leetspeak: fold leading/trailing digits too
-	dottedText  bool          // some word is spelled out with dots: join short ones too
-	ev          *evasionSites // folds that only obfuscated text needs
-	src         string        // the text pass1 read; off indexes it
-	gaps        []gap         // pass1's wide spaces
-	gapAt       int           // gapWidth's cursor into gaps
+	mostlyLatin bool // words of look-alikes only fold among Latin words
+	// evLeetText is leetText counting only words whose leetspeak is more
+	// than the pipes of bracketed alternations: it decides whether one
+	// leet character in a word is an evasion (leetText decides the fold).
+	evLeetText bool
+	leetText   bool          // several words use leetspeak: fold leading/trailing digits too
+	dottedText bool          // some word is spelled out with dots: join short ones too
+	ev         *evasionSites // folds that only obfuscated text needs
+	src        string        // the text pass1 read; off indexes it
+	gaps       []gap         // pass1's wide spaces
+	gapAt      int           // gapWidth's cursor into gaps
 }
 
 // leetish reports a word that looks written in leetspeak: a leet character
