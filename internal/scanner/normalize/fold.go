@@ -598,7 +598,10 @@ func foldWord(b []byte, off []int32, i, e, wi, next int, st *foldState) int {
 				}
 				k += sz
 				b[wi], off[wi] = byte(l), at
-				if !ownScript {
+				// Turkish and Azerbaijani write the dotless ı among Latin
+				// letters in every other word ("tanımlamaktır"): folded,
+				// but no evasion.
+				if !ownScript && r != 'ı' {
 					st.ev.add(int(at))
 				}
 				wi++
