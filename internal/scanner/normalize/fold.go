@@ -266,6 +266,37 @@ func amongOtherScript(b []byte, wi, next int) bool {
 	return false
 }
 
+// mixedRun reports whether some run of letters in w (Latin letters and
+// look-alikes, without anything between them) holds both.
+func mixedRun(w []byte) bool {
+	lat, conf := false, false
+	for k := 0; k < len(w); {
+		c := w[k]
+		if c < utf8.RuneSelf {
+			k++
+			if isLower(c) {
+				lat = true
+			} else {
+				lat, conf = false, false
+				continue
+			}
+		} else {
+			r, sz := utf8.DecodeRune(w[k:])
+			k += sz
+			if _, ok := confusables[r]; ok {
+				conf = true
+			} else {
+				lat, conf = false, false
+				continue
+			}
+		}
+		if lat && conf {
+			return true
+		}
+	}
+	return false
+}
+
 // scriptVote is 1 for a word of another script, -1 for a Latin word (mixed
 // with look-alikes or not), and 0 for a word that decides nothing: no
 // letters, or look-alikes only.
@@ -537,6 +568,13 @@ func foldWord(b []byte, off []int32, i, e, wi, next int, st *foldState) int {
 	// all the same (the model was trained on that form), but it is not an
 	// evasion.
 	ownScript := foldConf && latin == 0 && next >= 0 && amongOtherScript(b, wi, next)
+	// So is a word whose look-alikes never share a run of letters with
+	// Latin letters: "{{путь/к/AdGuardHome.yaml}}" joins a Russian path
+	// and a file name; a disguise mixes the scripts inside a word part
+	// ("рaypal", "іgnоrе").
+	if foldConf && latin > 0 && !mixedRun(b[i:e]) {
+		ownScript = true
+	}
 	// Separated letters inside one word: "i.g.n.o.r.e", "i-g-n-o-r-e".
 	minDotted := 4
 	if st.dottedText {
