@@ -267,16 +267,20 @@ func amongOtherScript(b []byte, wi, next int) bool {
 }
 
 // mixedRun reports whether some run of letters in w (Latin letters and
-// look-alikes, without anything between them) holds both.
+// look-alikes, without anything between them but digits, which leetspeak
+// writes for letters: "р4ypal") holds both.
 func mixedRun(w []byte) bool {
 	lat, conf := false, false
 	for k := 0; k < len(w); {
 		c := w[k]
 		if c < utf8.RuneSelf {
 			k++
-			if isLower(c) {
+			switch {
+			case isLower(c):
 				lat = true
-			} else {
+			case isDigit(c):
+				continue
+			default:
 				lat, conf = false, false
 				continue
 			}
