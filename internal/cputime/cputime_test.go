@@ -3,6 +3,7 @@ package cputime
 import (
 	"runtime"
 	"testing"
+	"time"
 )
 
 // TestThreadAdvances checks that busy work on a locked thread shows up as
@@ -34,7 +35,9 @@ func TestProcessAdvances(t *testing.T) {
 	done := make(chan int)
 	go func() {
 		x := 0
-		for Process() == start {
+		// Spin until the clock ticks; a clock that never moves fails
+		// below instead of hanging the test.
+		for t0 := time.Now(); Process() == start && time.Since(t0) < 5*time.Second; {
 			x++
 		}
 		done <- x
