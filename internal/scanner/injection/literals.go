@@ -61,10 +61,17 @@ func newLitSet(words []string) *litSet {
 }
 
 // index is indexAny(s, l.words): the first occurrence of the first word in
-// list order that s contains, or -1. One pass from the left: the first time
-// a word is seen is its first occurrence, and a word replaces the one found
-// so far only if it comes earlier in the list.
-func (l *litSet) index(s string) int {
+// list order that s contains, or -1.
+func (l *litSet) index(s string) int { return l.find(s, true) }
+
+// contains is containsAny(s, l.words).
+func (l *litSet) contains(s string) bool { return l.find(s, false) >= 0 }
+
+// find scans s once from the left. With inOrder it returns index's answer:
+// the first time a word is seen is its first occurrence, and a word
+// replaces the one found so far only if it comes earlier in the list.
+// Without, the first match of any word ends the scan.
+func (l *litSet) find(s string, inOrder bool) int {
 	best, at := len(l.words), -1
 	for i := 0; i < len(s); i++ {
 		if l.hasSingle && l.single[s[i]>>6]&(1<<(s[i]&63)) != 0 {
@@ -73,6 +80,9 @@ func (l *litSet) index(s string) int {
 					best, at = j, i
 					break
 				}
+			}
+			if at >= 0 && !inOrder {
+				return at
 			}
 		}
 		if i+1 == len(s) {
@@ -88,33 +98,11 @@ func (l *litSet) index(s string) int {
 				break
 			}
 		}
-		if best == 0 {
+		if best == 0 || at >= 0 && !inOrder {
 			break
 		}
 	}
 	return at
-}
-
-// contains is containsAny(s, l.words).
-func (l *litSet) contains(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if l.hasSingle && l.single[s[i]>>6]&(1<<(s[i]&63)) != 0 {
-			return true
-		}
-		if i+1 == len(s) {
-			break
-		}
-		k := pairKey(s[i], s[i+1])
-		if l.filter[k>>6]&(1<<(k&63)) == 0 {
-			continue
-		}
-		for j, w := range l.words {
-			if l.keys[j] == k && len(w) > 1 && strings.HasPrefix(s[i:], w) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // litGroups is a rule's (or branch's) required literal groups, each with
@@ -132,7 +120,7 @@ func newLitGroups(groups [][]string) litGroups {
 	return g
 }
 
-// hold reports whether w contains a literal of every group (hasRequired).
+// hold reports whether w contains a literal of every group.
 func (g *litGroups) hold(w string) bool {
 	for i, words := range g.groups {
 		if set := g.sets[i]; set != nil {

@@ -196,17 +196,8 @@ func dedupe(l []string) []string {
 	return out
 }
 
-// hasRequired reports whether w contains a literal of every group.
-func hasRequired(w string, groups [][]string) bool {
-	for _, g := range groups {
-		if !containsAny(w, g) {
-			return false
-		}
-	}
-	return true
-}
-
-// hasRequiredBytes is hasRequired for a joined window.
+// hasRequiredBytes reports whether the joined window w contains a literal
+// of every group (litGroups.hold for a string).
 func hasRequiredBytes(w []byte, groups [][]string) bool {
 	for _, g := range groups {
 		if !slices.ContainsFunc(g, func(lit string) bool { return bytes.Contains(w, []byte(lit)) }) {

@@ -91,7 +91,7 @@ func TestRuleShortcutsExact(t *testing.T) {
 					if r.branches != nil {
 						splitMatches++
 					}
-					if !hasRequired(w[loc[0]:loc[1]], r.req) {
+					if !r.reqG.hold(w[loc[0]:loc[1]]) {
 						t.Errorf("text %d: rule %d (%s) matched, but its required literals %q are not all in the match", i, ri, r.id, r.req)
 					}
 					off += max(loc[1], loc[0]+1)

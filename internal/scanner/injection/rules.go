@@ -793,8 +793,7 @@ func newAnchorRef(rule int, text string) anchorRef {
 // word8 is s[i:i+8] as a little-endian word, zero past the end of s.
 func word8(s string, i int) uint64 {
 	if i+8 <= len(s) {
-		return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		return load8(s[i:])
 	}
 	var w uint64
 	for k := 0; i+k < len(s); k++ {
