@@ -45,11 +45,15 @@ import (
 
 // JSON-RPC error codes Bulwark returns for refused calls (besides the
 // standard -32602 invalid params for unknown tools and schema violations).
+// They sit at the end of JSON-RPC's server-error range, away from the codes
+// MCP and its SDKs give meanings to: the Go SDK's client reads -32003 and
+// -32004 as "connection closed" and -32005 as a transport rejection, and
+// MCP's -32002 is "resource not found". CodeWithheld (-32094) is in proxy.go.
 const (
-	CodeDenied      = -32001 // the firewall denied the call (policy, allow-list, approval)
-	CodeQuarantined = -32002 // the tool's contract is quarantined
-	CodeDisabled    = -32003 // a kill switch is on for the agent, app, server or tool
-	CodeUpstream    = -32004 // the upstream server failed
+	CodeDenied      = -32090 // the firewall denied the call (policy, allow-list, approval)
+	CodeQuarantined = -32091 // the tool's contract is quarantined
+	CodeDisabled    = -32092 // a kill switch is on for the agent, app, server or tool
+	CodeUpstream    = -32093 // the upstream server failed
 )
 
 // Poisoning actions.
@@ -727,7 +731,8 @@ func (g *Gateway) scanResult(ctx context.Context, res *sdk.CallToolResult) (*sdk
 }
 
 // contentTexts appends pointers to the scannable text of one content item:
-// text, and the text of an embedded resource.
+// text, the text of an embedded resource, and the text a tool_result block
+// holds.
 func contentTexts(texts []*string, c sdk.Content) []*string {
 	switch c := c.(type) {
 	case *sdk.TextContent:
@@ -735,6 +740,10 @@ func contentTexts(texts []*string, c sdk.Content) []*string {
 	case *sdk.EmbeddedResource:
 		if c.Resource != nil && c.Resource.Text != "" {
 			texts = append(texts, &c.Resource.Text)
+		}
+	case *sdk.ToolResultContent:
+		for _, n := range c.Content {
+			texts = contentTexts(texts, n)
 		}
 	}
 	return texts

@@ -13,7 +13,7 @@ import (
 // CodeWithheld is the JSON-RPC error for a prompt or resource whose content
 // the guardrails blocked (a tool result is withheld as an isError result
 // instead).
-const CodeWithheld = -32005
+const CodeWithheld = -32094
 
 // Prompts and resources are proxied with the same identity and kill switch
 // as tools. An agent may use a server's prompts and resources when its
