@@ -85,6 +85,10 @@ type Options struct {
 	// MaxBodyBytes limits one JSON-RPC message (default 4 MiB).
 	MaxBodyBytes int64
 	Logger       *slog.Logger
+
+	// sdkOnly turns off the fast tools/call paths (fastpath.go, upcall.go):
+	// tests compare the two.
+	sdkOnly bool
 }
 
 // Gateway is the MCP gateway. It is an http.Handler for /mcp/{server}.
@@ -96,6 +100,10 @@ type Gateway struct {
 	servers atomic.Pointer[serverSet]
 	// sessions are the agent sessions watched for the kill switch.
 	sessions sync.Map // *sdk.ServerSession -> *server
+	// fast are the sessions the fast tools/call path serves (fastpath.go);
+	// fastServed counts the calls it answered.
+	fast       sync.Map // session id -> *fastSession
+	fastServed atomic.Int64
 
 	mu     sync.Mutex // serializes Reconfigure and Close
 	closed bool
@@ -220,7 +228,7 @@ func ValidateUpstreams(cfgs []UpstreamConfig) error {
 
 func (g *Gateway) newServer(uc UpstreamConfig) *server {
 	s := &server{name: uc.Name, cfg: uc, marks: map[string]bool{}}
-	s.up = newUpstream(g.base, uc, &g.wg, upstreamHooks{
+	s.up = newUpstream(g.base, uc, &g.wg, !g.opts.sdkOnly, upstreamHooks{
 		tools:     func() { g.toolsChanged(s) },
 		prompts:   func() { s.notifyChanged("prompts") },
 		resources: func() { s.notifyChanged("resources") },
@@ -241,7 +249,7 @@ func (g *Gateway) newServer(uc UpstreamConfig) *server {
 		JSONResponse: true,
 		Logger:       g.opts.Logger,
 	})
-	s.handler = sdkauth.RequireBearerToken(g.verify, &sdkauth.RequireBearerTokenOptions{AllowMissingExpiration: true})(g.prefilter(h))
+	s.handler = sdkauth.RequireBearerToken(g.verify, &sdkauth.RequireBearerTokenOptions{AllowMissingExpiration: true})(g.prefilter(s, h))
 	return s
 }
 
@@ -309,12 +317,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // prefilter runs the gateway's own JSON-RPC checks (after authentication,
-// before the SDK).
-func (g *Gateway) prefilter(h http.Handler) http.Handler {
+// before the SDK) and answers tools/call on known sessions itself.
+func (g *Gateway) prefilter(s *server, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			body, ok := checkMessage(w, r, g.opts.MaxBodyBytes)
-			if !ok {
+			if !ok || (!g.opts.sdkOnly && g.serveCall(w, r, s, body)) {
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
@@ -428,7 +436,8 @@ func sessionTargets(p auth.Principal, server string) []agent.Target {
 }
 
 // watchSession closes an agent's session when a kill switch for its app,
-// agent or server is turned on, and records which server it belongs to.
+// agent or server is turned on, records which server it belongs to, and
+// hands the session's later tools/call to the fast path.
 func (g *Gateway) watchSession(req sdk.Request, p auth.Principal, s *server) {
 	ss, ok := req.GetSession().(*sdk.ServerSession)
 	if !ok {
@@ -436,6 +445,13 @@ func (g *Gateway) watchSession(req sdk.Request, p auth.Principal, s *server) {
 	}
 	if _, loaded := g.sessions.LoadOrStore(ss, s); loaded {
 		return
+	}
+	sid := ss.ID()
+	sctx, end := context.WithCancel(g.base)
+	var fs *fastSession
+	if ex := req.GetExtra(); sid != "" && ex != nil && ex.TokenInfo != nil {
+		fs = &fastSession{s: s, userID: ex.TokenInfo.UserID, ctx: sctx}
+		g.fast.Store(sid, fs)
 	}
 	stop := func() {}
 	if g.opts.Kill != nil {
@@ -449,6 +465,10 @@ func (g *Gateway) watchSession(req sdk.Request, p auth.Principal, s *server) {
 	}
 	g.spawn(func() {
 		_ = ss.Wait()
+		end()
+		if fs != nil {
+			g.fast.CompareAndDelete(sid, fs)
+		}
 		stop()
 		g.sessions.Delete(ss)
 	})

@@ -150,6 +150,7 @@ type envOptions struct {
 	pinPath         string
 	poisonAction    string
 	auditor         agent.Auditor
+	sdkOnly         bool // no fast tools/call paths
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -182,7 +183,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	pipe := guard.NewPipeline(guard.Rule{Scanner: injectionScanner{}, Input: true, Sources: []guard.Source{guard.SourceTool}, Default: guard.ActionBlock})
 	gw, err := New(Options{
 		Upstreams: o.upstreams, Firewall: fw, Kill: kill, Pipeline: pipe, Pins: pins,
-		Authenticate: testAuth, PoisonAction: o.poisonAction,
+		Authenticate: testAuth, PoisonAction: o.poisonAction, sdkOnly: o.sdkOnly,
 	})
 	if err != nil {
 		t.Fatal(err)

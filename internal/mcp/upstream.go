@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os/exec"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bulwark-ai/bulwark/internal/agent"
@@ -59,11 +60,18 @@ type upstream struct {
 	stale  bool
 	closed bool // removed by a reload or the gateway closed: never reconnect
 	wg     *sync.WaitGroup
+
+	// httpc is the HTTP upstream's client (nil for stdio); wire is the
+	// SDK client's current session on it, for the fast call (upcall.go).
+	httpc     *http.Client
+	wire      atomic.Pointer[wireSession]
+	seq       atomic.Uint64
+	fastCalls atomic.Int64 // calls sent by fastCall
 }
 
 var errUpstreamClosed = errors.New("upstream removed")
 
-func newUpstream(base context.Context, cfg UpstreamConfig, wg *sync.WaitGroup, hooks upstreamHooks) *upstream {
+func newUpstream(base context.Context, cfg UpstreamConfig, wg *sync.WaitGroup, fast bool, hooks upstreamHooks) *upstream {
 	u := &upstream{cfg: cfg, base: base, stale: true, wg: wg}
 	opts := &sdk.ClientOptions{
 		ToolListChangedHandler: func(context.Context, *sdk.ToolListChangedRequest) {
@@ -80,6 +88,13 @@ func newUpstream(base context.Context, cfg UpstreamConfig, wg *sync.WaitGroup, h
 		opts.ResourceListChangedHandler = func(context.Context, *sdk.ResourceListChangedRequest) { hooks.resources() }
 	}
 	u.client = sdk.NewClient(&sdk.Implementation{Name: "bulwark", Version: "1"}, opts)
+	if cfg.Transport == "http" || cfg.Transport == "" {
+		rt := upstreamRoundTripper(cfg.Headers)
+		if fast {
+			rt = sessionTap{base: rt, u: u}
+		}
+		u.httpc = &http.Client{Transport: rt}
+	}
 	return u
 }
 
@@ -121,13 +136,13 @@ func (t headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return t.base.RoundTrip(r2)
 }
 
-// upstreamClient is the HTTP client for one upstream: the shared transport,
+// upstreamRoundTripper is the transport for one upstream: the shared one,
 // with the upstream's credential headers when it has any.
-func upstreamClient(headers http.Header) *http.Client {
+func upstreamRoundTripper(headers http.Header) http.RoundTripper {
 	if len(headers) == 0 {
-		return &http.Client{Transport: upstreamTransport}
+		return upstreamTransport
 	}
-	return &http.Client{Transport: headerTransport{base: upstreamTransport, headers: headers}}
+	return headerTransport{base: upstreamTransport, headers: headers}
 }
 
 // session returns the live client session, connecting if needed.
@@ -149,7 +164,7 @@ func (u *upstream) session(ctx context.Context) (*sdk.ClientSession, error) {
 	case "http", "":
 		t = &sdk.StreamableClientTransport{
 			Endpoint:   u.cfg.URL,
-			HTTPClient: upstreamClient(u.cfg.Headers),
+			HTTPClient: u.httpc,
 			MaxRetries: 1,
 		}
 	default:
@@ -188,6 +203,7 @@ func (u *upstream) session(ctx context.Context) (*sdk.ClientSession, error) {
 		u.mu.Lock()
 		if u.cs == cs {
 			u.cs, u.stale = nil, true
+			u.wire.Store(nil)
 		}
 		u.mu.Unlock()
 	}(r.cs)
@@ -199,6 +215,7 @@ func (u *upstream) drop(cs *sdk.ClientSession) {
 	u.mu.Lock()
 	if u.cs == cs {
 		u.cs, u.stale = nil, true
+		u.wire.Store(nil)
 	}
 	u.mu.Unlock()
 	_ = cs.Close()
@@ -208,6 +225,7 @@ func (u *upstream) close() {
 	u.mu.Lock()
 	cs := u.cs
 	u.cs, u.closed = nil, true
+	u.wire.Store(nil)
 	u.mu.Unlock()
 	if cs != nil {
 		_ = cs.Close()
@@ -248,8 +266,16 @@ func (u *upstream) current() *sdk.ClientSession {
 	return u.cs
 }
 
-// call forwards a tools/call.
+// call forwards a tools/call: itself on the SDK client's session when
+// it can (upcall.go), else through the SDK.
 func (u *upstream) call(ctx context.Context, name string, args json.RawMessage) (*sdk.CallToolResult, error) {
+	if ws := u.wire.Load(); ws != nil && u.current() != nil {
+		res, err := u.fastCall(ctx, ws, name, args)
+		if !errors.Is(err, errNoSession) {
+			return res, err
+		}
+		u.wire.CompareAndSwap(ws, nil)
+	}
 	return do(ctx, u, func(cs *sdk.ClientSession) (*sdk.CallToolResult, error) {
 		return cs.CallTool(ctx, &sdk.CallToolParams{Name: name, Arguments: args})
 	})

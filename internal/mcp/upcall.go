@@ -1,0 +1,256 @@
+package mcp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/bulwark-ai/bulwark/internal/sse"
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// The fast upstream tools/call.
+//
+// Through the SDK's ClientSession, a tools/call result is decoded five
+// times, each with a 32 KiB buffer (see fastpath.go). For an HTTP upstream
+// Bulwark sends the call itself, on the session the SDK client set up: the
+// transport records the session id and protocol version the SDK sends
+// (sessionTap), and the call goes out with the same headers and the
+// upstream's credentials. Only legacy sessions are used (protocol versions
+// before 2026-07-28, which have a session id). Initialization, listings,
+// notifications, reconnection and stdio upstreams stay with the SDK; an
+// upstream that no longer knows the session (404) gets the call through the
+// SDK, which reconnects.
+
+// maxUpstreamMessage bounds one JSON-RPC message read from an upstream.
+const maxUpstreamMessage = 64 << 20
+
+// errNoSession: the upstream does not know the session; the call was not
+// made and may go through the SDK.
+var errNoSession = errors.New("upstream session not found")
+
+// wireSession is the upstream session as the SDK client addresses it.
+type wireSession struct {
+	id, version string
+}
+
+// sessionTap records the session the SDK client's requests carry.
+type sessionTap struct {
+	base http.RoundTripper
+	u    *upstream
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t sessionTap) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPost {
+		id, v := r.Header.Get("Mcp-Session-Id"), r.Header.Get("Mcp-Protocol-Version")
+		if id != "" && slices.Contains(legacyVersions, v) {
+			if cur := t.u.wire.Load(); cur == nil || cur.id != id || cur.version != v {
+				t.u.wire.Store(&wireSession{id: id, version: v})
+			}
+		}
+	}
+	return t.base.RoundTrip(r)
+}
+
+// rpcMessage is any JSON-RPC message from the upstream.
+type rpcMessage struct {
+	ID     json.RawMessage `json:"id"`
+	Method string          `json:"method"`
+	Result json.RawMessage `json:"result"`
+	Error  *jsonrpc.Error  `json:"error"`
+}
+
+// callRequest is the tools/call Bulwark sends.
+type callRequest struct {
+	JSONRPC string     `json:"jsonrpc"`
+	ID      string     `json:"id"`
+	Method  string     `json:"method"`
+	Params  callParams `json:"params"`
+}
+
+type callParams struct {
+	Name      string          `json:"name"`
+	Arguments json.RawMessage `json:"arguments"`
+}
+
+// fastCall sends one tools/call on ws. errNoSession means nothing was
+// called.
+func (u *upstream) fastCall(ctx context.Context, ws *wireSession, name string, args json.RawMessage) (*sdk.CallToolResult, error) {
+	if len(args) == 0 {
+		args = json.RawMessage("{}") // as the SDK client sends a call without arguments
+	}
+	id := "bulwark-" + strconv.FormatUint(u.seq.Add(1), 10)
+	body, err := json.Marshal(callRequest{JSONRPC: "2.0", ID: id, Method: "tools/call", Params: callParams{Name: name, Arguments: args}})
+	if err != nil {
+		return nil, fmt.Errorf("upstream %s: tools/call: %w", u.cfg.Name, err)
+	}
+	u.fastCalls.Add(1)
+	resp, err := u.post(ctx, ws, body)
+	if err != nil {
+		if ctx.Err() != nil {
+			u.cancelCall(ws, id)
+			return nil, context.Cause(ctx)
+		}
+		return nil, fmt.Errorf("upstream %s: tools/call: %w", u.cfg.Name, err)
+	}
+	defer resp.Body.Close()
+	res, err := u.readResult(resp, id)
+	if err != nil && ctx.Err() != nil {
+		u.cancelCall(ws, id)
+		return nil, context.Cause(ctx)
+	}
+	return res, err
+}
+
+func (u *upstream) post(ctx context.Context, ws *wireSession, body []byte) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.cfg.URL, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	h := req.Header
+	h.Set("Content-Type", "application/json")
+	h.Set("Accept", "application/json, text/event-stream")
+	h.Set("Mcp-Session-Id", ws.id)
+	h.Set("Mcp-Protocol-Version", ws.version)
+	return u.httpc.Do(req)
+}
+
+// readResult reads the answer to call id: a JSON body, or an event stream
+// whose other messages are notifications (ignored) and requests from the
+// server (answered).
+func (u *upstream) readResult(resp *http.Response, id string) (*sdk.CallToolResult, error) {
+	if resp.StatusCode == http.StatusNotFound {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		return nil, errNoSession
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		var m rpcMessage
+		if json.Unmarshal(b, &m) == nil && m.Error != nil {
+			return nil, m.Error
+		}
+		return nil, fmt.Errorf("upstream %s: tools/call: HTTP %d", u.cfg.Name, resp.StatusCode)
+	}
+	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	switch ct {
+	case "application/json":
+		b, err := io.ReadAll(io.LimitReader(resp.Body, maxUpstreamMessage+1))
+		if err != nil {
+			return nil, fmt.Errorf("upstream %s: tools/call: %w", u.cfg.Name, err)
+		}
+		if len(b) > maxUpstreamMessage {
+			return nil, fmt.Errorf("upstream %s: tools/call: the answer is larger than %d bytes", u.cfg.Name, maxUpstreamMessage)
+		}
+		var m rpcMessage
+		if err := json.Unmarshal(b, &m); err != nil || !sameID(m.ID, id) {
+			return nil, fmt.Errorf("upstream %s: tools/call: not the answer to the call", u.cfg.Name)
+		}
+		return u.answer(m)
+	case "text/event-stream":
+		rd := sse.NewReader(resp.Body, maxUpstreamMessage)
+		for {
+			ev, err := rd.Next()
+			if err != nil {
+				return nil, fmt.Errorf("upstream %s: tools/call: the stream ended before the answer: %w", u.cfg.Name, err)
+			}
+			if len(bytes.TrimSpace(ev.Data)) == 0 {
+				continue
+			}
+			var m rpcMessage
+			if err := json.Unmarshal(ev.Data, &m); err != nil {
+				return nil, fmt.Errorf("upstream %s: tools/call: malformed message in the stream", u.cfg.Name)
+			}
+			switch {
+			case m.Method != "" && len(m.ID) > 0 && string(m.ID) != "null":
+				u.reply(resp.Request.Context(), m)
+			case m.Method != "":
+				// a notification (progress, log): not relayed, as on the SDK path
+			case sameID(m.ID, id):
+				drain(resp.Body)
+				return u.answer(m)
+			}
+		}
+	}
+	return nil, fmt.Errorf("upstream %s: tools/call: unexpected content type %q", u.cfg.Name, ct)
+}
+
+// drain reads what follows the answer in an event stream (the end of the
+// stream, normally at once), so that the connection can be used again;
+// a stream that stays open is cut after a second.
+func drain(body io.ReadCloser) {
+	t := time.AfterFunc(time.Second, func() { _ = body.Close() })
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
+	t.Stop()
+}
+
+// sameID reports whether raw is the JSON string id.
+func sameID(raw json.RawMessage, id string) bool {
+	var s string
+	return len(raw) > 0 && raw[0] == '"' && json.Unmarshal(raw, &s) == nil && s == id
+}
+
+// answer turns the upstream's response into the call's result or error.
+func (u *upstream) answer(m rpcMessage) (*sdk.CallToolResult, error) {
+	if m.Error != nil {
+		return nil, m.Error
+	}
+	res, err := decodeCallResult(m.Result)
+	if err != nil {
+		return nil, fmt.Errorf("upstream %s: tools/call: %w", u.cfg.Name, err)
+	}
+	return res, nil
+}
+
+// reply answers a request the server sent while a call was running: ping
+// with an empty result, anything else (sampling, elicitation, roots: Bulwark's
+// client offers none of them) with "method not found", as the SDK client
+// does. Best effort: a lost reply leaves the server's request to time out.
+func (u *upstream) reply(ctx context.Context, m rpcMessage) {
+	out := map[string]any{"jsonrpc": "2.0", "id": m.ID}
+	if m.Method == "ping" {
+		out["result"] = struct{}{}
+	} else {
+		out["error"] = jsonrpc.Error{Code: jsonrpc.CodeMethodNotFound, Message: "method not found"}
+	}
+	b, err := json.Marshal(out)
+	ws := u.wire.Load()
+	if err != nil || ws == nil {
+		return
+	}
+	if resp, err := u.post(ctx, ws, b); err == nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		_ = resp.Body.Close()
+	}
+}
+
+// cancelCall tells the upstream that Bulwark no longer waits for call id,
+// in the background (the agent hung up, or a kill switch ended the call).
+func (u *upstream) cancelCall(ws *wireSession, id string) {
+	b, err := json.Marshal(map[string]any{
+		"jsonrpc": "2.0", "method": "notifications/cancelled",
+		"params": map[string]any{"requestId": id, "reason": "the caller went away"},
+	})
+	if err != nil {
+		return
+	}
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		ctx, cancel := context.WithTimeout(u.base, 5*time.Second)
+		defer cancel()
+		if resp, err := u.post(ctx, ws, b); err == nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+			_ = resp.Body.Close()
+		}
+	}()
+}
