@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/bulwark-ai/bulwark/internal/config"
+	"github.com/bulwark-ai/bulwark/internal/h1"
 	"github.com/bulwark-ai/bulwark/internal/provider/mock"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
@@ -58,7 +59,7 @@ type Upstream struct {
 	total     time.Duration
 	breaker   *Breaker
 	transport *http.Transport // nil for the mock
-	h1        *h1Transport    // plain-HTTP upstreams without a proxy: rt
+	h1        *h1.Transport   // plain-HTTP upstreams without a proxy: rt
 
 	// Built once: the endpoint URLs (except Azure's, which name the model)
 	// and the header values every call sends, with canonical keys, so a
@@ -147,23 +148,11 @@ func NewUpstream(u config.Upstream, getenv func(string) string) (*Upstream, erro
 		ExpectContinueTimeout: time.Second,
 	}
 	up.rt = up.transport
-	if h1 := plainHTTP(up.base); h1 {
-		up.h1 = newH1Transport(d.DialContext, u.Timeouts.FirstByte.D(), u.MaxIdleConnsPerHost)
+	if h1.Plain(up.base) {
+		up.h1 = h1.New(d.DialContext, u.Timeouts.FirstByte.D(), u.MaxIdleConnsPerHost)
 		up.rt = up.h1
 	}
 	return up, nil
-}
-
-// plainHTTP reports whether base is an http:// URL that the environment's
-// proxy settings (HTTP_PROXY, NO_PROXY) send directly: such upstreams use
-// the h1 transport.
-func plainHTTP(base string) bool {
-	u, err := url.Parse(base)
-	if err != nil || u.Scheme != "http" || u.Host == "" {
-		return false
-	}
-	proxy, err := http.ProxyFromEnvironment(&http.Request{URL: u})
-	return err == nil && proxy == nil
 }
 
 // Name returns the upstream's configured name.

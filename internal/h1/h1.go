@@ -1,4 +1,6 @@
-package provider
+// Package h1 is an HTTP/1.1 client transport for plain-HTTP upstreams that
+// writes each request and reads its answer in the caller's goroutine.
+package h1
 
 import (
 	"bufio"
@@ -8,11 +10,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 )
 
-// h1Transport sends requests to one plain-HTTP upstream (http://, no
+// Transport sends requests to one plain-HTTP upstream (http://, no
 // proxy: vLLM, Ollama, TGI on the local network) over HTTP/1.1 keep-alive
 // connections, writing the request and reading the answer in the caller's
 // goroutine. net/http's Transport hands every request to a writer goroutine
@@ -32,36 +35,36 @@ import (
 // processed); the router's retry budget decides. Cancelling the request's
 // context closes its connection, which unblocks the read or write in
 // progress.
-type h1Transport struct {
+type Transport struct {
 	dial      func(ctx context.Context, network, addr string) (net.Conn, error)
 	firstByte time.Duration // 0: none
 	maxIdle   int
 
 	mu      sync.Mutex
-	idle    map[string][]*h1Conn // by host:port, oldest first
+	idle    map[string][]*pooledConn // by host:port, oldest first
 	retired bool                 // CloseIdleConnections was called
 }
 
-type h1Conn struct {
+type pooledConn struct {
 	c         net.Conn
 	br        *bufio.Reader
 	bw        *bufio.Writer
 	idleSince time.Time
 }
 
-// h1IdleTimeout closes pooled connections unused this long (as net/http's
+// idleTimeout closes pooled connections unused this long (as net/http's
 // IdleConnTimeout does), so ones the upstream closed do not linger.
-const h1IdleTimeout = 90 * time.Second
+const idleTimeout = 90 * time.Second
 
-func newH1Transport(dial func(ctx context.Context, network, addr string) (net.Conn, error), firstByte time.Duration, maxIdle int) *h1Transport {
-	return &h1Transport{dial: dial, firstByte: firstByte, maxIdle: maxIdle, idle: map[string][]*h1Conn{}}
+func New(dial func(ctx context.Context, network, addr string) (net.Conn, error), firstByte time.Duration, maxIdle int) *Transport {
+	return &Transport{dial: dial, firstByte: firstByte, maxIdle: maxIdle, idle: map[string][]*pooledConn{}}
 }
 
 // errStale marks a write that failed on a pooled connection: the upstream
 // had closed it, the request was not processed and may be sent again.
 var errStale = errors.New("pooled connection closed by the upstream")
 
-func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Scheme != "http" {
 		return nil, fmt.Errorf("h1 transport: scheme %q", req.URL.Scheme)
 	}
@@ -89,7 +92,7 @@ func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // get returns an idle connection to addr (reused) or a new one.
-func (t *h1Transport) get(ctx context.Context, addr string) (*h1Conn, bool, error) {
+func (t *Transport) get(ctx context.Context, addr string) (*pooledConn, bool, error) {
 	for {
 		t.mu.Lock()
 		l := t.idle[addr]
@@ -110,24 +113,24 @@ func (t *h1Transport) get(ctx context.Context, addr string) (*h1Conn, bool, erro
 	if err != nil {
 		return nil, false, err
 	}
-	return &h1Conn{c: c, br: bufio.NewReaderSize(c, 4096), bw: bufio.NewWriterSize(c, 4096)}, false, nil
+	return &pooledConn{c: c, br: bufio.NewReaderSize(c, 4096), bw: bufio.NewWriterSize(c, 4096)}, false, nil
 }
 
 // alive reports whether an idle connection is still open: nothing is
 // buffered and a peek that cannot block finds nothing (an upstream that
 // closed it sent EOF; one that sent bytes unasked is not trusted either).
-func (pc *h1Conn) alive() bool {
+func (pc *pooledConn) alive() bool {
 	return pc.br.Buffered() == 0 && idleOpen(pc.c)
 }
 
 // put pools pc for addr, or closes it when the pool is full or retired.
-// Connections idle longer than h1IdleTimeout are closed on the way.
-func (t *h1Transport) put(addr string, pc *h1Conn) {
+// Connections idle longer than idleTimeout are closed on the way.
+func (t *Transport) put(addr string, pc *pooledConn) {
 	now := time.Now()
-	var stale []*h1Conn
+	var stale []*pooledConn
 	t.mu.Lock()
 	l := t.idle[addr]
-	for len(l) > 0 && now.Sub(l[0].idleSince) > h1IdleTimeout {
+	for len(l) > 0 && now.Sub(l[0].idleSince) > idleTimeout {
 		stale = append(stale, l[0])
 		l[0] = nil
 		l = l[1:]
@@ -150,10 +153,10 @@ func (t *h1Transport) put(addr string, pc *h1Conn) {
 // CloseIdleConnections closes the pooled connections and retires the
 // transport (its upstream was replaced by a reload): connections still in
 // use are closed when their answer is done instead of pooled.
-func (t *h1Transport) CloseIdleConnections() {
+func (t *Transport) CloseIdleConnections() {
 	t.mu.Lock()
 	idle := t.idle
-	t.idle = map[string][]*h1Conn{}
+	t.idle = map[string][]*pooledConn{}
 	t.retired = true
 	t.mu.Unlock()
 	for _, l := range idle {
@@ -164,7 +167,7 @@ func (t *h1Transport) CloseIdleConnections() {
 }
 
 // send writes req on pc and reads the answer's header.
-func (t *h1Transport) send(pc *h1Conn, addr string, req *http.Request, reused bool) (*http.Response, error) {
+func (t *Transport) send(pc *pooledConn, addr string, req *http.Request, reused bool) (*http.Response, error) {
 	ctx := req.Context()
 	// Cancellation closes the connection: the blocked read or write returns.
 	stop := context.AfterFunc(ctx, func() { pc.c.Close() })
@@ -209,15 +212,15 @@ func (t *h1Transport) send(pc *h1Conn, addr string, req *http.Request, reused bo
 	if t.firstByte > 0 {
 		pc.c.SetReadDeadline(time.Time{})
 	}
-	resp.Body = &h1Body{t: t, pc: pc, addr: addr, body: resp.Body, stop: stop, keep: !resp.Close && resp.StatusCode != http.StatusSwitchingProtocols}
+	resp.Body = &respBody{t: t, pc: pc, addr: addr, body: resp.Body, stop: stop, keep: !resp.Close && resp.StatusCode != http.StatusSwitchingProtocols}
 	return resp, nil
 }
 
-// h1Body returns its connection to the pool when the body was read to
+// respBody returns its connection to the pool when the body was read to
 // the end, and closes it otherwise.
-type h1Body struct {
-	t    *h1Transport
-	pc   *h1Conn
+type respBody struct {
+	t    *Transport
+	pc   *pooledConn
 	addr string
 	body io.ReadCloser
 	stop func() bool
@@ -227,7 +230,7 @@ type h1Body struct {
 	mu   sync.Mutex
 }
 
-func (b *h1Body) Read(p []byte) (int, error) {
+func (b *respBody) Read(p []byte) (int, error) {
 	n, err := b.body.Read(p)
 	if err == io.EOF {
 		b.mu.Lock()
@@ -237,7 +240,7 @@ func (b *h1Body) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (b *h1Body) Close() error {
+func (b *respBody) Close() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.done {
@@ -253,4 +256,16 @@ func (b *h1Body) Close() error {
 	}
 	b.pc.c.Close()
 	return nil
+}
+
+// Plain reports whether base is an http:// URL that the environment's
+// proxy settings (HTTP_PROXY, NO_PROXY) send directly: such upstreams can
+// use the h1 transport.
+func Plain(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "http" || u.Host == "" {
+		return false
+	}
+	proxy, err := http.ProxyFromEnvironment(&http.Request{URL: u})
+	return err == nil && proxy == nil
 }

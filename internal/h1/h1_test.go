@@ -1,4 +1,4 @@
-package provider
+package h1
 
 import (
 	"bytes"
@@ -47,7 +47,7 @@ func (c *connCounter) count() int {
 	return c.n
 }
 
-func h1Post(t *testing.T, tr *h1Transport, ctx context.Context, url, body string) (*http.Response, error) {
+func h1Post(t *testing.T, tr *Transport, ctx context.Context, url, body string) (*http.Response, error) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
 	if err != nil {
@@ -56,8 +56,8 @@ func h1Post(t *testing.T, tr *h1Transport, ctx context.Context, url, body string
 	return tr.RoundTrip(req)
 }
 
-func newH1(firstByte time.Duration) *h1Transport {
-	return newH1Transport((&net.Dialer{Timeout: 10 * time.Second}).DialContext, firstByte, 4)
+func newH1(firstByte time.Duration) *Transport {
+	return New((&net.Dialer{Timeout: 10 * time.Second}).DialContext, firstByte, 4)
 }
 
 // Answers read to the end return their connection to the pool: 20 calls,
@@ -200,8 +200,8 @@ func TestPlainHTTP(t *testing.T) {
 		"http:///v1":                false,
 		"::bad":                     false,
 	} {
-		if got := plainHTTP(base); got != want {
-			t.Errorf("plainHTTP(%q) = %v; want %v", base, got, want)
+		if got := Plain(base); got != want {
+			t.Errorf("Plain(%q) = %v; want %v", base, got, want)
 		}
 	}
 }
