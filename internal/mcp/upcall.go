@@ -122,7 +122,7 @@ func (u *upstream) post(ctx context.Context, ws *wireSession, body []byte) (*htt
 	h.Set("Accept", "application/json, text/event-stream")
 	h.Set("Mcp-Session-Id", ws.id)
 	h.Set("Mcp-Protocol-Version", ws.version)
-	return u.httpc.Do(req)
+	return u.fastc.Do(req)
 }
 
 // readResult reads the answer to call id: a JSON body, or an event stream

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os/exec"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bulwark-ai/bulwark/internal/agent"
+	"github.com/bulwark-ai/bulwark/internal/h1"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -64,6 +66,8 @@ type upstream struct {
 	// httpc is the HTTP upstream's client (nil for stdio); wire is the
 	// SDK client's current session on it, for the fast call (upcall.go).
 	httpc     *http.Client
+	fastc     *http.Client  // fastCall's client: httpc, or over h1 for http:// upstreams
+	h1        *h1.Transport // nil unless fastc uses it
 	wire      atomic.Pointer[wireSession]
 	seq       atomic.Uint64
 	fastCalls atomic.Int64 // calls sent by fastCall
@@ -94,6 +98,18 @@ func newUpstream(base context.Context, cfg UpstreamConfig, wg *sync.WaitGroup, f
 			rt = sessionTap{base: rt, u: u}
 		}
 		u.httpc = &http.Client{Transport: rt}
+		// Fast calls to a plain-HTTP upstream write and read in the
+		// caller's goroutine (internal/h1): net/http's writer and reader
+		// goroutines wake a thread each per call.
+		u.fastc = u.httpc
+		if fast && h1.Plain(cfg.URL) {
+			u.h1 = h1.New((&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext, 0, 256)
+			var frt http.RoundTripper = u.h1
+			if len(cfg.Headers) > 0 {
+				frt = headerTransport{base: u.h1, headers: cfg.Headers}
+			}
+			u.fastc = &http.Client{Transport: frt}
+		}
 	}
 	return u
 }
@@ -227,6 +243,9 @@ func (u *upstream) close() {
 	u.cs, u.closed = nil, true
 	u.wire.Store(nil)
 	u.mu.Unlock()
+	if u.h1 != nil {
+		u.h1.CloseIdleConnections()
+	}
 	if cs != nil {
 		_ = cs.Close()
 	}
