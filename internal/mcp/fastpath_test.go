@@ -424,7 +424,7 @@ func TestDecodeCall(t *testing.T) {
 
 // FuzzDecodeCall: the fast path's request decoding never panics, and what
 // it accepts is a tools/call whose name and arguments a generic decode of
-// the same body agrees on.
+// the same body agrees on, and which classify lets through.
 func FuzzDecodeCall(f *testing.F) {
 	for _, s := range callSeeds {
 		f.Add([]byte(s))
@@ -446,6 +446,10 @@ func FuzzDecodeCall(f *testing.F) {
 		}
 		if m.Method != "tools/call" || m.Params.Name != p.Name || !bytes.Equal(m.Params.Arguments, p.Arguments) || !plainID(id) {
 			t.Fatalf("decodeCall(%q) = %s %+v; generic decode %+v", body, id, p, m)
+		}
+		// The fast path skips classify: it must have nothing to say.
+		if _, _, code, msg := classify(body); code != 0 {
+			t.Fatalf("decodeCall accepted %q, which classify refuses: %s", body, msg)
 		}
 	})
 }

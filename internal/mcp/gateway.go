@@ -321,8 +321,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (g *Gateway) prefilter(s *server, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
-			body, ok := checkMessage(w, r, g.opts.MaxBodyBytes)
-			if !ok || (!g.opts.sdkOnly && g.serveCall(w, r, s, body)) {
+			// A call the fast path takes is a well-formed tools/call
+			// (decodeCall), so it skips classify.
+			body, ok := readMessage(w, r, g.opts.MaxBodyBytes)
+			if !ok || (!g.opts.sdkOnly && g.serveCall(w, r, s, body)) || !checkMessage(w, body) {
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))

@@ -22,11 +22,9 @@ var knownMethods = map[string]bool{
 	"server/discover": true, "subscriptions/listen": true,
 }
 
-// checkMessage is the gateway's own JSON-RPC decoding step, in front of the
-// SDK: it bounds the body and answers malformed messages and unknown methods
-// with JSON-RPC errors. It returns the body to pass on, or ok=false when it
-// has answered the request itself.
-func checkMessage(w http.ResponseWriter, r *http.Request, limit int64) (body []byte, ok bool) {
+// readMessage reads a POSTed message up to limit bytes; ok=false when it
+// has answered the request itself (unreadable or too large).
+func readMessage(w http.ResponseWriter, r *http.Request, limit int64) (body []byte, ok bool) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		writeRPCError(w, http.StatusBadRequest, nil, jsonrpc.CodeParseError, "could not read the request body")
@@ -36,12 +34,19 @@ func checkMessage(w http.ResponseWriter, r *http.Request, limit int64) (body []b
 		writeRPCError(w, http.StatusRequestEntityTooLarge, nil, jsonrpc.CodeInvalidRequest, "message too large")
 		return nil, false
 	}
+	return body, true
+}
+
+// checkMessage is the gateway's own JSON-RPC decoding step, in front of the
+// SDK: it answers malformed messages and unknown methods with JSON-RPC
+// errors, and reports false when it has.
+func checkMessage(w http.ResponseWriter, body []byte) bool {
 	status, id, code, msg := classify(body)
 	if code != 0 {
 		writeRPCError(w, status, id, code, msg)
-		return nil, false
+		return false
 	}
-	return body, true
+	return true
 }
 
 // classify decodes one JSON-RPC message and reports what is wrong with it
