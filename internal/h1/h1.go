@@ -42,7 +42,7 @@ type Transport struct {
 
 	mu      sync.Mutex
 	idle    map[string][]*pooledConn // by host:port, oldest first
-	retired bool                 // CloseIdleConnections was called
+	retired bool                     // CloseIdleConnections was called
 }
 
 type pooledConn struct {
