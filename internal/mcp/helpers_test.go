@@ -150,14 +150,19 @@ type envOptions struct {
 	pinPath         string
 	poisonAction    string
 	auditor         agent.Auditor
-	sdkOnly         bool // no fast tools/call paths
+	sdkOnly         bool            // no fast tools/call paths
+	policyDir       string          // default: testPolicy
+	pipeline        *guard.Pipeline // default: injectionScanner on tool results
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "p.rego"), []byte(testPolicy), 0o600); err != nil {
-		t.Fatal(err)
+	dir := o.policyDir
+	if dir == "" {
+		dir = t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "p.rego"), []byte(testPolicy), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	eng, err := policy.Load(context.Background(), dir, policy.Options{Timeout: time.Minute} /* generous: CI machines are loaded */)
 	if err != nil {
@@ -180,7 +185,10 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pipe := guard.NewPipeline(guard.Rule{Scanner: injectionScanner{}, Input: true, Sources: []guard.Source{guard.SourceTool}, Default: guard.ActionBlock})
+	pipe := o.pipeline
+	if pipe == nil {
+		pipe = guard.NewPipeline(guard.Rule{Scanner: injectionScanner{}, Input: true, Sources: []guard.Source{guard.SourceTool}, Default: guard.ActionBlock})
+	}
 	gw, err := New(Options{
 		Upstreams: o.upstreams, Firewall: fw, Kill: kill, Pipeline: pipe, Pins: pins,
 		Authenticate: testAuth, PoisonAction: o.poisonAction, sdkOnly: o.sdkOnly,
