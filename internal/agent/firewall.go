@@ -176,6 +176,11 @@ func (f *Firewall) decide(ctx context.Context, r Request) (Decision, error) {
 	if !r.ArgumentsChecked && !json.Valid(args) {
 		return deny("arguments are not valid JSON"), nil
 	}
+	if !r.ArgumentsChecked {
+		if at, dup := duplicateKey(args); dup {
+			return deny("arguments repeat the key at " + at), nil
+		}
+	}
 	meta := r.Tool
 	if meta == nil && f.opts.Catalog != nil {
 		if m, ok := f.opts.Catalog.ToolMeta(call.Server, call.Name); ok {
@@ -445,6 +450,9 @@ func (f *Firewall) CheckArguments(schema, args json.RawMessage) error {
 	}
 	if !json.Valid(args) {
 		return &SchemaError{Locations: []string{"/"}}
+	}
+	if at, dup := duplicateKey(args); dup {
+		return &SchemaError{Locations: []string{at + " (duplicate key)"}}
 	}
 	if len(schema) == 0 {
 		return nil

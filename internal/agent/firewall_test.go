@@ -83,6 +83,8 @@ func TestFirewallDecide(t *testing.T) {
 		{"not on allow-list", mailer, ToolCall{Server: "bank", Name: "transfer_funds"}, deny("tool bank/transfer_funds is not on this agent's allow-list")},
 		{"unknown agent", auth.Principal{App: "x", Agent: "stranger"}, ToolCall{Name: "send_email"}, deny("no tool allow-list for this agent")},
 		{"schema violation", payer, ToolCall{Server: "bank", Name: "transfer_funds", Arguments: json.RawMessage(`{"amount":"lots","currency":"EUR"}`)}, deny("arguments do not match the tool's input schema at /amount")},
+		{"repeated key", mailer, ToolCall{Server: "mail", Name: "send_email", Arguments: json.RawMessage(`{"to":"a@evil.test","to":"a@example.com"}`)}, deny("arguments repeat the key at /to")},
+		{"repeated key, escaped", mailer, ToolCall{Server: "mail", Name: "send_email", Arguments: json.RawMessage(`{"opts":[1,{"cc":"x","c\u0063":"y"}]}`)}, deny("arguments repeat the key at /opts/1/cc")},
 		{"invalid JSON", payer, ToolCall{Server: "bank", Name: "transfer_funds", Arguments: json.RawMessage(`{"amount":`)}, deny("arguments are not valid JSON")},
 		{"huge arguments", payer, ToolCall{Server: "bank", Name: "transfer_funds", Arguments: json.RawMessage(`{"amount":1,"currency":"` + strings.Repeat("x", 2000) + `"}`)}, deny("arguments larger than 1024 bytes")},
 		{"approval without approvals configured", payer, ToolCall{Server: "bank", Name: "transfer_funds", Arguments: json.RawMessage(`{"amount":500,"currency":"EUR"}`)}, deny("payments above 100 need approval", "approval required but approvals are not configured")},
