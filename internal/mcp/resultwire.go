@@ -68,8 +68,14 @@ func decodeCallResult(raw json.RawMessage) (*sdk.CallToolResult, error) {
 		return nil, err
 	}
 	res := &sdk.CallToolResult{Meta: w.Meta, Content: content, IsError: w.IsError}
+	// Decoded into Go values, as the SDK does: kept as raw bytes, escaped
+	// text ("\u0049gnore …") would reach the scanners still escaped.
 	if len(w.StructuredContent) > 0 && string(w.StructuredContent) != "null" {
-		res.StructuredContent = w.StructuredContent
+		var sc any
+		if err := json.Unmarshal(w.StructuredContent, &sc); err != nil {
+			return nil, fmt.Errorf("malformed structuredContent: %w", err)
+		}
+		res.StructuredContent = sc
 	}
 	return res, nil
 }

@@ -174,7 +174,10 @@ func (u *upstream) readResult(resp *http.Response, id string) (*sdk.CallToolResu
 			case m.Method != "" && len(m.ID) > 0 && string(m.ID) != "null":
 				u.reply(resp.Request.Context(), m)
 			case m.Method != "":
-				// a notification (progress, log): not relayed, as on the SDK path
+				// A notification: list changes go where the SDK client's
+				// handlers send them; progress and log messages are not
+				// relayed, as on the SDK path.
+				u.notified(m.Method)
 			case sameID(m.ID, id):
 				drain(resp.Body)
 				return u.answer(m)
@@ -186,9 +189,9 @@ func (u *upstream) readResult(resp *http.Response, id string) (*sdk.CallToolResu
 
 // drain reads what follows the answer in an event stream (the end of the
 // stream, normally at once), so that the connection can be used again;
-// a stream that stays open is cut after a second.
+// a stream that stays open is cut after 100 ms (and its connection closed).
 func drain(body io.ReadCloser) {
-	t := time.AfterFunc(time.Second, func() { _ = body.Close() })
+	t := time.AfterFunc(100*time.Millisecond, func() { _ = body.Close() })
 	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
 	t.Stop()
 }
@@ -211,15 +214,18 @@ func (u *upstream) answer(m rpcMessage) (*sdk.CallToolResult, error) {
 	return res, nil
 }
 
-// reply answers a request the server sent while a call was running: ping
-// with an empty result, anything else (sampling, elicitation, roots: Bulwark's
-// client offers none of them) with "method not found", as the SDK client
-// does. Best effort: a lost reply leaves the server's request to time out.
+// reply answers a request the server sent while a call was running as the
+// SDK client would: ping with an empty result, roots/list with no roots,
+// anything else (sampling, elicitation: Bulwark's client offers neither)
+// with "method not found". Best effort: a lost reply leaves the server's request to time out.
 func (u *upstream) reply(ctx context.Context, m rpcMessage) {
 	out := map[string]any{"jsonrpc": "2.0", "id": m.ID}
-	if m.Method == "ping" {
+	switch m.Method {
+	case "ping":
 		out["result"] = struct{}{}
-	} else {
+	case "roots/list":
+		out["result"] = map[string]any{"roots": []any{}} // as the SDK client answers without roots
+	default:
 		out["error"] = jsonrpc.Error{Code: jsonrpc.CodeMethodNotFound, Message: "method not found"}
 	}
 	b, err := json.Marshal(out)

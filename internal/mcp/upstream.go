@@ -71,6 +71,27 @@ type upstream struct {
 	wire      atomic.Pointer[wireSession]
 	seq       atomic.Uint64
 	fastCalls atomic.Int64 // calls sent by fastCall
+	hooks     upstreamHooks
+}
+
+// notified handles a notification that arrived in a fast call's answer
+// stream as the SDK client's handlers (newUpstream) would.
+func (u *upstream) notified(method string) {
+	switch method {
+	case "notifications/tools/list_changed":
+		u.markStale()
+		if u.hooks.tools != nil {
+			u.hooks.tools()
+		}
+	case "notifications/prompts/list_changed":
+		if u.hooks.prompts != nil {
+			u.hooks.prompts()
+		}
+	case "notifications/resources/list_changed":
+		if u.hooks.resources != nil {
+			u.hooks.resources()
+		}
+	}
 }
 
 var errUpstreamClosed = errors.New("upstream removed")
@@ -91,6 +112,7 @@ func newUpstream(base context.Context, cfg UpstreamConfig, wg *sync.WaitGroup, f
 	if hooks.resources != nil {
 		opts.ResourceListChangedHandler = func(context.Context, *sdk.ResourceListChangedRequest) { hooks.resources() }
 	}
+	u.hooks = hooks
 	u.client = sdk.NewClient(&sdk.Implementation{Name: "bulwark", Version: "1"}, opts)
 	if cfg.Transport == "http" || cfg.Transport == "" {
 		rt := upstreamRoundTripper(cfg.Headers)
