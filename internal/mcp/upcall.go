@@ -134,11 +134,8 @@ func (u *upstream) readResult(resp *http.Response, id string) (*sdk.CallToolResu
 		return nil, errNoSession
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-		var m rpcMessage
-		if json.Unmarshal(b, &m) == nil && m.Error != nil {
-			return nil, m.Error
-		}
+		// The agent gets the generic "upstream failed", as on the SDK path.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		return nil, fmt.Errorf("upstream %s: tools/call: HTTP %d", u.cfg.Name, resp.StatusCode)
 	}
 	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
@@ -160,6 +157,9 @@ func (u *upstream) readResult(resp *http.Response, id string) (*sdk.CallToolResu
 		rd := sse.NewReader(resp.Body, maxUpstreamMessage)
 		for {
 			ev, err := rd.Next()
+			if errors.Is(err, io.ErrUnexpectedEOF) && len(ev.Data) > 0 {
+				err = nil // a last event without its blank line, as the SDK accepts
+			}
 			if err != nil {
 				return nil, fmt.Errorf("upstream %s: tools/call: the stream ended before the answer: %w", u.cfg.Name, err)
 			}
@@ -249,9 +249,9 @@ func (u *upstream) cancelCall(ws *wireSession, id string) {
 	if err != nil {
 		return
 	}
-	u.wg.Add(1)
+	// Not on the gateway's WaitGroup: Close may be waiting on it, and the
+	// request ends at once when the gateway's context does.
 	go func() {
-		defer u.wg.Done()
 		ctx, cancel := context.WithTimeout(u.base, 5*time.Second)
 		defer cancel()
 		if resp, err := u.post(ctx, ws, b); err == nil {

@@ -119,7 +119,7 @@ func newUpstream(base context.Context, cfg UpstreamConfig, wg *sync.WaitGroup, f
 		if fast {
 			rt = sessionTap{base: rt, u: u}
 		}
-		u.httpc = &http.Client{Transport: rt}
+		u.httpc = &http.Client{Transport: rt, CheckRedirect: noRedirects}
 		// Fast calls to a plain-HTTP upstream write and read in the
 		// caller's goroutine (internal/h1): net/http's writer and reader
 		// goroutines wake a thread each per call.
@@ -130,7 +130,7 @@ func newUpstream(base context.Context, cfg UpstreamConfig, wg *sync.WaitGroup, f
 			if len(cfg.Headers) > 0 {
 				frt = headerTransport{base: u.h1, headers: cfg.Headers}
 			}
-			u.fastc = &http.Client{Transport: frt}
+			u.fastc = &http.Client{Transport: frt, CheckRedirect: noRedirects}
 		}
 	}
 	return u
@@ -173,6 +173,11 @@ func (t headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	return t.base.RoundTrip(r2)
 }
+
+// noRedirects: an upstream's redirect comes back as its answer. Following
+// it would send the upstream's credential headers (added on every round
+// trip) to wherever the Location points.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // upstreamRoundTripper is the transport for one upstream: the shared one,
 // with the upstream's credential headers when it has any.
