@@ -10,7 +10,9 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bulwark-ai/bulwark/internal/auth"
 	sdkauth "github.com/modelcontextprotocol/go-sdk/auth"
@@ -37,6 +39,62 @@ type fastSession struct {
 	s      *server
 	userID string          // the session's user (the SDK refuses anyone else)
 	ctx    context.Context // done when the session ends
+	calls  sync.Map        // idKey -> *runningCall: what notifications/cancelled may cancel
+}
+
+type runningCall struct{ cancel context.CancelFunc }
+
+// idKey is a request id as notifications/cancelled names it: strings and
+// integers compare by value, not by spelling.
+func idKey(raw json.RawMessage) (string, bool) {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if dec.Decode(&v) != nil {
+		return "", false
+	}
+	switch v := v.(type) {
+	case string:
+		return "s:" + v, true
+	case json.Number:
+		if n, err := v.Int64(); err == nil {
+			return "n:" + strconv.FormatInt(n, 10), true
+		}
+	}
+	return "", false
+}
+
+// cancelNotified cancels the fast-path call that an agent's
+// notifications/cancelled names, on the agent's own session. The
+// notification still goes on to the SDK, which ignores an id it does not
+// know.
+func (g *Gateway) cancelNotified(r *http.Request, s *server, body []byte) {
+	if !bytes.Contains(body, []byte("notifications/cancelled")) {
+		return
+	}
+	v, ok := g.fast.Load(r.Header.Get("Mcp-Session-Id"))
+	if !ok {
+		return
+	}
+	fs := v.(*fastSession)
+	ti := sdkauth.TokenInfoFromContext(r.Context())
+	if fs.s != s || ti == nil || ti.UserID != fs.userID {
+		return
+	}
+	var m struct {
+		Method string `json:"method"`
+		Params struct {
+			RequestID json.RawMessage `json:"requestId"`
+		} `json:"params"`
+	}
+	if json.Unmarshal(body, &m) != nil || m.Method != "notifications/cancelled" {
+		return
+	}
+	if k, ok := idKey(m.Params.RequestID); ok {
+		if c, ok := fs.calls.Load(k); ok {
+			c.(*runningCall).cancel()
+		}
+	}
 }
 
 // legacyVersions are the protocol versions with sessions (before
@@ -83,6 +141,12 @@ func (g *Gateway) serveCall(w http.ResponseWriter, r *http.Request, s *server, b
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 	defer context.AfterFunc(fs.ctx, cancel)()
+	if k, ok := idKey(id); ok {
+		rc := &runningCall{cancel: cancel}
+		if _, dup := fs.calls.LoadOrStore(k, rc); !dup {
+			defer fs.calls.CompareAndDelete(k, rc)
+		}
+	}
 	var res *sdk.CallToolResult
 	var err error
 	if g.opts.Kill != nil {

@@ -505,3 +505,60 @@ func TestFastUpstreamReusesConnections(t *testing.T) {
 		}
 	}
 }
+
+// rawPost posts body to Bulwark on a session and returns the answer.
+func rawPost(t *testing.T, url, key, session, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Mcp-Session-Id", session)
+	req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Error(err)
+		return 0, ""
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestFastPathCancelNotification: an agent's notifications/cancelled ends
+// its fast-path call (without hanging up the POST), and only its own.
+func TestFastPathCancelNotification(t *testing.T) {
+	e, up := inProcessEnv(t, envOptions{})
+	cs := connect(t, e.url+"up", "k-assistant")
+	toolNames(t, cs)
+	sid := cs.ID()
+	done := make(chan string, 1)
+	go func() {
+		_, body := rawPost(t, e.url+"up", "k-assistant", sid, `{"jsonrpc":"2.0","id":"c-1","method":"tools/call","params":{"name":"slow","arguments":{"text":"x"}}}`)
+		done <- body
+	}()
+	select {
+	case <-up.started:
+	case <-time.After(30 * time.Second):
+		t.Fatal("slow call never reached the upstream")
+	}
+	cancelBody := `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c-1"}}`
+	// Another agent naming the call does nothing.
+	rawPost(t, e.url+"up", "k-reader", sid, cancelBody)
+	select {
+	case body := <-done:
+		t.Fatalf("call ended by another agent's notification: %s", body)
+	case <-time.After(200 * time.Millisecond):
+	}
+	if code, body := rawPost(t, e.url+"up", "k-assistant", sid, cancelBody); code != http.StatusAccepted {
+		t.Errorf("notifications/cancelled: %d %s; want 202", code, body)
+	}
+	select {
+	case body := <-done:
+		if !strings.Contains(body, `"error"`) || !strings.Contains(body, `"c-1"`) {
+			t.Errorf("cancelled call answered %s; want an error for c-1", body)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("notifications/cancelled did not end the call")
+	}
+}

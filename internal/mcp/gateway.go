@@ -327,6 +327,9 @@ func (g *Gateway) prefilter(s *server, h http.Handler) http.Handler {
 			if !ok || (!g.opts.sdkOnly && g.serveCall(w, r, s, body)) || !checkMessage(w, body) {
 				return
 			}
+			if !g.opts.sdkOnly {
+				g.cancelNotified(r, s, body)
+			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			r.ContentLength = int64(len(body))
 		}
