@@ -192,22 +192,11 @@ func testFastPathMatches(t *testing.T, jsonUpstream bool) {
 	}
 }
 
-// rawCall posts one tools/call to Bulwark as an agent would, on a session.
-func rawCall(t *testing.T, url, key, session string) (*http.Response, string) {
+// rawCall posts one tools/call of echo to Bulwark as an agent would, on a
+// session.
+func rawCall(t *testing.T, url, key, session string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo","arguments":{"text":"raw"}}}`))
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	req.Header.Set("Mcp-Session-Id", session)
-	req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	return rawPost(t, url, key, session, `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo","arguments":{"text":"raw"}}}`)
 }
 
 // TestFastPathSessionBinding: a session answers only its own agent; the
@@ -220,20 +209,20 @@ func TestFastPathSessionBinding(t *testing.T) {
 	if sid == "" {
 		t.Fatal("no session id")
 	}
-	resp, body := rawCall(t, e.url+"up", "k-assistant", sid)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"id":7`) || !strings.Contains(body, "echo: raw") {
-		t.Fatalf("own session: %d %s", resp.StatusCode, body)
+	code, body := rawCall(t, e.url+"up", "k-assistant", sid)
+	if code != http.StatusOK || !strings.Contains(body, `"id":7`) || !strings.Contains(body, "echo: raw") {
+		t.Fatalf("own session: %d %s", code, body)
 	}
 	if n := e.gw.fastServed.Load(); n != 1 {
 		t.Fatalf("fast path served %d calls; want 1", n)
 	}
-	resp, body = rawCall(t, e.url+"up", "k-reader", sid)
-	if resp.StatusCode != http.StatusForbidden || strings.Contains(body, "echo: raw") {
-		t.Errorf("another agent on the session: %d %s; want 403", resp.StatusCode, body)
+	code, body = rawCall(t, e.url+"up", "k-reader", sid)
+	if code != http.StatusForbidden || strings.Contains(body, "echo: raw") {
+		t.Errorf("another agent on the session: %d %s; want 403", code, body)
 	}
-	resp, body = rawCall(t, e.url+"up", "k-assistant", "no-such-session")
-	if resp.StatusCode != http.StatusNotFound {
-		t.Errorf("unknown session: %d %s; want 404", resp.StatusCode, body)
+	code, body = rawCall(t, e.url+"up", "k-assistant", "no-such-session")
+	if code != http.StatusNotFound {
+		t.Errorf("unknown session: %d %s; want 404", code, body)
 	}
 	if n := e.gw.fastServed.Load(); n != 1 {
 		t.Errorf("fast path served %d calls; want still 1", n)
@@ -250,8 +239,8 @@ func TestFastPathSessionBinding(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	if resp, body = rawCall(t, e.url+"up", "k-assistant", sid); resp.StatusCode != http.StatusNotFound {
-		t.Errorf("closed session: %d %s; want 404", resp.StatusCode, body)
+	if code, body = rawCall(t, e.url+"up", "k-assistant", sid); code != http.StatusNotFound {
+		t.Errorf("closed session: %d %s; want 404", code, body)
 	}
 }
 
