@@ -715,29 +715,17 @@ func annotations(t *sdk.Tool) map[string]bool {
 	return m
 }
 
-// scanResult runs the guard pipeline over a tool result's text (indirect
-// injection, secrets) before the agent sees it.
+// scanResult runs the guard pipeline over everything in a tool result the
+// agent's model can read (indirect injection, secrets, PII) before the agent
+// sees it.
 func (g *Gateway) scanResult(ctx context.Context, res *sdk.CallToolResult) (*sdk.CallToolResult, error) {
 	pipe := g.pipeline()
 	if pipe == nil || res == nil {
 		return res, nil
 	}
-	var texts []*string
-	for _, c := range res.Content {
-		texts = contentTexts(texts, c)
-	}
-	var structured string
-	if res.StructuredContent != nil {
-		if b, err := json.Marshal(res.StructuredContent); err == nil {
-			structured = string(b)
-			texts = append(texts, &structured)
-		}
-	}
-	if len(texts) == 0 {
-		return res, nil
-	}
-	before := structured
-	err := scanTexts(ctx, pipe, texts)
+	var set scanSet
+	set.result(res)
+	err := set.scan(ctx, pipe)
 	var blocked *guard.BlockedError
 	switch {
 	case errors.As(err, &blocked):
@@ -745,33 +733,7 @@ func (g *Gateway) scanResult(ctx context.Context, res *sdk.CallToolResult) (*sdk
 	case err != nil:
 		return &sdk.CallToolResult{IsError: true, Content: []sdk.Content{&sdk.TextContent{Text: "bulwark could not scan the tool result; it was withheld"}}}, nil
 	}
-	if structured != before {
-		if json.Valid([]byte(structured)) {
-			res.StructuredContent = json.RawMessage(structured)
-		} else {
-			res.StructuredContent = nil
-		}
-	}
 	return res, nil
-}
-
-// contentTexts appends pointers to the scannable text of one content item:
-// text, the text of an embedded resource, and the text a tool_result block
-// holds.
-func contentTexts(texts []*string, c sdk.Content) []*string {
-	switch c := c.(type) {
-	case *sdk.TextContent:
-		texts = append(texts, &c.Text)
-	case *sdk.EmbeddedResource:
-		if c.Resource != nil && c.Resource.Text != "" {
-			texts = append(texts, &c.Resource.Text)
-		}
-	case *sdk.ToolResultContent:
-		for _, n := range c.Content {
-			texts = contentTexts(texts, n)
-		}
-	}
-	return texts
 }
 
 // scanTexts scans untrusted upstream text (tool results, prompts,

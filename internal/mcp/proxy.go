@@ -57,7 +57,8 @@ func (g *Gateway) keep(ctx context.Context, s *server, kind, name string, texts 
 	if pipe == nil {
 		return true
 	}
-	if err := scanTexts(ctx, pipe, texts); err != nil {
+	set := scanSet{texts: texts}
+	if err := set.scan(ctx, pipe); err != nil {
 		g.opts.Logger.Warn("mcp listing entry withheld", "server", s.name, "kind", kind, "name", name, "err", err)
 		return false
 	}
@@ -67,13 +68,13 @@ func (g *Gateway) keep(ctx context.Context, s *server, kind, name string, texts 
 // withhold scans the content of a prompt or resource and audits the
 // access (action, target "server/name"); a non-nil error is the agent's
 // refusal.
-func (g *Gateway) withhold(ctx context.Context, s *server, p auth.Principal, action, name, what string, texts []*string) error {
+func (g *Gateway) withhold(ctx context.Context, s *server, p auth.Principal, action, name, what string, set *scanSet) error {
 	target := s.name + "/" + name
 	var refusal error
 	outcome, reason := "allow", ""
 	var findings []guard.Finding
 	if pipe := g.pipeline(); pipe != nil {
-		err := scanTexts(ctx, pipe, texts)
+		err := set.scan(ctx, pipe)
 		var blocked *guard.BlockedError
 		switch {
 		case errors.As(err, &blocked):
@@ -161,13 +162,14 @@ func (g *Gateway) getPrompt(ctx context.Context, s *server, p auth.Principal, pa
 	if err != nil {
 		return nil, g.upstreamError(ctx, cctx, s.up, "prompts/get "+params.Name, err)
 	}
-	texts := []*string{&res.Description}
+	set := &scanSet{texts: []*string{&res.Description}}
 	for _, m := range res.Messages {
 		if m != nil {
-			texts = contentTexts(texts, m.Content)
+			set.content(m.Content)
 		}
 	}
-	if err := g.withhold(ctx, s, p, "prompts/get", params.Name, "prompt", texts); err != nil {
+	set.meta(res.Meta)
+	if err := g.withhold(ctx, s, p, "prompts/get", params.Name, "prompt", set); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -248,13 +250,14 @@ func (g *Gateway) readResource(ctx context.Context, s *server, p auth.Principal,
 	if err != nil {
 		return nil, g.upstreamError(ctx, cctx, s.up, "resources/read", err)
 	}
-	var texts []*string
+	set := &scanSet{}
 	for _, c := range res.Contents {
 		if c != nil {
-			texts = append(texts, &c.Text)
+			set.resource(c)
 		}
 	}
-	if err := g.withhold(ctx, s, p, "resources/read", params.URI, "resource", texts); err != nil {
+	set.meta(res.Meta)
+	if err := g.withhold(ctx, s, p, "resources/read", params.URI, "resource", set); err != nil {
 		return nil, err
 	}
 	return res, nil

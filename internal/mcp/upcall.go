@@ -34,6 +34,32 @@ import (
 // maxUpstreamMessage bounds one JSON-RPC message read from an upstream.
 const maxUpstreamMessage = 64 << 20
 
+// maxUpstreamStream bounds all of an answer stream (the answer, and the
+// notifications and requests before it): an upstream that sends progress
+// forever cannot make Bulwark read forever.
+const maxUpstreamStream = 256 << 20
+
+// errStreamTooLong: an answer stream passed maxUpstreamStream.
+var errStreamTooLong = fmt.Errorf("the answer stream passed %d MiB", maxUpstreamStream>>20)
+
+// capReader reads r and fails with errStreamTooLong after n bytes.
+type capReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.n <= 0 {
+		return 0, errStreamTooLong
+	}
+	if int64(len(p)) > c.n {
+		p = p[:c.n]
+	}
+	k, err := c.r.Read(p)
+	c.n -= int64(k)
+	return k, err
+}
+
 // errNoSession: the upstream does not know the session; the call was not
 // made and may go through the SDK.
 var errNoSession = errors.New("upstream session not found")
@@ -154,7 +180,7 @@ func (u *upstream) readResult(resp *http.Response, id string) (*sdk.CallToolResu
 		}
 		return u.answer(m)
 	case "text/event-stream":
-		rd := sse.NewReader(resp.Body, maxUpstreamMessage)
+		rd := sse.NewReader(&capReader{r: resp.Body, n: maxUpstreamStream}, maxUpstreamMessage)
 		for {
 			ev, err := rd.Next()
 			if errors.Is(err, io.ErrUnexpectedEOF) && len(ev.Data) > 0 {
