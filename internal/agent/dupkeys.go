@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // duplicateKey returns the JSON pointer of the first object key that
@@ -13,57 +14,160 @@ import (
 // be valid JSON (json.Valid, which also bounds the nesting). Policy and the
 // schema check read the last of two equal keys; a tool server whose parser
 // keeps the first would act on a value nobody checked, so such arguments
-// are refused. Keys are compared unescaped ("to" and "t\u006f" are one key).
+// are refused. Keys are compared as encoding/json decodes them ("to" and
+// "t\u006f" are one key, and so are two invalid UTF-8 sequences that both
+// decode to U+FFFD).
+//
+// It walks the bytes itself: json.Decoder.Token took about 20 µs for 1 KB
+// of arguments, on every tool call.
 func duplicateKey(args []byte) (string, bool) {
 	if bytes.IndexByte(args, '{') < 0 {
 		return "", false
 	}
-	dec := json.NewDecoder(bytes.NewReader(args))
-	segs, found := dupIn(dec)
+	w := dupWalker{b: args}
+	segs, found := w.value()
 	if !found {
 		return "", false
 	}
 	slices.Reverse(segs)
 	var b strings.Builder
+	esc := strings.NewReplacer("~", "~0", "/", "~1")
 	for _, s := range segs {
 		b.WriteByte('/')
-		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(s))
+		b.WriteString(esc.Replace(s))
 	}
 	return b.String(), true
 }
 
-// dupIn reads one value; on a duplicate key it returns the path to it,
+// dupWalker reads valid JSON from b at i.
+type dupWalker struct {
+	b []byte
+	i int
+}
+
+func (w *dupWalker) space() {
+	for w.i < len(w.b) {
+		switch w.b[w.i] {
+		case ' ', '\t', '\n', '\r':
+			w.i++
+		default:
+			return
+		}
+	}
+}
+
+// value reads one value; on a duplicate key it returns the path to it,
 // innermost segment first.
-func dupIn(dec *json.Decoder) ([]string, bool) {
-	tok, err := dec.Token()
-	if err != nil {
+func (w *dupWalker) value() ([]string, bool) {
+	w.space()
+	if w.i >= len(w.b) {
 		return nil, false
 	}
-	switch tok {
-	case json.Delim('{'):
-		seen := map[string]bool{}
-		for dec.More() {
-			kt, err := dec.Token()
-			if err != nil {
+	switch w.b[w.i] {
+	case '{':
+		return w.object()
+	case '[':
+		w.i++
+		for n := 0; ; n++ {
+			w.space()
+			if w.i >= len(w.b) || w.b[w.i] == ']' {
+				w.i++
 				return nil, false
 			}
-			k, _ := kt.(string)
-			if seen[k] {
-				return []string{k}, true
+			if segs, found := w.value(); found {
+				return append(segs, strconv.Itoa(n)), true
 			}
-			seen[k] = true
-			if segs, found := dupIn(dec); found {
-				return append(segs, k), true
-			}
-		}
-		_, _ = dec.Token() // '}'
-	case json.Delim('['):
-		for i := 0; dec.More(); i++ {
-			if segs, found := dupIn(dec); found {
-				return append(segs, strconv.Itoa(i)), true
+			w.space()
+			if w.i < len(w.b) && w.b[w.i] == ',' {
+				w.i++
 			}
 		}
-		_, _ = dec.Token() // ']'
+	case '"':
+		w.str()
+	default: // number, true, false, null
+		for w.i < len(w.b) {
+			switch w.b[w.i] {
+			case ',', ']', '}', ' ', '\t', '\n', '\r':
+				return nil, false
+			}
+			w.i++
+		}
 	}
 	return nil, false
+}
+
+// object reads an object. Its keys are kept in a slice: arguments have few
+// keys per object, and a linear search beats a map until they have many.
+func (w *dupWalker) object() ([]string, bool) {
+	w.i++
+	var small [8]string
+	keys := small[:0]
+	var seen map[string]struct{}
+	for {
+		w.space()
+		if w.i >= len(w.b) || w.b[w.i] == '}' {
+			w.i++
+			return nil, false
+		}
+		k := w.key()
+		if seen != nil {
+			if _, dup := seen[k]; dup {
+				return []string{k}, true
+			}
+			seen[k] = struct{}{}
+		} else {
+			if slices.Contains(keys, k) {
+				return []string{k}, true
+			}
+			keys = append(keys, k)
+			if len(keys) > 32 {
+				seen = make(map[string]struct{}, 2*len(keys))
+				for _, s := range keys {
+					seen[s] = struct{}{}
+				}
+			}
+		}
+		w.space()
+		w.i++ // ':'
+		if segs, found := w.value(); found {
+			return append(segs, k), true
+		}
+		w.space()
+		if w.i < len(w.b) && w.b[w.i] == ',' {
+			w.i++
+		}
+	}
+}
+
+// str skips a string and returns its raw bytes (without the quotes) and
+// whether it holds an escape.
+func (w *dupWalker) str() ([]byte, bool) {
+	start := w.i
+	w.i++
+	escaped := false
+	for w.i < len(w.b) {
+		switch w.b[w.i] {
+		case '\\':
+			escaped = true
+			w.i += 2
+			continue
+		case '"':
+			w.i++
+			return w.b[start+1 : w.i-1], escaped
+		}
+		w.i++
+	}
+	return w.b[start+1:], escaped
+}
+
+// key reads an object key as encoding/json decodes it.
+func (w *dupWalker) key() string {
+	start := w.i
+	raw, escaped := w.str()
+	if !escaped && utf8.Valid(raw) {
+		return string(raw)
+	}
+	var s string
+	_ = json.Unmarshal(w.b[start:w.i], &s)
+	return s
 }
