@@ -26,6 +26,9 @@ type runResult struct {
 	Errors    int             `json:"errors"`
 	Achieved  float64         `json:"achieved_rate"`
 	Latencies []time.Duration `json:"-"`
+	// Turns holds the same latencies by turn (-block): the requests of
+	// each turn of this caller, in the order the turns ran.
+	Turns [][]time.Duration `json:"-"`
 	P50       float64         `json:"p50_ms"`
 	P99       float64         `json:"p99_ms"`
 	P999      float64         `json:"p999_ms"`
@@ -109,8 +112,9 @@ func schedule(ctx context.Context, calls []caller, rate float64, warmup, d, bloc
 	// extra requests keep the schedule and are not measured.
 	blocks := (warm + total + perBlock - 1) / perBlock
 	res := make([]runResult, len(calls))
+	turns := (total + perBlock - 1) / perBlock
 	for k := range res {
-		res[k] = runResult{Rate: rate, Latencies: make([]time.Duration, 0, total)}
+		res[k] = runResult{Rate: rate, Latencies: make([]time.Duration, 0, total), Turns: make([][]time.Duration, turns)}
 	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -155,6 +159,8 @@ func schedule(ctx context.Context, calls []caller, rate float64, warmup, d, bloc
 				return
 			}
 			r.Latencies = append(r.Latencies, lat)
+			t := (j - warm) / perBlock
+			r.Turns[t] = append(r.Turns[t], lat)
 		}()
 	}
 	wg.Wait()

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -142,5 +143,44 @@ func TestBaselineProxy(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("serveBaseline did not return after its context ended")
+	}
+}
+
+// addedRanges: a constant difference gives a range of that difference
+// alone; one slow turn widens the range of the added p99 and not of the
+// added p50; too few turns give none.
+func TestAddedRanges(t *testing.T) {
+	turns := func(n int, f func(turn, i int) time.Duration) [][]time.Duration {
+		out := make([][]time.Duration, n)
+		for k := range out {
+			for i := range 200 {
+				out[k] = append(out[k], f(k, i))
+			}
+		}
+		return out
+	}
+	base := func(_, i int) time.Duration { return time.Duration(500+i*10) * time.Microsecond }
+	direct := turns(20, base)
+	through := turns(20, func(k, i int) time.Duration { return base(k, i) + time.Millisecond })
+	p50, p99, ok := addedRanges(direct, through, 200)
+	near := func(r [2]float64, v float64) bool { return math.Abs(r[0]-v) < 1e-9 && math.Abs(r[1]-v) < 1e-9 }
+	if !ok || !near(p50, 1) || !near(p99, 1) {
+		t.Errorf("constant 1 ms: ranges %v %v %v; want [1 1] twice", p50, p99, ok)
+	}
+	slow := turns(20, func(k, i int) time.Duration {
+		if k == 3 && i < 20 {
+			return 30 * time.Millisecond
+		}
+		return base(k, i) + time.Millisecond
+	})
+	p50, p99, _ = addedRanges(direct, slow, 200)
+	if p99[1]-p99[0] < 1 {
+		t.Errorf("one slow turn: added p99 range %v; want it wide", p99)
+	}
+	if p50[1]-p50[0] > 0.1 {
+		t.Errorf("one slow turn: added p50 range %v; want it narrow", p50)
+	}
+	if _, _, ok := addedRanges(direct[:4], through[:4], 200); ok {
+		t.Error("four turns gave a range")
 	}
 }

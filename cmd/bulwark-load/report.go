@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"time"
 )
 
@@ -35,6 +37,11 @@ type report struct {
 	AddedP50  float64   `json:"added_p50_ms"`
 	AddedP99  float64   `json:"added_p99_ms"`
 	AddedP999 float64   `json:"added_p999_ms"`
+	// AddedP50Range and AddedP99Range are 90% intervals of the added p50
+	// and p99 from resampling the turns (addedRanges); absent with fewer
+	// than five turns.
+	AddedP50Range *[2]float64 `json:"added_p50_ms_90pct_range,omitempty"`
+	AddedP99Range *[2]float64 `json:"added_p99_ms_90pct_range,omitempty"`
 	// PeakRSS is the gateway's peak RSS after the fixed-rate run; the rate
 	// search that follows overloads it on purpose and is reported apart.
 	PeakRSS       int64 `json:"gateway_peak_rss_bytes"`
@@ -144,6 +151,9 @@ func (r *report) complete(ctx context.Context, o options, rs []runResult, gw *ga
 	r.AddedP50 = r.Through.P50 - r.Direct.P50
 	r.AddedP99 = r.Through.P99 - r.Direct.P99
 	r.AddedP999 = r.Through.P999 - r.Direct.P999
+	if p50, p99, ok := addedRanges(r.Direct.Turns, r.Through.Turns, 400); ok {
+		r.AddedP50Range, r.AddedP99Range = &p50, &p99
+	}
 	if rss, err := gw.peakRSS(); err == nil {
 		r.PeakRSS = rss
 	}
@@ -214,6 +224,10 @@ func (r *report) writeText(w io.Writer) {
 		fmt.Fprintf(w, "%-16s %8d %8d %8.3f %8.3f %8.3f %8.3f\n", row.name, row.r.Sent, row.r.Errors, row.r.P50, row.r.P99, row.r.P999, row.r.Max)
 	}
 	fmt.Fprintf(w, "added latency: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms\n", r.AddedP50, r.AddedP99, r.AddedP999)
+	if r.AddedP99Range != nil {
+		fmt.Fprintf(w, "90%% range from resampling the %s turns: added p50 %.3f to %.3f ms, added p99 %.3f to %.3f ms\n",
+			r.Block, r.AddedP50Range[0], r.AddedP50Range[1], r.AddedP99Range[0], r.AddedP99Range[1])
+	}
 	if r.MaxRate > 0 {
 		fmt.Fprintf(w, "max sustainable rate: %.0f req/s\n", r.MaxRate)
 	}
@@ -227,4 +241,44 @@ func (r *report) writeText(w io.Writer) {
 	if r.Direct.FirstError != "" {
 		fmt.Fprintf(w, "first error direct: %s\n", r.Direct.FirstError)
 	}
+}
+
+// addedRanges says how much the added p50 and p99 depend on which turns a
+// run happened to get: it draws as many turns as the run had, with
+// replacement, each a direct turn together with the through turn that
+// followed it (the two shared the machine's state of that moment), reps
+// times, and returns the 5th and 95th percentiles of the added p50 and p99
+// over the draws. A single run's added p99 is the difference of two tails,
+// each set by a few dozen requests; the range shows how far it moves with
+// them. It does not include what changes between runs (the machine's load
+// at the time), so runs repeated later spread wider. ok is false with
+// fewer than five turns.
+func addedRanges(direct, through [][]time.Duration, reps int) (p50, p99 [2]float64, ok bool) {
+	n := min(len(direct), len(through))
+	if n < 5 || reps < 20 {
+		return p50, p99, false
+	}
+	rng := rand.New(rand.NewPCG(1, 2)) // the same draws every time: a report is reproducible from its latencies
+	var d, t []time.Duration
+	a50 := make([]float64, reps)
+	a99 := make([]float64, reps)
+	for i := range reps {
+		d, t = d[:0], t[:0]
+		for range n {
+			k := rng.IntN(n)
+			d = append(d, direct[k]...)
+			t = append(t, through[k]...)
+		}
+		if len(d) == 0 || len(t) == 0 {
+			return p50, p99, false
+		}
+		slices.Sort(d)
+		slices.Sort(t)
+		a50[i] = ms(quantile(t, 0.50)) - ms(quantile(d, 0.50))
+		a99[i] = ms(quantile(t, 0.99)) - ms(quantile(d, 0.99))
+	}
+	slices.Sort(a50)
+	slices.Sort(a99)
+	lo, hi := int(0.05*float64(reps)), int(0.95*float64(reps))-1
+	return [2]float64{a50[lo], a50[hi]}, [2]float64{a99[lo], a99[hi]}, true
 }
