@@ -29,10 +29,10 @@ type runResult struct {
 	// Turns holds the same latencies by turn (-block): the requests of
 	// each turn of this caller, in the order the turns ran.
 	Turns [][]time.Duration `json:"-"`
-	P50       float64         `json:"p50_ms"`
-	P99       float64         `json:"p99_ms"`
-	P999      float64         `json:"p999_ms"`
-	Max       float64         `json:"max_ms"`
+	P50   float64           `json:"p50_ms"`
+	P99   float64           `json:"p99_ms"`
+	P999  float64           `json:"p999_ms"`
+	Max   float64           `json:"max_ms"`
 	// FirstError describes one failure (status and a prefix of the body), so
 	// a failing run says why.
 	FirstError string `json:"first_error,omitempty"`
