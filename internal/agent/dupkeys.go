@@ -39,7 +39,8 @@ func duplicateKey(args []byte) (string, bool) {
 	return b.String(), true
 }
 
-// dupWalker reads valid JSON from b at i.
+// dupWalker reads valid JSON from b at i. On other input it ends without
+// an answer (and without looping).
 type dupWalker struct {
 	b []byte
 	i int
@@ -74,8 +75,12 @@ func (w *dupWalker) value() ([]string, bool) {
 				w.i++
 				return nil, false
 			}
+			at := w.i
 			if segs, found := w.value(); found {
 				return append(segs, strconv.Itoa(n)), true
+			}
+			if w.i == at {
+				return nil, false // not JSON (callers check first); never loop
 			}
 			w.space()
 			if w.i < len(w.b) && w.b[w.i] == ',' {
@@ -157,6 +162,7 @@ func (w *dupWalker) str() ([]byte, bool) {
 		}
 		w.i++
 	}
+	w.i = len(w.b) // unterminated (not JSON): an escape may have stepped past the end
 	return w.b[start+1:], escaped
 }
 

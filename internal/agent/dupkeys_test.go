@@ -27,6 +27,10 @@ func TestDuplicateKey(t *testing.T) {
 		{"{\"\xff\":1,\"\xfe\":2}", "/\ufffd"},
 		{`{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k17":17,"k18":18,"k19":19,"k20":20,"k21":21,"k22":22,"k23":23,"k24":24,"k25":25,"k26":26,"k27":27,"k28":28,"k29":29,"k30":30,"k31":31,"k32":32,"k33":33,"k5":0}`, "/k5"},
 	}
+	// Not JSON (callers check first): an answer, not a hang.
+	for _, bad := range []string{`[{}}]`, `[}`, `{"a":}`, `{"a" 1}`, `[1,,]`, `{`, `[`, `{"a":[}]}`, `{"\`, `["\`, `{"a\`} {
+		duplicateKey([]byte(bad))
+	}
 	for _, tc := range tests {
 		got, found := duplicateKey([]byte(tc.args))
 		if found != (tc.want != "") || got != tc.want {
@@ -44,6 +48,7 @@ func FuzzDuplicateKey(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if !json.Valid(b) {
+			duplicateKey(b) // must end, and not panic
 			return
 		}
 		at, found := duplicateKey(b)

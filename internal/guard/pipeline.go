@@ -106,6 +106,18 @@ type InputResult struct {
 	// Texts holds each segment's text to send upstream, in the order of the
 	// segments given (redacted where the verdict redacts).
 	Texts []string
+	// Edits holds, per segment, the redactions that turned its text into
+	// Texts[i], in order and not overlapping (nil when nothing was
+	// redacted), for a caller that has to map them back onto the pieces
+	// it built the segment from.
+	Edits [][]Edit
+}
+
+// Edit is one redaction applied to a segment: Text replaced the segment's
+// bytes [Start, End).
+type Edit struct {
+	Start, End int
+	Text       string
 }
 
 // hit is a finding with what the pipeline needs to act on it.
@@ -135,7 +147,14 @@ func (s *Session) CheckInput(ctx context.Context, segs []Segment) (InputResult, 
 		for _, h := range hs {
 			res.Verdict.Add(h.Finding)
 		}
-		res.Texts[i] = applyEdits(seg.Text, s.inputEdits(seg.Text, hs))
+		es := s.inputEdits(seg.Text, hs)
+		res.Texts[i] = applyEdits(seg.Text, es)
+		if len(es) > 0 {
+			if res.Edits == nil {
+				res.Edits = make([][]Edit, len(segs))
+			}
+			res.Edits[i] = appliedEdits(es)
+		}
 	}
 	s.verdict.Add(res.Verdict.Findings...)
 	if res.Verdict.Action == ActionBlock {
@@ -327,6 +346,21 @@ func applyEdits(text string, es []edit) string {
 	}
 	b.WriteString(text[last:])
 	return b.String()
+}
+
+// appliedEdits returns the edits applyEdits applies: sorted edits without
+// those that overlap an earlier one.
+func appliedEdits(es []edit) []Edit {
+	out := make([]Edit, 0, len(es))
+	last := 0
+	for _, e := range es {
+		if e.start < last {
+			continue
+		}
+		out = append(out, Edit{Start: e.start, End: e.end, Text: e.repl})
+		last = e.end
+	}
+	return out
 }
 
 func hasSource(list []Source, s Source) bool {

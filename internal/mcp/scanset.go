@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -19,25 +22,31 @@ import (
 // plain strings, and decoded JSON values (structuredContent, _meta, a
 // tool_use block's input).
 //
-// A JSON value is scanned as the model would read it, as one document: its
-// strings (object keys and string values, in key order), one per line,
-// decoded. Scanning its JSON encoding instead would show the scanners
-// escapes ("\u0049gnore", "\n", and json.Marshal's "\u003c" for "<") rather
-// than the text. When the scan of the document changes it (a redaction),
-// the strings are scanned again one by one and the changed ones written
-// back into the value.
+// A JSON value is scanned as the model would read it, as one document:
+// one line per member, "key: value", nested values indented below their
+// key, strings decoded, keys in sorted order (so the verdict does not
+// depend on map order). Scanning its JSON encoding instead showed the
+// scanners escapes ("\u0049gnore", "\n", json.Marshal's "\u003c" for "<").
+// Each key and string value is a piece of the document; a redaction is
+// written back into the piece it falls in, and one that spans two pieces
+// (or touches the layout between them) withholds the answer.
 type scanSet struct {
 	texts []*string
 	docs  []*jsonDoc
+	err   error // something that cannot be scanned: withhold
 }
 
-// jsonDoc is the strings of one decoded JSON value, and how to write each
-// back.
+// jsonDoc is the document of one decoded JSON value.
 type jsonDoc struct {
-	strs   []string
-	puts   []func(string)
-	joined string
-	err    error
+	b      strings.Builder
+	pieces []piece
+}
+
+// piece is a key or string value: its bytes [start, end) of the document,
+// and how to write a redacted version back.
+type piece struct {
+	start, end int
+	put        func(string)
 }
 
 func (s *scanSet) add(t ...*string) { s.texts = append(s.texts, t...) }
@@ -45,6 +54,7 @@ func (s *scanSet) add(t ...*string) { s.texts = append(s.texts, t...) }
 // content adds the text of one content block, nested blocks included.
 func (s *scanSet) content(c sdk.Content) {
 	switch c := c.(type) {
+	case nil:
 	case *sdk.TextContent:
 		s.add(&c.Text)
 		s.meta(c.Meta)
@@ -58,10 +68,10 @@ func (s *scanSet) content(c sdk.Content) {
 		}
 		s.meta(c.Meta)
 	case *sdk.ResourceLink:
-		s.add(&c.Name, &c.Title, &c.Description)
+		s.add(&c.URI, &c.Name, &c.Title, &c.Description)
 		s.meta(c.Meta)
 	case *sdk.ToolUseContent:
-		s.add(&c.Name)
+		s.add(&c.ID, &c.Name)
 		if c.Input != nil {
 			s.value(c.Input, func(v any) {
 				if m, ok := v.(map[string]any); ok {
@@ -71,6 +81,7 @@ func (s *scanSet) content(c sdk.Content) {
 		}
 		s.meta(c.Meta)
 	case *sdk.ToolResultContent:
+		s.add(&c.ToolUseID)
 		for _, n := range c.Content {
 			s.content(n)
 		}
@@ -78,12 +89,25 @@ func (s *scanSet) content(c sdk.Content) {
 			s.value(c.StructuredContent, func(v any) { c.StructuredContent = v })
 		}
 		s.meta(c.Meta)
+	default:
+		// A kind of content this build does not know: it cannot say what
+		// in it the model reads.
+		s.err = fmt.Errorf("unknown content type %T", c)
 	}
 }
 
-// resource adds a resource's text and _meta.
+// resource adds a resource's URI, text, a blob that is text, and _meta.
 func (s *scanSet) resource(r *sdk.ResourceContents) {
-	s.add(&r.Text)
+	s.add(&r.URI, &r.Text)
+	if len(r.Blob) > 0 && utf8.Valid(r.Blob) && bytes.IndexByte(r.Blob, 0) < 0 {
+		// Text sent as a blob is read as text.
+		blob := string(r.Blob)
+		s.value(blob, func(v any) {
+			if t, ok := v.(string); ok {
+				r.Blob = []byte(t)
+			}
+		})
+	}
 	s.meta(r.Meta)
 }
 
@@ -110,28 +134,17 @@ func (s *scanSet) meta(m sdk.Meta) {
 // a value that had to be decoded first).
 func (s *scanSet) value(v any, set func(any)) {
 	d := &jsonDoc{}
-	switch v.(type) {
-	case string, map[string]any, []any:
-	case nil, bool, float64, json.Number:
+	if err := d.walk(v, set, 0); err != nil {
+		s.err = err
 		return
-	default:
-		// Not a plain decoded value (json.RawMessage, a struct): decode its
-		// encoding, numbers as written, and scan that in its place.
-		var err error
-		if v, err = redecode(v); err != nil {
-			d.err = err
-			s.docs = append(s.docs, d)
-			return
-		}
-		set(v)
 	}
-	d.walk(v, set)
-	if len(d.strs) > 0 {
+	if len(d.pieces) > 0 {
 		s.docs = append(s.docs, d)
 	}
 }
 
-// redecode turns any JSON-encodable value into plain decoded JSON.
+// redecode turns any JSON-encodable value into plain decoded JSON, numbers
+// as written.
 func redecode(v any) (any, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -148,16 +161,40 @@ func redecode(v any) (any, error) {
 	return out, nil
 }
 
-// walk collects the strings of v: object keys (in sorted order, so that the
-// document and its verdict do not depend on map order) and string values.
-func (d *jsonDoc) walk(v any, set func(any)) {
+// str writes one piece.
+func (d *jsonDoc) str(s string, put func(string)) {
+	start := d.b.Len()
+	d.b.WriteString(s)
+	d.pieces = append(d.pieces, piece{start: start, end: d.b.Len(), put: put})
+}
+
+func (d *jsonDoc) indent(depth int) {
+	for range depth {
+		d.b.WriteString("  ")
+	}
+}
+
+// walk writes v at depth: a string as a piece, a scalar as its JSON text,
+// an array one element per line, an object one "key: value" per member.
+// A value that is not plain decoded JSON (json.RawMessage, a struct) is
+// decoded, put in its place, and walked.
+func (d *jsonDoc) walk(v any, set func(any), depth int) error {
 	switch x := v.(type) {
 	case string:
-		d.strs = append(d.strs, x)
-		d.puts = append(d.puts, func(n string) { set(n) })
+		d.str(x, func(n string) { set(n) })
+	case nil:
+		d.b.WriteString("null")
+	case bool, float64, json.Number:
+		fmt.Fprint(&d.b, x)
 	case []any:
 		for i, e := range x {
-			d.walk(e, func(n any) { x[i] = n })
+			if i > 0 {
+				d.b.WriteByte('\n')
+				d.indent(depth)
+			}
+			if err := d.member(e, func(n any) { x[i] = n }, depth); err != nil {
+				return err
+			}
 		}
 	case map[string]any:
 		keys := make([]string, 0, len(x))
@@ -165,10 +202,13 @@ func (d *jsonDoc) walk(v any, set func(any)) {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		for _, k := range keys {
+		for i, k := range keys {
+			if i > 0 {
+				d.b.WriteByte('\n')
+				d.indent(depth)
+			}
 			name := k // the key's current name: a redaction renames it
-			d.strs = append(d.strs, k)
-			d.puts = append(d.puts, func(n string) {
+			d.str(k, func(n string) {
 				if n == name {
 					return
 				}
@@ -178,9 +218,32 @@ func (d *jsonDoc) walk(v any, set func(any)) {
 				x[n] = e
 				name = n
 			})
-			d.walk(x[k], func(n any) { x[name] = n })
+			d.b.WriteString(": ")
+			if err := d.member(x[k], func(n any) { x[name] = n }, depth); err != nil {
+				return err
+			}
 		}
+	default:
+		p, err := redecode(v)
+		if err != nil {
+			return fmt.Errorf("a %T value cannot be scanned: %w", v, err)
+		}
+		set(p)
+		return d.walk(p, set, depth)
 	}
+	return nil
+}
+
+// member writes an array element or object member's value: nested
+// containers start on their own line, one level deeper.
+func (d *jsonDoc) member(v any, set func(any), depth int) error {
+	switch v.(type) {
+	case []any, map[string]any:
+		d.b.WriteByte('\n')
+		d.indent(depth + 1)
+		return d.walk(v, set, depth+1)
+	}
+	return d.walk(v, set, depth)
 }
 
 // freeKey returns key, or key with a numeric suffix when the object already
@@ -197,51 +260,78 @@ func freeKey(m map[string]any, key string) string {
 	}
 }
 
-// scan runs pipe over the set (as guard.SourceTool input) and applies
-// redactions in place. A *guard.BlockedError means the answer must be
-// withheld; any other error that it could not be scanned.
+// errSpansPieces: a redaction in a JSON value's document does not fall
+// inside one key or string value.
+var errSpansPieces = errors.New("a redaction in a JSON value spans more than one of its strings")
+
+// scan runs pipe over the set in one session (as guard.SourceTool input,
+// so pseudonyms are numbered across all of it) and applies redactions in
+// place. A *guard.BlockedError means the answer must be withheld; any
+// other error that it could not be scanned.
 func (s *scanSet) scan(ctx context.Context, pipe *guard.Pipeline) error {
-	texts := s.texts
-	for _, d := range s.docs {
-		if d.err != nil {
-			return d.err
-		}
-		d.joined = strings.Join(d.strs, "\n")
-		texts = append(texts, &d.joined)
+	if s.err != nil {
+		return s.err
 	}
-	before := make([]string, len(s.docs))
-	for i, d := range s.docs {
-		before[i] = d.joined
-	}
-	if err := scanTexts(ctx, pipe, texts); err != nil {
-		return err
-	}
-	for i, d := range s.docs {
-		if d.joined == before[i] {
+	segs := make([]guard.Segment, 0, len(s.texts)+len(s.docs))
+	idx := make([]int, 0, len(s.texts))
+	for i, t := range s.texts {
+		if *t == "" {
 			continue
 		}
-		// Redacted: find which strings, by scanning them one by one.
-		ptrs := make([]*string, len(d.strs))
-		orig := slices.Clone(d.strs)
-		for j := range d.strs {
-			ptrs[j] = &d.strs[j]
+		segs = append(segs, guard.Segment{ID: len(segs), Source: guard.SourceTool, Text: *t})
+		idx = append(idx, i)
+	}
+	first := len(segs)
+	for _, d := range s.docs {
+		segs = append(segs, guard.Segment{ID: len(segs), Source: guard.SourceTool, Text: d.b.String()})
+	}
+	if len(segs) == 0 {
+		return nil
+	}
+	out, err := pipe.Begin(guard.Request{}).CheckInput(ctx, segs)
+	if err != nil {
+		return err
+	}
+	for j := range first {
+		if out.Texts[j] != segs[j].Text {
+			*s.texts[idx[j]] = out.Texts[j]
 		}
-		if err := scanTexts(ctx, pipe, ptrs); err != nil {
+	}
+	if out.Edits == nil {
+		return nil
+	}
+	for j, d := range s.docs {
+		if err := d.apply(segs[first+j].Text, out.Edits[first+j]); err != nil {
 			return err
 		}
-		changed := false
-		for j, str := range d.strs {
-			if str != orig[j] {
-				d.puts[j](str)
-				changed = true
-			}
+	}
+	return nil
+}
+
+// apply writes the redactions of the document text back into its pieces.
+// es are sorted and do not overlap.
+func (d *jsonDoc) apply(text string, es []guard.Edit) error {
+	for len(es) > 0 {
+		// The piece the first edit falls in: the last one that starts at or
+		// before it (pieces are in document order and never touch).
+		i := sort.Search(len(d.pieces), func(i int) bool { return d.pieces[i].start > es[0].Start }) - 1
+		if i < 0 || es[0].End > d.pieces[i].end {
+			return errSpansPieces
 		}
-		if !changed {
-			// The document held something its strings alone do not (a
-			// finding that spans two of them): withhold rather than pass
-			// it on unredacted.
-			return errors.New("a redaction in structured content spans more than one string")
+		p := d.pieces[i]
+		var b strings.Builder
+		last := p.start
+		for len(es) > 0 && es[0].End <= p.end && es[0].Start >= p.start {
+			b.WriteString(text[last:es[0].Start])
+			b.WriteString(es[0].Text)
+			last = es[0].End
+			es = es[1:]
 		}
+		if len(es) > 0 && es[0].Start < p.end {
+			return errSpansPieces
+		}
+		b.WriteString(text[last:p.end])
+		p.put(b.String())
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -11,19 +13,25 @@ import (
 
 	"github.com/bulwark-ai/bulwark/internal/guard"
 	"github.com/bulwark-ai/bulwark/internal/scanner/pii"
+	"github.com/bulwark-ai/bulwark/internal/scanner/secrets"
 )
 
-// piiPipeline redacts PII in tool results with the real detector and blocks
-// the test injection phrase.
-func piiPipeline(t *testing.T) *guard.Pipeline {
+// piiPipeline redacts PII and secrets in tool results with the real
+// detectors and blocks the test injection phrase.
+func piiPipeline(t testing.TB) *guard.Pipeline {
 	t.Helper()
 	d, err := pii.New(pii.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec, err := secrets.New(secrets.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return guard.NewPipeline(
 		guard.Rule{Scanner: injectionScanner{}, Input: true, Sources: []guard.Source{guard.SourceTool}, Default: guard.ActionBlock},
 		guard.Rule{Scanner: d, Input: true, Sources: []guard.Source{guard.SourceTool}, Default: guard.ActionRedact},
+		guard.Rule{Scanner: sec, Input: true, Sources: []guard.Source{guard.SourceTool}, Default: guard.ActionRedact},
 	)
 }
 
@@ -111,5 +119,64 @@ func TestScanSetBlocks(t *testing.T) {
 	}
 	if b, _ := json.Marshal(res.StructuredContent); string(b) != `{"a":[1,"b \u003cc\u003e"]}` {
 		t.Errorf("structured content = %s", b)
+	}
+}
+
+// A secret under a key that names it (password, api_key) is found as in
+// "key: value" text, and redacted in the value.
+func TestScanSetSecretsUnderTheirKeys(t *testing.T) {
+	pipe := piiPipeline(t)
+	for _, tc := range []struct{ key, value string }{
+		{"password", "Xk9#pQ7zLm2$vB"},
+		{"api_key", "a8f3kd93jf02kd83jfk2Qz"},
+		{"db_password", "hunter2-Xk9pQ7zLm"},
+	} {
+		res := &sdk.CallToolResult{StructuredContent: map[string]any{"config": map[string]any{tc.key: tc.value, "host": "db.internal"}}}
+		var set scanSet
+		set.result(res)
+		if err := set.scan(context.Background(), pipe); err != nil {
+			t.Fatalf("%s: %v", tc.key, err)
+		}
+		b, _ := json.Marshal(res.StructuredContent)
+		if strings.Contains(string(b), tc.value) || !strings.Contains(string(b), `"host":"db.internal"`) || !strings.Contains(string(b), `"`+tc.key+`":"`) {
+			t.Errorf("%s: the agent sees %s; want the value redacted and the rest kept", tc.key, b)
+		}
+	}
+}
+
+// A finding that spans two strings cannot be redacted in either: the
+// answer is withheld, even when another string is redacted as well.
+func TestScanSetWithholdsASecretSplitOverStrings(t *testing.T) {
+	key := "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAvXr1yq0Ww6Gm0c1n2f8o4bq9wX0pV0q3b6bJrY2d8s1o\n-----END RSA PRIVATE KEY-----"
+	parts := strings.Split(key, "\n")
+	res := &sdk.CallToolResult{StructuredContent: map[string]any{"a": parts[0], "b": parts[1], "c": parts[2], "x": "write to bob.smith@example.com"}}
+	var set scanSet
+	set.result(res)
+	err := set.scan(context.Background(), piiPipeline(t))
+	if !errors.Is(err, errSpansPieces) {
+		t.Fatalf("scan = %v; want %v", err, errSpansPieces)
+	}
+}
+
+// One redaction in a large structured result costs one scan, not one per
+// string (the first version scanned every string again on its own).
+func BenchmarkScanSetManyStrings(b *testing.B) {
+	pipe := piiPipeline(b)
+	list := make([]any, 20000)
+	for i := range list {
+		list[i] = "item " + strconv.Itoa(i)
+	}
+	list[7] = "mail bob.smith@example.com"
+	for b.Loop() {
+		l := slices.Clone(list)
+		res := &sdk.CallToolResult{StructuredContent: map[string]any{"items": l}}
+		var set scanSet
+		set.result(res)
+		if err := set.scan(context.Background(), pipe); err != nil {
+			b.Fatal(err)
+		}
+		if l[7] == list[7] {
+			b.Fatal("not redacted")
+		}
 	}
 }
