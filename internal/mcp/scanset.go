@@ -168,8 +168,13 @@ func (d *jsonDoc) str(s string, put func(string)) {
 	d.pieces = append(d.pieces, piece{start: start, end: d.b.Len(), put: put})
 }
 
+// maxIndent bounds the indentation: it only helps a reader, and 10,000
+// levels of nesting (what encoding/json accepts) would otherwise write
+// 100 MB of spaces for 20 KB of brackets.
+const maxIndent = 8
+
 func (d *jsonDoc) indent(depth int) {
-	for range depth {
+	for range min(depth, maxIndent) {
 		d.b.WriteString("  ")
 	}
 }

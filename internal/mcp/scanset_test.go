@@ -1,9 +1,11 @@
 package mcp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -178,5 +180,129 @@ func BenchmarkScanSetManyStrings(b *testing.B) {
 		if l[7] == list[7] {
 			b.Fatal("not redacted")
 		}
+	}
+}
+
+// emailScanner finds simple e-mail addresses (a fast stand-in for the PII
+// detector in the fuzz target).
+type emailScanner struct{}
+
+var emailRE = regexp.MustCompile(`[a-z0-9.]+@[a-z0-9]+\.[a-z]{2,}`)
+
+func (emailScanner) Name() string { return "test-email" }
+
+func (emailScanner) Scan(_ context.Context, in guard.Input) ([]guard.Finding, error) {
+	var fs []guard.Finding
+	for _, m := range emailRE.FindAllStringIndex(in.Text, -1) {
+		fs = append(fs, guard.Finding{Scanner: "test-email", Type: "EMAIL", Score: 1, Start: m[0], End: m[1]})
+	}
+	return fs, nil
+}
+
+// FuzzScanSet: for any structured content, scanning never panics, and
+// unless the answer is withheld no address is left in what the agent gets
+// and no value is lost (as many keys and strings as before).
+func FuzzScanSet(f *testing.F) {
+	for _, s := range []string{`{"a":"x@y.io"}`, `{"x@y.io":{"x@z.io":1}}`, `["a@b.co","a@b.co",{"k":["c@d.io"]}]`, `"q@r.io"`, `{"a":"x@","b":"y.io"}`, `{"a (2)":1,"a":2}`} {
+		f.Add([]byte(s))
+	}
+	pipe := guard.NewPipeline(guard.Rule{Scanner: emailScanner{}, Input: true, Default: guard.ActionRedact})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		var v any
+		if dec.Decode(&v) != nil || v == nil {
+			return
+		}
+		before := countJSON(v)
+		res := &sdk.CallToolResult{StructuredContent: v}
+		var set scanSet
+		set.result(res)
+		if err := set.scan(context.Background(), pipe); err != nil {
+			if !errors.Is(err, errSpansPieces) {
+				t.Fatalf("scan(%s) = %v", b, err)
+			}
+			return
+		}
+		out, err := json.Marshal(res.StructuredContent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back any
+		dec = json.NewDecoder(bytes.NewReader(out))
+		dec.UseNumber()
+		if err := dec.Decode(&back); err != nil {
+			t.Fatal(err)
+		}
+		if after := countJSON(back); after != before {
+			t.Fatalf("scan(%s) = %s: %d keys and strings, before %d", b, out, after, before)
+		}
+		for _, s := range jsonStrings(back, nil) {
+			if emailRE.MatchString(s) {
+				t.Fatalf("scan(%s) = %s: an address is left", b, out)
+			}
+		}
+	})
+}
+
+// countJSON counts the keys and strings in a decoded JSON value.
+func countJSON(v any) int {
+	switch x := v.(type) {
+	case string:
+		return 1
+	case []any:
+		n := 0
+		for _, e := range x {
+			n += countJSON(e)
+		}
+		return n
+	case map[string]any:
+		n := len(x)
+		for _, e := range x {
+			n += countJSON(e)
+		}
+		return n
+	}
+	return 0
+}
+
+// jsonStrings appends the keys and strings of a decoded JSON value.
+func jsonStrings(v any, out []string) []string {
+	switch x := v.(type) {
+	case string:
+		out = append(out, x)
+	case []any:
+		for _, e := range x {
+			out = jsonStrings(e, out)
+		}
+	case map[string]any:
+		for k, e := range x {
+			out = jsonStrings(e, append(out, k))
+		}
+	}
+	return out
+}
+
+// Deep nesting does not blow the document up (indentation is bounded).
+func TestScanSetDeepNesting(t *testing.T) {
+	const depth = 9000
+	var v any = "bob.smith@example.com"
+	for range depth {
+		v = []any{v}
+	}
+	res := &sdk.CallToolResult{StructuredContent: v}
+	var set scanSet
+	set.result(res)
+	if n := set.docs[0].b.Len(); n > 40*depth {
+		t.Fatalf("document of %d bytes for %d levels", n, depth)
+	}
+	if err := set.scan(context.Background(), piiPipeline(t)); err != nil {
+		t.Fatal(err)
+	}
+	for range depth {
+		v = v.([]any)[0]
+	}
+	if v == "bob.smith@example.com" {
+		t.Error("the address at the bottom was not redacted")
 	}
 }
