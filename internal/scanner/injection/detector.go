@@ -298,6 +298,17 @@ func (d *Detector) detectHeads(text string, heads headSet) Result {
 	for _, v := range normalize.Variants(text) {
 		d.scoreText(&v.Text, &r, evAll, heads, fbuf)
 	}
+	// JSON and HTML escapes: how tool results and pages carry non-ASCII
+	// text, so read at the ordinary threshold unless an escape hid an ASCII
+	// letter or digit (which no encoder escapes) or the decoded text is
+	// itself obfuscated.
+	if v, letters, ok := normalize.Unescaped(text); ok {
+		mode := evLocal
+		if letters {
+			mode = evAll
+		}
+		d.scoreText(&v.Text, &r, mode, heads, fbuf)
+	}
 	if cap(*fbuf) <= 1<<16 { // a huge sentence's buffer is left to the GC
 		*fbuf = (*fbuf)[:0]
 		featBufs.Put(fbuf)
