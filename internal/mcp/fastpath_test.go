@@ -581,6 +581,13 @@ func TestFastPathCancelNotification(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("notifications/cancelled did not end the call")
 	}
+	// The upstream hears of it too (Bulwark's own notifications/cancelled),
+	// or its tool would run on for nobody.
+	select {
+	case <-up.cancelled:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the upstream's tool was never cancelled")
+	}
 }
 
 // endlessProgress is an answer stream that sends progress notifications

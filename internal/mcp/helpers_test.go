@@ -86,11 +86,14 @@ func text(s string) *sdk.CallToolResult {
 type upstreamServer struct {
 	server  *sdk.Server
 	started chan struct{}
-	calls   atomic.Int64
+	// cancelled receives when a slow call's context ends: the upstream
+	// learned that the call was cancelled.
+	cancelled chan struct{}
+	calls     atomic.Int64
 }
 
 func newUpstreamServer(echoDesc string, extra ...*sdk.Tool) *upstreamServer {
-	u := &upstreamServer{started: make(chan struct{}, 10)}
+	u := &upstreamServer{started: make(chan struct{}, 10), cancelled: make(chan struct{}, 10)}
 	s := sdk.NewServer(&sdk.Implementation{Name: "upstream", Version: "1"}, nil)
 	sdk.AddTool(s, &sdk.Tool{Name: "echo", Description: echoDesc, Annotations: &sdk.ToolAnnotations{ReadOnlyHint: true}},
 		func(_ context.Context, _ *sdk.CallToolRequest, a echoArgs) (*sdk.CallToolResult, any, error) {
@@ -115,6 +118,10 @@ func newUpstreamServer(echoDesc string, extra ...*sdk.Tool) *upstreamServer {
 		func(ctx context.Context, _ *sdk.CallToolRequest, a echoArgs) (*sdk.CallToolResult, any, error) {
 			u.started <- struct{}{}
 			<-ctx.Done()
+			select {
+			case u.cancelled <- struct{}{}:
+			default:
+			}
 			return nil, nil, ctx.Err()
 		})
 	for _, t := range extra {

@@ -275,10 +275,11 @@ func (u *upstream) cancelCall(ws *wireSession, id string) {
 	if err != nil {
 		return
 	}
-	// Not on the gateway's WaitGroup: Close may be waiting on it, and the
-	// request ends at once when the gateway's context does.
+	// Not on the gateway's WaitGroup: Close may be waiting on it. Nor ended
+	// by the gateway's context: a call cut short by Close is one the
+	// upstream should hear about too, or its tool runs on for nobody.
 	go func() {
-		ctx, cancel := context.WithTimeout(u.base, 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(u.base), 5*time.Second)
 		defer cancel()
 		if resp, err := u.post(ctx, ws, b); err == nil {
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
