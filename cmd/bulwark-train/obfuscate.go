@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/base64"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -30,6 +32,68 @@ var obfuscations = []obfuscation{
 	{"mix: homoglyphs + zero-width", mix(homoglyphs, zeroWidth)},
 	{"mix: leetspeak + key-word spacing", mix(spaceKeyWords, leetspeak)},
 	{"mix: homoglyphs + payload splitting", mix(homoglyphs, payloadSplit)},
+	{"JSON tool result (non-ASCII escaped)", jsonResult},
+	{"JSON tool result, letters escaped", escapedLetters},
+}
+
+// jsonResult writes s as the string value of a JSON tool result the way
+// Python's json.dumps does by default: every non-ASCII character as
+// \uXXXX (a surrogate pair above the BMP), quotes, backslashes and line
+// breaks escaped.
+func jsonResult(s string, _ *rand.Rand) string {
+	return `{"status": "ok", "result": "` + jsonEscaped(s, func(rune) bool { return false }) + `"}`
+}
+
+// escapedLetters is jsonResult with about a third of the ASCII letters
+// escaped too, at least one in every word of four letters or more.
+func escapedLetters(s string, rng *rand.Rand) string {
+	var b strings.Builder
+	for _, w := range strings.SplitAfter(s, " ") {
+		letters := 0
+		for _, r := range w {
+			if r < utf8.RuneSelf && unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		must := -1
+		if letters >= 4 {
+			must = rng.IntN(letters)
+		}
+		k := -1
+		b.WriteString(jsonEscaped(w, func(r rune) bool {
+			if r >= utf8.RuneSelf || !unicode.IsLetter(r) {
+				return false
+			}
+			k++
+			return k == must || rng.IntN(3) == 0
+		}))
+	}
+	return `{"status": "ok", "result": "` + b.String() + `"}`
+}
+
+// jsonEscaped escapes s as a JSON string body (without quotes), writing
+// also the ASCII runes esc picks as \u00XX.
+func jsonEscaped(s string, esc func(rune) bool) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r < 0x20:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		case r < utf8.RuneSelf && !esc(r):
+			b.WriteRune(r)
+		case r > 0xFFFF:
+			r1, r2 := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, `\u%04x\u%04x`, r1, r2)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+	}
+	return b.String()
 }
 
 func mix(a, b func(string, *rand.Rand) string) func(string, *rand.Rand) string {

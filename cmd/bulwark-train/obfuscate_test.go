@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/bulwark-ai/bulwark/internal/scanner/normalize"
@@ -31,6 +32,18 @@ func TestNormalizeUndoesObfuscations(t *testing.T) {
 			continue // adjacent spelled-out key words run together (see the detector card)
 		}
 		in := o.f(testAttack, rowRand(testAttack, k))
+		if strings.HasPrefix(o.name, "JSON tool result") {
+			// Inside its JSON wrapper: read by normalize.Unescaped when
+			// anything is escaped, as it is otherwise.
+			got := normalize.Normalize(in).Norm
+			if v, _, ok := normalize.Unescaped(in); ok {
+				got = v.Text.Norm
+			}
+			if !strings.Contains(got, want) {
+				t.Errorf("%s: %q reads %q; want it to hold %q", o.name, in, got, want)
+			}
+			continue
+		}
 		got := []string{normalize.Normalize(in).Norm}
 		found := got[0] == want
 		for _, v := range normalize.Variants(in) {

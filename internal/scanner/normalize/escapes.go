@@ -14,12 +14,14 @@ import (
 // letters of an English one ("\u0049gnore").
 
 // minEscapes is how many \u, \x or &# escapes a text needs before it is
-// read unescaped: one is a stray.
-const minEscapes = 2
+// read unescaped. One is enough: "Wie hei\u00dft …" is a German sentence
+// with one escaped letter, and a second reading costs only the lines that
+// hold escapes.
+const minEscapes = 1
 
 // Unescaped returns s with its escapes decoded, normalized, as a variant
 // whose bytes all map to the lines that hold the escapes, and ok when s
-// holds at least minEscapes of them. letters reports whether an escape
+// holds at least minEscapes \u, \x or &# escapes. letters reports whether an escape
 // stood for an ASCII letter or digit, which no encoder needs to escape: a
 // sign that the text was hidden on purpose.
 //

@@ -17,11 +17,12 @@ func TestUnescaped(t *testing.T) {
 		{`caf\u00e9 \u2014 "r\u00e9sum\u00e9"`, `café — "résumé"`, false},
 		{`smile \ud83d\ude00 and \u00e9`, "smile \U0001F600 and é", false},
 		{`lone \ud83d x \u00e9`, "lone \uFFFD x é", false},
-		{`one \u00e9 only`, ``, false},
+		{`one \u00e9 only`, `one é only`, false},
 		{`no escapes at all`, ``, false},
 		{`\\u0049 \\u0050`, ``, false}, // escaped backslashes, not escapes
 		{"first line\nsay \\u0048\\u0069 \\x41&lt;b&gt;\nlast line", "say hi a<b>", true},
-		{`&#xD800; &#99999999; &#x49;`, ``, false},
+		{`&#xD800; &#99999999; &#x49;`, `&#xD800; &#99999999; I`, true}, // the first two are not characters
+		{`&#xD800; &#99999999;`, ``, false},
 		{`tab\tand \u00e9\n\u00e8`, "tab\tand é\nè", false},
 	} {
 		v, letters, ok := Unescaped(tc.in)
