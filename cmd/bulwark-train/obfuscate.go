@@ -2,12 +2,12 @@ package main
 
 import (
 	"encoding/base64"
-	"fmt"
 	"math/rand/v2"
 	"strings"
 	"unicode"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/bulwark-ai/bulwark/internal/testtext"
 )
 
 // An obfuscation rewrites an attack the way an attacker hides it from a
@@ -41,7 +41,7 @@ var obfuscations = []obfuscation{
 // \uXXXX (a surrogate pair above the BMP), quotes, backslashes and line
 // breaks escaped.
 func jsonResult(s string, _ *rand.Rand) string {
-	return `{"status": "ok", "result": "` + jsonEscaped(s, func(rune) bool { return false }) + `"}`
+	return `{"status": "ok", "result": "` + testtext.JSONString(s, nil) + `"}`
 }
 
 // escapedLetters is jsonResult with about a third of the ASCII letters
@@ -60,7 +60,7 @@ func escapedLetters(s string, rng *rand.Rand) string {
 			must = rng.IntN(letters)
 		}
 		k := -1
-		b.WriteString(jsonEscaped(w, func(r rune) bool {
+		b.WriteString(testtext.JSONString(w, func(r rune) bool {
 			if r >= utf8.RuneSelf || !unicode.IsLetter(r) {
 				return false
 			}
@@ -69,31 +69,6 @@ func escapedLetters(s string, rng *rand.Rand) string {
 		}))
 	}
 	return `{"status": "ok", "result": "` + b.String() + `"}`
-}
-
-// jsonEscaped escapes s as a JSON string body (without quotes), writing
-// also the ASCII runes esc picks as \u00XX.
-func jsonEscaped(s string, esc func(rune) bool) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r < 0x20:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		case r < utf8.RuneSelf && !esc(r):
-			b.WriteRune(r)
-		case r > 0xFFFF:
-			r1, r2 := utf16.EncodeRune(r)
-			fmt.Fprintf(&b, `\u%04x\u%04x`, r1, r2)
-		default:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		}
-	}
-	return b.String()
 }
 
 func mix(a, b func(string, *rand.Rand) string) func(string, *rand.Rand) string {

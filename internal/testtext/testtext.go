@@ -3,7 +3,7 @@
 // benchmark for detectors that score each distinct sentence once; this text
 // has no repeated sentences, a natural mix of word lengths, capitalized
 // words, numbers and punctuation, and no personal data, secrets or
-// instructions.
+// instructions. JSONString writes text as a JSON tool result carries it.
 package testtext
 
 import (

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"unicode/utf16"
 
 	"github.com/bulwark-ai/bulwark/internal/guard"
 	"github.com/bulwark-ai/bulwark/internal/testtext"
@@ -493,29 +492,9 @@ func TestLongTextThreshold(t *testing.T) {
 }
 
 // asciiJSON writes s as a JSON object's string value the way Python's
-// json.dumps does by default (ensure_ascii): every non-ASCII character as
-// \uXXXX, a surrogate pair above the BMP.
+// json.dumps does by default (non-ASCII as \uXXXX).
 func asciiJSON(s string) string {
-	var b strings.Builder
-	b.WriteString(`{"status": "ok", "note": "`)
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r < 0x80:
-			b.WriteRune(r)
-		case r > 0xFFFF:
-			r1, r2 := utf16.EncodeRune(r)
-			fmt.Fprintf(&b, `\u%04x\u%04x`, r1, r2)
-		default:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		}
-	}
-	b.WriteString(`"}`)
-	return b.String()
+	return `{"status": "ok", "note": "` + testtext.JSONString(s, nil) + `"}`
 }
 
 // A tool result in JSON carries non-English text as \u escapes; the model
