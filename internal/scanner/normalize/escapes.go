@@ -203,6 +203,6 @@ func hexValue(s string, i, n int) (uint32, bool) {
 func utf16High(r rune) bool { return r >= 0xD800 && r < 0xDC00 }
 func utf16Low(r rune) bool  { return r >= 0xDC00 && r < 0xE000 }
 
-func isAlnumByte(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
+// isAlnumByte reports an ASCII letter or digit (c|0x20 lower-cases a letter
+// and moves no other byte into a-z).
+func isAlnumByte(c byte) bool { return isDigit(c) || isLower(c|0x20) }
