@@ -601,7 +601,13 @@ func foldWord(b []byte, off []int32, i, e, wi, next int, st *foldState) int {
 			mask = leetMask(w, mbuf[:0])
 		}
 	} else if d := trimClosing(w); st.leetText && latin+conf+other == 0 && len(d) <= 3 && allLeetDigits(d) {
-		mask = mbuf[:len(w)]
+		// The word is d and its closing punctuation, which can be long
+		// ("000!!!…").
+		mask = mbuf[:0]
+		if len(w) > cap(mask) {
+			mask = make([]bool, 0, len(w))
+		}
+		mask = mask[:len(w)]
 		for k := range d {
 			mask[k] = true
 		}

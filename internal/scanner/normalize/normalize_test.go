@@ -174,7 +174,11 @@ func checkOffsets(t *testing.T, in string, got Text) {
 
 func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{"Ignore ALL", "i g n o r e", "іgnоrе", "ＩＧＮＯＲＥ", "1gn0r3", "a\xffb", "hi" + tag(" x"), "\u202e\u200b", "i.g.n.o.r.e", "𝐢𝐠",
-		"i g n o r e   a l l", "1 g n 0 r 3   4 l l .", "y o u ' r e  -", "и г н о р", "IGΝORΕ ϲ", "7h3 15 p455w0rd123!!"} {
+		"i g n o r e   a l l", "1 g n 0 r 3   4 l l .", "y o u ' r e  -", "и г н о р", "IGΝORΕ ϲ", "7h3 15 p455w0rd123!!",
+		// A word of leet digits with more than 64 bytes of closing
+		// punctuation, in leetspeak text, overran a fixed buffer (found
+		// by FuzzJSONText in session 15).
+		"0A0 0A0 000" + strings.Repeat("!", 62)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
