@@ -76,9 +76,10 @@ func runObfuscation(args []string, stdout, stderr io.Writer) int {
 // printBenignEvasive prints, per source, how many benign rows the
 // normalizer marks obfuscated (they are then scored against the lower
 // evasive threshold), how many have a decoded variant, and how many the
-// detector flags.
+// detector flags, as they are and written as a JSON tool result (the cost
+// of reading JSON text as its string values).
 func printBenignEvasive(w io.Writer, d *injection.Detector, rows []row) {
-	type cnt struct{ n, evasive, variant, flagged int }
+	type cnt struct{ n, evasive, variant, flagged, flaggedJSON int }
 	per := map[string]*cnt{}
 	var srcs []string
 	for i := range rows {
@@ -99,15 +100,18 @@ func printBenignEvasive(w io.Writer, d *injection.Detector, rows []row) {
 		if caughtBy(d, r.text) {
 			c.flagged++
 		}
+		if caughtBy(d, jsonResult(r.text, nil)) {
+			c.flaggedJSON++
+		}
 	}
 	sort.Strings(srcs)
-	fmt.Fprintln(w, "\nBenign rows (label 0): marked obfuscated by the normalizer, with a decoded variant, flagged INJECTION/JAILBREAK:")
+	fmt.Fprintln(w, "\nBenign rows (label 0): marked obfuscated by the normalizer, with a decoded variant, flagged INJECTION/JAILBREAK as they are and as a JSON tool result:")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| source | n | obfuscated | variant | flagged |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| source | n | obfuscated | variant | flagged | flagged as JSON |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
 	for _, s := range srcs {
 		c := per[s]
-		fmt.Fprintf(w, "| %s | %d | %d | %d | %d |\n", s, c.n, c.evasive, c.variant, c.flagged)
+		fmt.Fprintf(w, "| %s | %d | %d | %d | %d | %d |\n", s, c.n, c.evasive, c.variant, c.flagged, c.flaggedJSON)
 	}
 }
 
