@@ -61,7 +61,7 @@ func JSONText(s string) (v Variant, letters, whole, ok bool) {
 }
 
 // jsonStart reports whether s starts, after white space, with { or [.
-func jsonStart(s string) bool {
+func jsonStart[T string | []byte](s T) bool {
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case ' ', '\t', '\n', '\r':
@@ -134,7 +134,7 @@ func (j *jsonStrings) values(s string, at []int32, depth int) {
 		case !letter:
 			// A number, date or id written as a string.
 			j.truncate(start)
-		case depth+1 < maxJSONDepth && jsonStart(string(str)) && json.Valid(str):
+		case depth+1 < maxJSONDepth && jsonStart(str) && json.Valid(str):
 			// A value that is JSON text itself: its own strings instead
 			// (only when valid: the strings of an invalid one are not all
 			// it says).
