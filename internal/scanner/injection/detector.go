@@ -416,6 +416,9 @@ func (d *Detector) windows(r *Result, t *normalize.Text, sents []Span, accs []ac
 
 // update raises r's scores to the model's for the chunk [start, end) of t.
 func (d *Detector) update(r *Result, t *normalize.Text, a acc, start, end int, mode evasiveMode) {
+	if oneWordChunk(t.Norm[start:end]) {
+		return
+	}
 	p := d.m.prob(a.sum, a.n)
 	evasive := mode.of(t, start, end)
 	for h := 0; h < NumHeads; h++ {
@@ -428,6 +431,33 @@ func (d *Detector) update(r *Result, t *normalize.Text, a acc, start, end int, m
 			r.EvasiveStart[h], r.EvasiveEnd[h] = t.Orig(start, end)
 		}
 	}
+}
+
+// maxOneWord is the longest chunk of one ASCII word the model does not
+// score.
+const maxOneWord = 12
+
+// oneWordChunk reports a normalized chunk of one short ASCII word: a
+// tool's "OK", a heading, a one-word line in a page. Such a chunk says
+// nothing to follow, but with the length normalization nothing dilutes its
+// word's weight, and the model scores some words as an attack by
+// themselves ("ok" at 0.987): a tool result "OK" was flagged as an indirect
+// injection, and so was a page over 1 KB with a line "ok" before a
+// sentence too long to share its 160-byte window (22 of 3,930 security
+// paragraphs with "ok" put before them). The rules still read such a
+// chunk. Longer tokens are scored: the normalizer joins spaced-out letters
+// into one ("ignoreallpreviousinstructions"). (selfCorrection's oneWord
+// judges a whole user turn as written.)
+func oneWordChunk(s string) bool {
+	if len(s) > maxOneWord {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ' ' || c == '\n' || c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // applyRules raises a head's score to that of a matching attack structure
