@@ -437,3 +437,43 @@ func TestGuardrailsInjectionInJSONToolResult(t *testing.T) {
 		}
 	}
 }
+
+// TestGuardrailsSecretInJSONToolResult: a JSON tool result writes its line
+// breaks as \n, which glued an "n" to the key on the next line, so the
+// secrets scanner saw "nAKIA…" and no key. The key and the address are
+// redacted whole, and the escapes around them are left intact.
+func TestGuardrailsSecretInJSONToolResult(t *testing.T) {
+	e := newGREnv(t, 1, nil)
+	result := `{"env": "REGION=eu-west-1\nAWS_KEY=\n` + grAWSKey + `\nOWNER=\n` + grEmail + `"}`
+	_, err := e.client.Chat.Completions.New(context.Background(), openai.ChatCompletionNewParams{
+		Model: "gpt-guarded",
+		Messages: []openai.ChatCompletionMessageParamUnion{
+			openai.UserMessage("Summarize the environment."),
+			{OfAssistant: &openai.ChatCompletionAssistantMessageParam{ToolCalls: []openai.ChatCompletionMessageToolCallParam{{
+				ID: "call_1", Function: openai.ChatCompletionMessageToolCallFunctionParam{Name: "read_env", Arguments: `{}`},
+			}}}},
+			openai.ToolMessage(result, "call_1"),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent struct {
+		Messages []struct {
+			Role    string `json:"role"`
+			Content string `json:"content"`
+		} `json:"messages"`
+	}
+	if err := json.Unmarshal([]byte(e.up.lastBody()), &sent); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	for _, m := range sent.Messages {
+		if m.Role == "tool" {
+			got = m.Content
+		}
+	}
+	if want := `{"env": "REGION=eu-west-1\nAWS_KEY=\n[AWS_ACCESS_KEY]\nOWNER=\n[EMAIL_1]"}`; got != want {
+		t.Errorf("upstream got the tool result %q; want %q", got, want)
+	}
+}

@@ -38,6 +38,14 @@ import (
 //     to a digit (a phone number or SSN typed in a word processor,
 //     "123–45–6789"). NFKC leaves the dashes alone, and prose keeps its
 //     dashes between words;
+//   - replaces a JSON string escape that stands for an ASCII character by
+//     that character: "\n", "\t", "\"", "\/", "\u0040". A tool result or a
+//     config dump in JSON writes its line breaks as "\n", which glued the
+//     "n" to a key or address on the next line ("\nAKIA…" is no key to a
+//     pattern that wants a word boundary), and "\u0040" is an "@". An
+//     escaped backslash ("\\") is kept as two, and so is an escape of a
+//     non-ASCII character; the character after a backslash that escapes
+//     nothing is kept as written, so that no fold makes a new escape;
 //   - replaces a Cyrillic or Greek letter drawn like a Latin letter ("А",
 //     "о", "Ρ") by that Latin letter, keeping its case, but only inside a
 //     token (letters, digits and - _ . @ + / = :) that holds an ASCII
@@ -49,9 +57,10 @@ import (
 // secrets and PII depend on them, and leetspeak is no disguise for them.
 //
 // It returns ok false, and allocates nothing, when nothing changes, the
-// common case (ASCII text never changes). Otherwise off[i] is the offset in
-// s of byte i of folded, or, when that byte replaced a character, of the
-// character's first byte; MapFindings puts findings on folded back on s.
+// common case (ASCII text without a backslash never changes). Otherwise
+// off[i] is the offset in s of byte i of folded, or, when that byte replaced
+// a character or an escape, of its first byte; MapFindings puts findings on
+// folded back on s.
 func Exact(s string) (folded string, off []int32, ok bool) {
 	first := exactFirst(s)
 	if first < 0 {
@@ -72,6 +81,38 @@ func Exact(s string) (folded string, off []int32, ok bool) {
 	var fo folder
 	for i := first; i < len(s); {
 		c := s[i]
+		if c == '\\' {
+			a, size := asciiEscape(s, i)
+			switch {
+			case size > 0:
+				b, off = append(b, a), append(off, int32(i))
+			case i+1 < len(s) && s[i+1] == '\\':
+				// An escaped backslash: both kept, and the second
+				// escapes nothing ("\\n" is a backslash and an n).
+				b, off = append(b, c, c), append(off, int32(i), int32(i+1))
+				size = 2
+			default:
+				// A backslash that escapes nothing: the character after
+				// it is kept as written, since folding it ("\\ｎ", "\\ﬁ")
+				// or removing an invisible one would make an escape
+				// that was not there.
+				b, off = append(b, c), append(off, int32(i))
+				size = 1
+				if i+1 < len(s) {
+					r, n := utf8.DecodeRuneInString(s[i+1:])
+					for k := range n {
+						b, off = append(b, s[i+1+k]), append(off, int32(i+1+k))
+					}
+					size += n
+					invalid = r == utf8.RuneError && n == 1
+					i += size
+					continue
+				}
+			}
+			invalid = false
+			i += size
+			continue
+		}
 		if c < utf8.RuneSelf {
 			b, off = append(b, c), append(off, int32(i))
 			invalid = false
@@ -117,6 +158,19 @@ func Exact(s string) (folded string, off []int32, ok bool) {
 func exactFirst(s string) int {
 	var fo folder
 	for i := 0; i < len(s); {
+		if s[i] == '\\' {
+			if _, size := asciiEscape(s, i); size > 0 {
+				return i
+			}
+			i++
+			if i < len(s) && s[i] == '\\' {
+				i++ // an escaped backslash escapes nothing after it
+			} else if i < len(s) {
+				_, n := utf8.DecodeRuneInString(s[i:])
+				i += n // kept as written (see Exact)
+			}
+			continue
+		}
 		if s[i] < 0xC2 { // ASCII, or a continuation / invalid byte
 			i++
 			continue
@@ -130,6 +184,36 @@ func exactFirst(s string) int {
 	return -1
 }
 
+// asciiEscape decodes the JSON string escape at s[i] ('\\') when it stands
+// for an ASCII character other than the backslash itself and the control
+// characters but tab and line breaks: the character and the escape's
+// length, or 0, 0.
+func asciiEscape(s string, i int) (byte, int) {
+	if i+1 >= len(s) {
+		return 0, 0
+	}
+	switch s[i+1] {
+	case 'n', 'r':
+		return '\n', 2
+	case 't':
+		return '\t', 2
+	case 'b', 'f':
+		return ' ', 2
+	case '"', '/':
+		return s[i+1], 2
+	case 'u':
+		v, ok := hexValue(s, i+2, 4)
+		if !ok || v >= utf8.RuneSelf || v == '\\' || v < ' ' && v != '\n' && v != '\t' && v != '\r' || v == 0x7F {
+			return 0, 0
+		}
+		if v == '\r' {
+			v = '\n'
+		}
+		return byte(v), 6
+	}
+	return 0, 0
+}
+
 // unchanging reports characters that Exact never changes and that are
 // common in text: Greek and Cyrillic letters that look like no Latin
 // letter, and the CJK, kana and Hangul blocks (with symbols between).
@@ -137,23 +221,28 @@ func unchanging(r rune) bool {
 	return (r >= 0x2500 && r < 0xFB00 && r != 0x3164 && r != 0x3000) || (r >= 0x370 && r < 0x530 && lookalike(r) == 0 && r != 0x37E)
 }
 
-// MapFindings moves findings on the text Exact returned (with its off) back
-// onto the original text orig: a span starts at the first byte of the
-// character its first byte came from and ends after the character its last
-// byte came from, so it covers the invisible characters inside it and the
-// whole of a fullwidth or look-alike character, and redacting it removes
-// them too.
-func MapFindings(fs []guard.Finding, off []int32, orig string) []guard.Finding {
+// MapFindings moves findings on folded, the text Exact returned (with its
+// off), back onto the original text orig: a span starts at the first byte
+// of the character or escape its first byte came from and ends after the
+// character or escape its last byte came from, so it covers the invisible
+// characters inside it, the whole of a fullwidth or look-alike character
+// and the whole of an escape, and redacting it removes them too.
+func MapFindings(fs []guard.Finding, folded string, off []int32, orig string) []guard.Finding {
 	for i := range fs {
 		f := &fs[i]
-		if f.Start < 0 || f.End <= f.Start || f.End > len(off) {
+		if f.Start < 0 || f.End <= f.Start || f.End > len(off) || len(off) != len(folded) {
 			continue
 		}
 		last := int(off[f.End-1])
 		// A byte copied from orig maps to itself: a continuation byte
 		// decodes as one invalid byte, an ASCII byte as itself. A folded
 		// byte maps to the start of its character, which decodes whole.
+		// A byte decoded from an escape maps to its backslash, and is
+		// never a backslash itself.
 		_, n := utf8.DecodeRuneInString(orig[last:])
+		if orig[last] == '\\' && folded[f.End-1] != '\\' {
+			_, n = asciiEscape(orig, last)
+		}
 		f.Start, f.End = int(off[f.Start]), last+n
 	}
 	return fs
@@ -380,7 +469,10 @@ func (fo *folder) fold(s string, i, n int, r rune) byte {
 		}
 		return 0
 	}
-	if a := asciiForm(s, i, r); a != 0 {
+	if a := asciiForm(s, i, r); a != 0 && a != '\\' {
+		// A backslash form ("＼") stays: folded, it would start a JSON
+		// escape that was not one ("＼b" is no backspace).
+		//
 		// Fullwidth punctuation ("，", "：", "（") is the ordinary
 		// punctuation of Chinese and Japanese text: it folds only next to
 		// a letter or digit, where it can be part of a value ("＠" in an

@@ -54,6 +54,9 @@ var exactCases = []struct{ name, in, want string }{
 	{"ideographic spaces in a card number", "カード 4111\u30001111\u30001111\u30001111", "カード 4111 1111 1111 1111"},
 	{"ideographic space between Latin words", "John\u3000Smith", "John Smith"},
 	{"ideographic spaces in a fullwidth card number", "カード４１１１\u3000１１１１\u3000１１１１\u3000１１１１", "カード4111 1111 1111 1111"},
+	{"a fullwidth backslash stays", "１＼b", "1＼b"}, // folded, it would make an escape
+	{"JSON line breaks before a key", `{"log": "start\nAKIAZ3M5QW7R2T6Y4UXP\tok"}`, "{\"log\": \"start\nAKIAZ3M5QW7R2T6Y4UXP\tok\"}"},
+	{"JSON escapes of ASCII", `\"bob\u0040example.com\" https:\/\/x.example\r\n`, "\"bob@example.com\" https://x.example\n\n"},
 }
 
 // exactKept are texts Exact leaves alone (ok false, no allocation).
@@ -71,6 +74,9 @@ var exactKept = []string{
 	"a no-break space\u00a0! between punctuation \u00a0 and spaces",
 	"价格\u3000一百元", // the ideographic space stays: CJK text is full of it
 	"東京\u3000二〇二四年",
+	`a Windows path C:\\Users\\x and \q and \u12`, // escaped backslashes, no escape of an ASCII character
+	"\\ﬃ and \\ｎ after a backslash",               // kept as written: folded, they would make escapes
+	`C:\\new\\table \\u0041 \u005c \u00e9 \u0000`, // an escaped backslash escapes nothing; \u005c, non-ASCII and NUL stay
 }
 
 func TestExact(t *testing.T) {
@@ -105,6 +111,9 @@ func checkExactOffsets(t *testing.T, in, got string, off []int32) {
 			t.Fatalf("Exact(%q): offset %d of byte %d out of range or order", in, o, i)
 		}
 		if in[o] == got[i] {
+			continue
+		}
+		if a, _ := asciiEscape(in, o); in[o] == '\\' && a == got[i] {
 			continue
 		}
 		if asciiForm(in, o, r) != got[i] && lookalike(r) != got[i] && sepForm(r) != got[i] && digitForm(r) != got[i] &&
@@ -190,13 +199,17 @@ func TestMapFindings(t *testing.T) {
 		{"key: ＡＫＩＡＺ３Ｍ５ＱＷ７Ｒ２Ｔ６Ｙ４ＵＸＰ!", "AKIAZ3M5QW7R2T6Y4UXP", "ＡＫＩＡＺ３Ｍ５ＱＷ７Ｒ２Ｔ６Ｙ４ＵＸＰ"},
 		{"to jоhn@exаmple.com.", "john@example.com", "jоhn@exаmple.com"},
 		{"x 𝟒𝟏𝟏𝟏 y", "4111", "𝟒𝟏𝟏𝟏"},
+		// JSON escapes: the whole escape is in the span.
+		{`{"k": "line\nAKIAZ3M5QW7R2T6Y4UXP\n"}`, "AKIAZ3M5QW7R2T6Y4UXP", "AKIAZ3M5QW7R2T6Y4UXP"},
+		{`{"to": "bob\u0040example.com"}`, "bob@example.com", `bob\u0040example.com`},
+		{`{"u": "https:\/\/x.example\/a\/"}`, "https://x.example/a/", `https:\/\/x.example\/a\/`},
 	} {
 		s, off, _ := Exact(tc.in)
 		start := strings.Index(s, tc.value)
 		if start < 0 {
 			t.Fatalf("Exact(%q) = %q; want it to hold %q", tc.in, s, tc.value)
 		}
-		fs := MapFindings([]guard.Finding{{Start: start, End: start + len(tc.value)}}, off, tc.in)
+		fs := MapFindings([]guard.Finding{{Start: start, End: start + len(tc.value)}}, s, off, tc.in)
 		if got := tc.in[fs[0].Start:fs[0].End]; got != tc.want {
 			t.Errorf("MapFindings on %q: span %q; want %q", tc.in, got, tc.want)
 		}
@@ -223,11 +236,11 @@ func FuzzExact(f *testing.F) {
 			return
 		}
 		for i := range len(s) {
-			if s[i] >= utf8.RuneSelf {
+			if s[i] >= utf8.RuneSelf || s[i] == '\\' {
 				break
 			}
 			if i == len(s)-1 {
-				t.Fatalf("Exact(%q): ASCII text changed to %q", s, got)
+				t.Fatalf("Exact(%q): ASCII text without a backslash changed to %q", s, got)
 			}
 		}
 		checkExactOffsets(t, s, got, off)
@@ -246,11 +259,15 @@ func FuzzExact(f *testing.F) {
 				}
 			}
 		}
-		if again, _, _ := Exact(got); again != got {
+		// Folds are judged on the text as written, escapes decoded in
+		// the same pass: decoding "а\/0" puts "/0" next to the Cyrillic
+		// а, which a second pass then folds as part of a token. So a
+		// text with a backslash may change again; any other may not.
+		if again, _, _ := Exact(got); again != got && !strings.Contains(s, `\`) {
 			t.Fatalf("Exact(%q) = %q, and again %q", s, got, again)
 		}
 		if len(got) > 0 {
-			fs := MapFindings([]guard.Finding{{Start: 0, End: len(got)}}, off, s)
+			fs := MapFindings([]guard.Finding{{Start: 0, End: len(got)}}, got, off, s)
 			if fs[0].Start != int(off[0]) || fs[0].End <= fs[0].Start || fs[0].End > len(s) {
 				t.Fatalf("MapFindings(whole of %q) = [%d, %d)", s, fs[0].Start, fs[0].End)
 			}

@@ -183,7 +183,7 @@ type candidate struct {
 // it, and the spans cover the characters as written.
 func (d *Detector) Find(text string) []guard.Finding {
 	if folded, off, ok := normalize.Exact(text); ok {
-		return normalize.MapFindings(d.find(folded), off, text)
+		return normalize.MapFindings(d.find(folded), folded, off, text)
 	}
 	return d.find(text)
 }
