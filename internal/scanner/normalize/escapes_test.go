@@ -26,25 +26,33 @@ func TestUnescaped(t *testing.T) {
 		{`tab\tand \u00e9\n\u00e8`, "tab\tand é\nè", false},
 	} {
 		v, letters, ok := Unescaped(tc.in)
-		if tc.want == "" {
-			if ok {
-				t.Errorf("Unescaped(%q) = %q; want no variant", tc.in, v.Text.Norm)
-			}
-			continue
+		checkVariant(t, "Unescaped", tc.in, v, letters, ok, "escapes", tc.want, tc.letters)
+	}
+}
+
+// checkVariant checks what a reading (Unescaped, JSONText) made of in: no
+// variant when want is "", else a variant of kind whose text is want
+// normalized, and whether an escape hid a letter.
+func checkVariant(t *testing.T, fn, in string, v Variant, letters, ok bool, kind, want string, wantLetters bool) {
+	t.Helper()
+	switch {
+	case want == "":
+		if ok {
+			t.Errorf("%s(%q) = %q; want no variant", fn, in, v.Text.Norm)
 		}
-		if !ok {
-			t.Errorf("Unescaped(%q): no variant; want %q", tc.in, tc.want)
-			continue
-		}
-		if want := Normalize(tc.want).Norm; v.Text.Norm != want {
-			t.Errorf("Unescaped(%q) = %q; want %q", tc.in, v.Text.Norm, want)
-		}
-		if letters != tc.letters {
-			t.Errorf("Unescaped(%q) letters = %v; want %v", tc.in, letters, tc.letters)
-		}
-		if v.Kind != "escapes" {
-			t.Errorf("Unescaped(%q) kind = %q", tc.in, v.Kind)
-		}
+		return
+	case !ok:
+		t.Errorf("%s(%q): no variant; want %q", fn, in, want)
+		return
+	}
+	if w := Normalize(want).Norm; v.Text.Norm != w {
+		t.Errorf("%s(%q) = %q; want %q", fn, in, v.Text.Norm, w)
+	}
+	if letters != wantLetters {
+		t.Errorf("%s(%q) letters = %v; want %v", fn, in, letters, wantLetters)
+	}
+	if v.Kind != kind {
+		t.Errorf("%s(%q) kind = %q; want %q", fn, in, v.Kind, kind)
 	}
 }
 

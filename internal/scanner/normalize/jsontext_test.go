@@ -43,27 +43,9 @@ func TestJSONText(t *testing.T) {
 		{`"just a string"`, "", false, false}, // a JSON string alone is read as plain text already
 	} {
 		v, letters, whole, ok := JSONText(tc.in)
-		if tc.want == "" {
-			if ok {
-				t.Errorf("JSONText(%q) = %q; want no variant", tc.in, v.Text.Norm)
-			}
-			continue
-		}
-		if whole != tc.whole {
+		checkVariant(t, "JSONText", tc.in, v, letters, ok, "json", tc.want, tc.letters)
+		if ok && whole != tc.whole {
 			t.Errorf("JSONText(%q) whole = %v; want %v", tc.in, whole, tc.whole)
-		}
-		if !ok {
-			t.Errorf("JSONText(%q): no variant; want %q", tc.in, tc.want)
-			continue
-		}
-		if want := Normalize(tc.want).Norm; v.Text.Norm != want {
-			t.Errorf("JSONText(%q) = %q; want %q", tc.in, v.Text.Norm, want)
-		}
-		if letters != tc.letters {
-			t.Errorf("JSONText(%q) letters = %v; want %v", tc.in, letters, tc.letters)
-		}
-		if v.Kind != "json" {
-			t.Errorf("JSONText(%q) kind = %q", tc.in, v.Kind)
 		}
 	}
 }
