@@ -288,44 +288,38 @@ func (d *Detector) detect(text string) Result { return d.detectHeads(text, allHe
 func (d *Detector) detectHeads(text string, heads headSet) Result {
 	var r Result
 	fbuf := featBufs.Get().(*[]uint32)
-	// A JSON text (most tool results) is read as its strings, decoded, so
-	// that its braces, keys and escapes do not dilute a short instruction
-	// in a value, nor run a page of commands into one sentence of \" and
-	// \n. A valid one is read only so: its strings are everything in it
-	// that can say something. Escapes in it are read at the ordinary
-	// threshold unless one hid an ASCII letter or digit (which no encoder
-	// escapes).
-	jv, jletters, jwhole, jok := normalize.JSONText(text)
-	if jok {
+	t := normalize.Normalize(text)
+	r.Long = len(t.Norm) > LongText
+	mode := evNone
+	if t.Evasions > 0 {
+		mode = evLocal
+	}
+	d.scoreText(&t, &r, mode, heads, fbuf)
+	// A JSON text (most tool results) is also read as its strings,
+	// decoded, so that its braces, keys and escapes do not dilute a short
+	// instruction in a value. It is read as written too, even when valid:
+	// what the reading leaves out (keys and values of one word, words
+	// joined by "-" or control characters) can carry an attack.
+	if v, letters, ok := normalize.JSONText(text); ok {
 		mode := evLocal
-		if jletters {
+		if letters {
 			mode = evAll
 		}
-		r.Long = len(jv.Text.Norm) > LongText
-		d.scoreText(&jv.Text, &r, mode, heads, fbuf)
-	}
-	if !jwhole {
-		t := normalize.Normalize(text)
-		r.Long = r.Long || len(t.Norm) > LongText
-		mode := evNone
-		if t.Evasions > 0 {
-			mode = evLocal
-		}
-		d.scoreText(&t, &r, mode, heads, fbuf)
+		d.scoreText(&v.Text, &r, mode, heads, fbuf)
 	}
 	for _, v := range normalize.Variants(text) {
 		d.scoreText(&v.Text, &r, evAll, heads, fbuf)
 	}
-	// JSON and HTML escapes elsewhere: how pages carry non-ASCII text,
-	// read the same way (the JSON reading above holds its escapes).
-	if !jok {
-		if v, letters, ok := normalize.Unescaped(text); ok {
-			mode := evLocal
-			if letters {
-				mode = evAll
-			}
-			d.scoreText(&v.Text, &r, mode, heads, fbuf)
+	// JSON and HTML escapes: how tool results and pages carry non-ASCII
+	// text, so read at the ordinary threshold unless an escape hid an ASCII
+	// letter or digit (which no encoder escapes) or the decoded text is
+	// itself obfuscated.
+	if v, letters, ok := normalize.Unescaped(text); ok {
+		mode := evLocal
+		if letters {
+			mode = evAll
 		}
+		d.scoreText(&v.Text, &r, mode, heads, fbuf)
 	}
 	if cap(*fbuf) <= 1<<16 { // a huge sentence's buffer is left to the GC
 		*fbuf = (*fbuf)[:0]

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -38,14 +39,17 @@ import (
 //     to a digit (a phone number or SSN typed in a word processor,
 //     "123–45–6789"). NFKC leaves the dashes alone, and prose keeps its
 //     dashes between words;
-//   - replaces a JSON string escape that stands for an ASCII character by
-//     that character: "\n", "\t", "\"", "\/", "\u0040". A tool result or a
+//   - in a JSON text (s starts with { or [, as tool results do), replaces
+//     a JSON string escape that stands for an ASCII character by that
+//     character: "\n", "\t", "\"", "\/", "\u0040". A tool result or a
 //     config dump in JSON writes its line breaks as "\n", which glued the
 //     "n" to a key or address on the next line ("\nAKIA…" is no key to a
 //     pattern that wants a word boundary), and "\u0040" is an "@". An
 //     escaped backslash ("\\") is kept as two, and so is an escape of a
-//     non-ASCII character; the character after a backslash that escapes
-//     nothing is kept as written, so that no fold makes a new escape;
+//     non-ASCII character; a character after a backslash that escapes
+//     nothing is not folded into a letter that would make an escape. In
+//     other text a backslash is an ordinary byte: "C:\\Users\\me\\.config\\npm_…"
+//     is a path, whose "\\n" is no line break;
 //   - replaces a Cyrillic or Greek letter drawn like a Latin letter ("А",
 //     "о", "Ρ") by that Latin letter, keeping its case, but only inside a
 //     token (letters, digits and - _ . @ + / = :) that holds an ASCII
@@ -57,12 +61,13 @@ import (
 // secrets and PII depend on them, and leetspeak is no disguise for them.
 //
 // It returns ok false, and allocates nothing, when nothing changes, the
-// common case (ASCII text without a backslash never changes). Otherwise
+// common case (ASCII text never changes unless it is JSON with escapes). Otherwise
 // off[i] is the offset in s of byte i of folded, or, when that byte replaced
 // a character or an escape, of its first byte; MapFindings puts findings on
 // folded back on s.
 func Exact(s string) (folded string, off []int32, ok bool) {
-	first := exactFirst(s)
+	escapes := jsonStart(s)
+	first := exactFirst(s, escapes)
 	if first < 0 {
 		return s, nil, false
 	}
@@ -81,7 +86,7 @@ func Exact(s string) (folded string, off []int32, ok bool) {
 	var fo folder
 	for i := first; i < len(s); {
 		c := s[i]
-		if c == '\\' {
+		if c == '\\' && escapes {
 			a, size := asciiEscape(s, i)
 			switch {
 			case size > 0:
@@ -92,21 +97,16 @@ func Exact(s string) (folded string, off []int32, ok bool) {
 				b, off = append(b, c, c), append(off, int32(i), int32(i+1))
 				size = 2
 			default:
-				// A backslash that escapes nothing: the character after
-				// it is kept as written, since folding it ("\\ｎ", "\\ﬁ")
-				// or removing an invisible one would make an escape
-				// that was not there.
+				// A backslash that escapes nothing. The character after
+				// it folds as usual ("\\Ａ" is a key's A) unless its fold
+				// would make an escape that was not there ("\\ｎ", "\\ﬁ").
 				b, off = append(b, c), append(off, int32(i))
 				size = 1
-				if i+1 < len(s) {
-					r, n := utf8.DecodeRuneInString(s[i+1:])
+				if n := escapeLetterForm(s, i+1); n > 0 {
 					for k := range n {
 						b, off = append(b, s[i+1+k]), append(off, int32(i+1+k))
 					}
 					size += n
-					invalid = r == utf8.RuneError && n == 1
-					i += size
-					continue
 				}
 			}
 			invalid = false
@@ -154,20 +154,38 @@ func Exact(s string) (folded string, off []int32, ok bool) {
 	return string(b), off, true
 }
 
+// escapeLetterForm returns the length of the character at s[i] when it is
+// not ASCII and its fold or ligature would start with a letter of a JSON
+// escape (n r t b f u " /), else 0.
+func escapeLetterForm(s string, i int) int {
+	if i >= len(s) || s[i] < utf8.RuneSelf {
+		return 0
+	}
+	r, n := utf8.DecodeRuneInString(s[i:])
+	a := asciiForm(s, i, r)
+	if lig := ligature(r); lig != "" {
+		a = lig[0]
+	}
+	if a != 0 && strings.IndexByte(`nrtbfu"/`, a) >= 0 {
+		return n
+	}
+	return 0
+}
+
 // exactFirst returns the offset of the first character Exact changes, or -1.
-func exactFirst(s string) int {
+// escapes says whether JSON escapes are decoded (a JSON text).
+func exactFirst(s string, escapes bool) int {
 	var fo folder
 	for i := 0; i < len(s); {
-		if s[i] == '\\' {
+		if s[i] == '\\' && escapes {
 			if _, size := asciiEscape(s, i); size > 0 {
 				return i
 			}
 			i++
 			if i < len(s) && s[i] == '\\' {
 				i++ // an escaped backslash escapes nothing after it
-			} else if i < len(s) {
-				_, n := utf8.DecodeRuneInString(s[i:])
-				i += n // kept as written (see Exact)
+			} else {
+				i += escapeLetterForm(s, i) // kept as written (see Exact)
 			}
 			continue
 		}

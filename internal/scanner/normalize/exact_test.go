@@ -56,7 +56,9 @@ var exactCases = []struct{ name, in, want string }{
 	{"ideographic spaces in a fullwidth card number", "カード４１１１\u3000１１１１\u3000１１１１\u3000１１１１", "カード4111 1111 1111 1111"},
 	{"a fullwidth backslash stays", "１＼b", "1＼b"}, // folded, it would make an escape
 	{"JSON line breaks before a key", `{"log": "start\nAKIAZ3M5QW7R2T6Y4UXP\tok"}`, "{\"log\": \"start\nAKIAZ3M5QW7R2T6Y4UXP\tok\"}"},
-	{"JSON escapes of ASCII", `\"bob\u0040example.com\" https:\/\/x.example\r\n`, "\"bob@example.com\" https://x.example\n\n"},
+	{"JSON escapes of ASCII", `["\"bob\u0040example.com\" https:\/\/x.example\r\n"]`, "[\"\"bob@example.com\" https://x.example\n\n\"]"},
+	{"no escapes outside JSON", "\\ﬃ and \\Ａ", "\\ffi and \\A"},
+	{"a fold after a lone backslash in JSON", `["\Ａ"]`, `["\A"]`},
 }
 
 // exactKept are texts Exact leaves alone (ok false, no allocation).
@@ -75,7 +77,8 @@ var exactKept = []string{
 	"价格\u3000一百元", // the ideographic space stays: CJK text is full of it
 	"東京\u3000二〇二四年",
 	`a Windows path C:\\Users\\x and \q and \u12`, // escaped backslashes, no escape of an ASCII character
-	"\\ﬃ and \\ｎ after a backslash",               // kept as written: folded, they would make escapes
+	`["\ﬃ and \ｎ after a backslash"]`,             // kept as written: folded, they would make escapes
+	`C:\Users\me\.config\npm_abc and \r8_x`,       // not JSON: a path, no line break
 	`C:\\new\\table \\u0041 \u005c \u00e9 \u0000`, // an escaped backslash escapes nothing; \u005c, non-ASCII and NUL stay
 }
 

@@ -29,26 +29,24 @@ const maxJSONDepth = 2
 // at 0.987 in a 160-byte window). letters reports whether an escape stood
 // for an ASCII letter or digit, which no encoder escapes.
 //
-// whole reports that s is valid JSON: then the variant holds everything in
-// s that can say something, and the caller may read it instead of s, whose
-// escapes (a command page's \" and \n) and punctuation the model misreads.
-// Otherwise the reading is lenient, as the model's is (a truncated result
-// still yields the strings it has), but text outside the strings is not in
-// it, so s must be read too.
-func JSONText(s string) (v Variant, letters, whole, ok bool) {
+// The reading is lenient, as the model's is (a truncated result still
+// yields the strings it has). It is never all that s says: keys and values of one word, words joined by
+// "-" or control characters and text outside the strings are not in it, so
+// s must be read as written too.
+func JSONText(s string) (v Variant, letters, ok bool) {
 	if !jsonStart(s) {
-		return Variant{}, false, false, false
+		return Variant{}, false, false
 	}
 	j := jsonStrings{b: make([]byte, 0, len(s)), orig: make([]int32, 0, len(s)+1)}
 	j.values(s, nil, 0)
 	j.endRun(len(j.b))
 	if len(j.b) == 0 {
-		return Variant{}, false, false, false
+		return Variant{}, false, false
 	}
 	j.orig = append(j.orig, j.orig[len(j.orig)-1]) // the end: the last string's closing quote
 	t := normalizeBase(string(j.b), 0, len(j.b))
 	if t.Norm == "" {
-		return Variant{}, false, false, false
+		return Variant{}, false, false
 	}
 	// Offsets into the strings' text become offsets into s.
 	for i, o := range t.off {
@@ -57,7 +55,7 @@ func JSONText(s string) (v Variant, letters, whole, ok bool) {
 	for i, o := range t.evAt {
 		t.evAt[i] = j.orig[o]
 	}
-	return Variant{Kind: "json", Text: t}, j.letters, json.Valid([]byte(s)), true
+	return Variant{Kind: "json", Text: t}, j.letters, true
 }
 
 // jsonStart reports whether s starts, after white space, with { or [.
@@ -142,9 +140,11 @@ func (j *jsonStrings) values(s string, at []int32, depth int) {
 			innerAt := append([]int32(nil), j.orig[start:]...)
 			innerAt = append(innerAt, pos(end))
 			j.truncate(start)
+			j.letters = j.letters || escLetter
 			j.values(inner, innerAt, depth+1)
 		case words:
 			j.endRun(start)
+			j.letters = j.letters || escLetter // endRun may have moved the string
 			j.add('\n', pos(end))
 		case isKey(s, k+1) || !wordLike(str):
 			// A key of one word (the schema's, not the content's), or
@@ -158,8 +158,8 @@ func (j *jsonStrings) values(s string, at []int32, depth int) {
 			}
 			j.run++
 			j.add(' ', pos(end))
+			j.letters = j.letters || escLetter
 		}
-		j.letters = j.letters || escLetter && len(j.b) > start
 	}
 }
 
