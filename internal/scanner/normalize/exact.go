@@ -166,7 +166,7 @@ func escapeLetterForm(s string, i int) int {
 	if lig := ligature(r); lig != "" {
 		a = lig[0]
 	}
-	if a != 0 && strings.IndexByte(`nrtbfu"/`, a) >= 0 {
+	if a != 0 && strings.IndexByte(jsonEscapeLetters, a) >= 0 {
 		return n
 	}
 	return 0
@@ -202,34 +202,28 @@ func exactFirst(s string, escapes bool) int {
 	return -1
 }
 
+// jsonEscapeLetters are the letters after a backslash that make a JSON
+// escape of an ASCII character (asciiEscape).
+const jsonEscapeLetters = `nrtbfu"/`
+
 // asciiEscape decodes the JSON string escape at s[i] ('\\') when it stands
 // for an ASCII character other than the backslash itself and the control
 // characters but tab and line breaks: the character and the escape's
-// length, or 0, 0.
+// length, or 0, 0. It is escapeAt narrowed to JSON and to ASCII.
 func asciiEscape(s string, i int) (byte, int) {
-	if i+1 >= len(s) {
+	if i+1 >= len(s) || strings.IndexByte(jsonEscapeLetters, s[i+1]) < 0 {
 		return 0, 0
 	}
-	switch s[i+1] {
-	case 'n', 'r':
-		return '\n', 2
-	case 't':
-		return '\t', 2
-	case 'b', 'f':
-		return ' ', 2
-	case '"', '/':
-		return s[i+1], 2
-	case 'u':
-		v, ok := hexValue(s, i+2, 4)
-		if !ok || v >= utf8.RuneSelf || v == '\\' || v < ' ' && v != '\n' && v != '\t' && v != '\r' || v == 0x7F {
-			return 0, 0
-		}
-		if v == '\r' {
-			v = '\n'
-		}
-		return byte(v), 6
+	r, size, _ := escapeAt(s, i)
+	switch {
+	case size == 0 || r >= utf8.RuneSelf || r == '\\' || r == 0x7F:
+		return 0, 0
+	case r == '\r':
+		return '\n', size
+	case r < ' ' && r != '\n' && r != '\t':
+		return 0, 0
 	}
-	return 0, 0
+	return byte(r), size
 }
 
 // unchanging reports characters that Exact never changes and that are

@@ -30,9 +30,9 @@ const maxJSONDepth = 2
 // for an ASCII letter or digit, which no encoder escapes.
 //
 // The reading is lenient, as the model's is (a truncated result still
-// yields the strings it has). It is never all that s says: keys and values of one word, words joined by
-// "-" or control characters and text outside the strings are not in it, so
-// s must be read as written too.
+// yields the strings it has). It is never all that s says: keys and values
+// of one word, words joined by "-" or control characters and text outside
+// the strings are not in it, so s must be read as written too.
 func JSONText(s string) (v Variant, letters, ok bool) {
 	if !jsonStart(s) {
 		return Variant{}, false, false
